@@ -1,0 +1,36 @@
+# lis1 application image: gunicorn for the web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=lis1.settings \
+    LIS1_VAR_DIR=/app/var
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext libmagic1 \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY lis1 ./lis1
+COPY applicants ./applicants
+COPY employers ./employers
+COPY municipalities ./municipalities
+RUN pip install .
+COPY . .
+
+RUN useradd --system --uid 1000 --home /app lis1 \
+    && mkdir -p /app/var && chown -R lis1 /app/var
+USER lis1
+
+# Collect static files with the production storage (hashed names + manifest). Production
+# settings refuse to load without secrets, so placeholders are given for this step only;
+# collectstatic touches neither the database nor the broker.
+RUN DJANGO_ENV=production SECRET_KEY=build-only ALLOWED_HOSTS=build \
+    DATABASE_URL=postgres://build/build CELERY_BROKER_URL=redis://build:6379/0 \
+    IDENTITY_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktb2YtMzItYnl0ZXMtbG9uZyE= IDENTITY_HASH_KEY=build-only \
+    python manage.py collectstatic --noinput
+
+EXPOSE 8000
+CMD ["gunicorn", "lis1.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

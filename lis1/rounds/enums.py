@@ -1,0 +1,102 @@
+"""Choices of the shared model, in one place so that forms, API and reports agree."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    HEALTH_TRUST = "health_trust", _("Health trust")
+    PRIVATE_HOSPITAL = "private_hospital", _("Private non-profit hospital")
+    HOSPITAL_SITE = "hospital_site", _("Hospital site")
+    MUNICIPALITY = "municipality", _("Municipality")
+    DIRECTORATE = "directorate", _("Directorate")
+
+
+EMPLOYER_KINDS = (OrganisationKind.HEALTH_TRUST, OrganisationKind.PRIVATE_HOSPITAL)
+
+
+class Season(models.TextChoices):
+    SPRING = "spring", _("Spring")
+    AUTUMN = "autumn", _("Autumn")
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ADVERTISING = "advertising", _("Advertising")
+    APPLICATIONS_CLOSED = "applications_closed", _("Applications closed")
+    RANKING = "ranking", _("Ranking")
+    MATCHED = "matched", _("Results published")
+    ANSWERS = "answers", _("Answers")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+class Rotation(models.TextChoices):
+    TWO_PART = "two_part", _("Two-part (internal medicine, surgery)")
+    THREE_PART = "three_part", _("Three-part (internal medicine, surgery, psychiatry)")
+
+
+class PositionKind(models.TextChoices):
+    FULL = "full", _("Full (18 months)")
+    HOSPITAL_ONLY = "hospital_only", _("Hospital part only (12 months)")
+    MUNICIPALITY_ONLY = "municipality_only", _("Municipal part only (6 months)")
+
+
+class PositionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AuthorisationStatus(models.TextChoices):
+    AUTHORISED = "authorised", _("Authorisation as a doctor")
+    LICENCE = "licence", _("Licence")
+    APPLIED = "applied", _("Applied, not yet decided")
+    NONE = "none", _("None")
+
+
+class NorwegianProficiency(models.TextChoices):
+    NATIVE = "native", _("Native speaker")
+    C1 = "c1", _("C1 or higher")
+    B2 = "b2", _("B2")
+    BELOW_B2 = "below_b2", _("Below B2")
+
+
+class Gender(models.TextChoices):
+    """Self-declared; never derived from the identity number."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNSPECIFIED = "unspecified", _("Prefer not to say")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CoupleStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class MatchRunKind(models.TextChoices):
+    MAIN = "main", _("Main match")
+    FOLLOW_UP = "follow_up", _("Follow-up match")
+
+
+class MatchRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class PlacementStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")

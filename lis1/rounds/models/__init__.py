@@ -1,0 +1,31 @@
+"""The one shared model of lis1: every role and the matching job read these tables."""
+
+from lis1.rounds.models.matching import MatchRun, Placement
+from lis1.rounds.models.organisations import MunicipalArea, Organisation, Region, StaffMembership
+from lis1.rounds.models.people import (
+    Applicant,
+    ApplicantRanking,
+    Application,
+    Couple,
+    CouplePreference,
+    EmployerRanking,
+)
+from lis1.rounds.models.rounds import CALENDAR_FIELDS, Position, Round
+
+__all__ = [
+    "CALENDAR_FIELDS",
+    "Applicant",
+    "ApplicantRanking",
+    "Application",
+    "Couple",
+    "CouplePreference",
+    "EmployerRanking",
+    "MatchRun",
+    "MunicipalArea",
+    "Organisation",
+    "Placement",
+    "Position",
+    "Region",
+    "Round",
+    "StaffMembership",
+]

@@ -1,0 +1,134 @@
+"""Match runs and the placements they produce."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lis1.rounds.enums import MatchRunKind, MatchRunStatus, PlacementStatus
+from lis1.rounds.models.organisations import Organisation
+from lis1.rounds.models.people import Applicant
+from lis1.rounds.models.rounds import Position, Round
+
+
+class MatchRun(models.Model):
+    """One run of the matching engine over a round: its exact input, seed and result are kept
+    so that anyone can re-run and verify it."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="match_runs"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=MatchRunKind.choices, default=MatchRunKind.MAIN
+    )
+    seed = models.BigIntegerField(_("seed"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MatchRunStatus.choices, default=MatchRunStatus.QUEUED
+    )
+    engine_version = models.CharField(_("engine version"), max_length=40, blank=True)
+    input_sha256 = models.CharField(_("input SHA-256"), max_length=64, blank=True)
+    # Canonical JSON text, kept byte for byte so the download hashes to input_sha256.
+    instance_json = models.TextField(_("instance"), blank=True)
+    result_json = models.TextField(_("result"), blank=True)
+    statistics = models.JSONField(_("statistics"), default=dict, blank=True)
+    stable = models.BooleanField(_("stable"), null=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    load_ms = models.PositiveIntegerField(_("load time (ms)"), null=True, blank=True)
+    engine_ms = models.PositiveIntegerField(_("engine time (ms)"), null=True, blank=True)
+    write_ms = models.PositiveIntegerField(_("write time (ms)"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_ok = models.BooleanField(_("verification passed"), null=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("match run")
+        verbose_name_plural = _("match runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "kind"],
+                condition=Q(published_at__isnull=False, kind=MatchRunKind.MAIN),
+                name="match_run_one_published_main_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status=MatchRunStatus.SUCCEEDED),
+                name="match_run_only_succeeded_published",
+                violation_error_message=_("Only a successful match run can be published."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.get_kind_display()} #{self.pk}"
+
+
+class Placement(models.Model):
+    """An applicant placed in a position by a match run (or offered a vacant seat directly),
+    with the applicant's answer."""
+
+    match_run = models.ForeignKey(
+        MatchRun,
+        verbose_name=_("match run"),
+        on_delete=models.CASCADE,
+        related_name="placements",
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="placements"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="placements"
+    )
+    choice_rank = models.PositiveSmallIntegerField(
+        _("applicant's rank of the position"), null=True, blank=True
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality (within an area)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("answer"), max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.OFFERED
+    )
+    answer_deadline = models.DateTimeField(_("answer deadline"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["match_run", "position", "applicant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match_run", "applicant"], name="placement_one_per_applicant_per_run"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[PlacementStatus.OFFERED, PlacementStatus.EXPIRED])
+                | Q(answered_at__isnull=False),
+                name="placement_answer_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} → {self.position}"

@@ -1,0 +1,194 @@
+"""A round and the 18-month positions advertised in it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lis1.rounds.enums import (
+    EMPLOYER_KINDS,
+    OrganisationKind,
+    PositionKind,
+    PositionStatus,
+    Rotation,
+    RoundStatus,
+    Season,
+)
+from lis1.rounds.models.organisations import MunicipalArea, Organisation
+
+# The calendar of a round, in the order the dates must follow.
+CALENDAR_FIELDS = (
+    "advertising_opens",
+    "applications_open",
+    "applications_close",
+    "ranking_deadline",
+    "match_date",
+    "results_published",
+    "answer_deadline",
+    "start_date",
+)
+
+
+class Round(models.Model):
+    """A national application round (spring hires for 1 September, autumn for 1 March)."""
+
+    season = models.CharField(_("season"), max_length=6, choices=Season.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    slug = models.SlugField(_("slug"), max_length=32, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    advertising_opens = models.DateTimeField(_("positions published"))
+    applications_open = models.DateTimeField(_("applications open"))
+    applications_close = models.DateTimeField(_("application deadline"))
+    ranking_deadline = models.DateTimeField(_("ranking deadline"))
+    match_date = models.DateTimeField(_("match run"))
+    results_published = models.DateTimeField(_("results published"))
+    answer_deadline = models.DateTimeField(_("answer deadline"))
+    start_date = models.DateField(_("start date"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["-year", "-season"]
+        constraints = [
+            models.UniqueConstraint(fields=["season", "year"], name="round_unique_season_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="round_year_plausible",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    applications_open__gte=F("advertising_opens"),
+                    applications_close__gt=F("applications_open"),
+                    ranking_deadline__gte=F("applications_close"),
+                    match_date__gte=F("ranking_deadline"),
+                    results_published__gte=F("match_date"),
+                    answer_deadline__gt=F("results_published"),
+                    start_date__gt=F("answer_deadline__date"),
+                ),
+                name="round_calendar_in_order",
+                violation_error_message=_(
+                    "The round's dates must follow each other: positions published, applications "
+                    "open, application deadline, ranking deadline, match run, results published, "
+                    "answer deadline, start date."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_season_display()} {self.year}"
+
+    @property
+    def accepts_applications(self) -> bool:
+        now = timezone.now()
+        return self.applications_open <= now < self.applications_close
+
+
+class Position(models.Model):
+    """One LIS1 advertisement: identical 18-month posts with a seat count.
+
+    12 months in the hospital (at one or two sites, two- or three-part rotation), then 6 in the
+    municipal part: one municipality, or an area whose municipalities are allocated later.
+    Hospital-only and municipality-only positions serve doctors who miss only one part.
+    """
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="positions"
+    )
+    employer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+        limit_choices_to={"kind__in": EMPLOYER_KINDS},
+    )
+    reference = models.CharField(_("reference"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PositionKind.choices, default=PositionKind.FULL
+    )
+    rotation = models.CharField(_("rotation"), max_length=12, choices=Rotation.choices, blank=True)
+    sites = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("hospital sites"),
+        related_name="site_positions",
+        blank=True,
+        limit_choices_to={"kind": OrganisationKind.HOSPITAL_SITE},
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipal_positions",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+    )
+    municipal_area = models.ForeignKey(
+        MunicipalArea,
+        verbose_name=_("municipal area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+    )
+    start_date = models.DateField(_("start date"))
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    description = models.TextField(_("description"), blank=True)
+    alis_url = models.URLField(
+        _("link to later ALIS training"),
+        blank=True,
+        help_text=_("Optional: general-practice training (ALIS) offered after the position."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PositionStatus.choices, default=PositionStatus.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["round", "employer__name", "reference"]
+        indexes = [models.Index(fields=["round", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "reference"], name="position_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1),
+                name="position_seats_at_least_one",
+                violation_error_message=_("A position has at least one seat."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(municipality__isnull=False, municipal_area__isnull=False),
+                name="position_one_municipality_or_area",
+                violation_error_message=_("Choose either one municipality or an area, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PositionKind.HOSPITAL_ONLY)
+                | Q(municipality__isnull=False)
+                | Q(municipal_area__isnull=False),
+                name="position_municipal_part_given",
+                violation_error_message=_(
+                    "A position with a municipal part needs a municipality or an area."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PositionKind.HOSPITAL_ONLY)
+                | Q(municipality__isnull=True, municipal_area__isnull=True),
+                name="position_hospital_only_no_municipality",
+                violation_error_message=_("A hospital-only position has no municipal part."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PositionKind.MUNICIPALITY_ONLY) | ~Q(rotation=""),
+                name="position_rotation_given",
+                violation_error_message=_("A position with a hospital part needs a rotation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"

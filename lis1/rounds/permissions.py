@@ -1,0 +1,130 @@
+"""One permission vocabulary for pages, API and downloads alike.
+
+Roles come from what a user owns or where the user works:
+- applicant: owns an Applicant;
+- employer staff: member of a health trust or private non-profit hospital;
+- municipality staff: member of a municipality;
+- directorate staff: member of the directorate.
+Scoped querysets (`*_visible_to`) are the only way views fetch shared objects, so nobody
+sees another organisation's or another applicant's objects.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from lis1.rounds.enums import EMPLOYER_KINDS, OrganisationKind
+from lis1.rounds.models import Application, Organisation, Position, StaffMembership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lis1.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", "applicant"
+    EMPLOYER = "employer", "employer"
+    MUNICIPALITY = "municipality", "municipality"
+    DIRECTORATE = "directorate", "directorate"
+
+
+def _membership_kinds(user: AnyUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_lis1_membership_kinds", None)
+    if cached is None:
+        cached = set(
+            StaffMembership.objects.filter(user=user).values_list("organisation__kind", flat=True)
+        )
+        user._lis1_membership_kinds = cached  # type: ignore[union-attr]
+    return cached
+
+
+def roles_of(user: AnyUser) -> list[Role]:
+    """Every role the user holds, most privileged first."""
+    kinds = _membership_kinds(user)
+    roles = []
+    if OrganisationKind.DIRECTORATE in kinds:
+        roles.append(Role.DIRECTORATE)
+    if kinds & set(EMPLOYER_KINDS):
+        roles.append(Role.EMPLOYER)
+    if OrganisationKind.MUNICIPALITY in kinds:
+        roles.append(Role.MUNICIPALITY)
+    if user.is_authenticated and hasattr(user, "applicant"):
+        roles.append(Role.APPLICANT)
+    return roles
+
+
+def role_of(user: AnyUser) -> Role | None:
+    roles = roles_of(user)
+    return roles[0] if roles else None
+
+
+def is_directorate(user: AnyUser) -> bool:
+    return Role.DIRECTORATE in roles_of(user)
+
+
+def organisations_of(user: AnyUser, *kinds: str) -> QuerySet[Organisation]:
+    """The organisations the user works for, optionally of the given kinds."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    queryset = Organisation.objects.filter(memberships__user=user)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    return queryset
+
+
+def positions_visible_to(user: AnyUser) -> QuerySet[Position]:
+    """Positions a staff user may see: the directorate all, a trust its own, a municipality
+    those whose municipal part is theirs (alone or in an area)."""
+    if not user.is_authenticated:
+        return Position.objects.none()
+    if is_directorate(user):
+        return Position.objects.all()
+    employer_ids = organisations_of(user, *EMPLOYER_KINDS).values("pk")
+    municipality_ids = organisations_of(user, OrganisationKind.MUNICIPALITY).values("pk")
+    return Position.objects.filter(
+        Q(employer__in=employer_ids)
+        | Q(municipality__in=municipality_ids)
+        | Q(municipal_area__municipalities__in=municipality_ids)
+    ).distinct()
+
+
+def applications_visible_to(user: AnyUser) -> QuerySet[Application]:
+    """An applicant sees its own applications; staff those to positions they may see."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    roles = roles_of(user)
+    if Role.DIRECTORATE in roles:
+        return Application.objects.all()
+    if Role.EMPLOYER in roles or Role.MUNICIPALITY in roles:
+        return Application.objects.filter(position__in=positions_visible_to(user).values("pk"))
+    if Role.APPLICANT in roles:
+        return Application.objects.filter(applicant__user=user)
+    return Application.objects.none()
+
+
+def role_required(role: Role):  # type: ignore[no-untyped-def]
+    """View decorator: log-in required, and the user must hold `role` (else 403)."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):  # type: ignore[no-untyped-def]
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if role not in roles_of(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,111 @@
+"""Read-side queries shared by the role pages. Selectors own their joins so that pages make a
+bounded number of queries whatever the size of the round."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from lis1.rounds.enums import ApplicationStatus, PositionStatus, RoundStatus
+from lis1.rounds.models import (
+    Applicant,
+    Application,
+    Organisation,
+    Placement,
+    Position,
+    Round,
+)
+
+
+def round_current() -> Round | None:
+    """The round people are working in: the newest one that is not a draft or closed,
+    otherwise the newest round at all."""
+    active = (
+        Round.objects.exclude(status__in=[RoundStatus.DRAFT, RoundStatus.CLOSED])
+        .order_by("-start_date")
+        .first()
+    )
+    return active or Round.objects.order_by("-start_date").first()
+
+
+def _subquery_count(queryset: QuerySet, field: str = "pk") -> Subquery:  # type: ignore[type-arg]
+    return Subquery(
+        queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def rounds_with_counts() -> QuerySet[Round]:
+    """Every round with its headline counts, in one query (subqueries avoid join fan-out)."""
+    positions = Position.objects.filter(round=OuterRef("pk")).exclude(
+        status=PositionStatus.WITHDRAWN
+    )
+    applications = Application.objects.filter(
+        position__round=OuterRef("pk"), status=ApplicationStatus.SUBMITTED
+    )
+    return Round.objects.annotate(
+        position_count=Coalesce(_subquery_count(positions, "round"), 0),
+        seat_count=Coalesce(
+            Subquery(
+                positions.order_by()
+                .values("round")
+                .annotate(s=Sum("seats"))
+                .values("s")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        application_count=Coalesce(_subquery_count(applications, "position__round"), 0),
+        applicant_count=Coalesce(
+            Subquery(
+                applications.order_by()
+                .values("position__round")
+                .annotate(n=Count("applicant", distinct=True))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        placed_count=Coalesce(
+            _subquery_count(
+                Placement.objects.filter(
+                    match_run__round=OuterRef("pk"), match_run__published_at__isnull=False
+                ),
+                "match_run__round",
+            ),
+            0,
+        ),
+    ).order_by("-start_date")
+
+
+def positions_with_counts(queryset: QuerySet[Position]) -> QuerySet[Position]:
+    """Positions with employer, municipal part and application/ranking counts for a table."""
+    return (
+        queryset.select_related("employer", "municipality", "municipal_area", "round")
+        .prefetch_related("sites")
+        .annotate(
+            application_count=Count(
+                "applications",
+                filter=Q(applications__status=ApplicationStatus.SUBMITTED),
+                distinct=True,
+            ),
+            ranked_count=Count("employer_rankings", distinct=True),
+        )
+        .order_by("employer__name", "reference")
+    )
+
+
+def applications_of_applicant(applicant: Applicant) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant=applicant)
+        .select_related("position__employer", "position__round", "position__municipality")
+        .prefetch_related("position__sites")
+        .order_by("-position__round__start_date", "position__employer__name")
+    )
+
+
+def employers_of_user(user) -> QuerySet[Organisation]:  # type: ignore[no-untyped-def]
+    from lis1.rounds.permissions import organisations_of
+    from lis1.rounds.enums import EMPLOYER_KINDS
+
+    return organisations_of(user, *EMPLOYER_KINDS)

@@ -1,0 +1,25 @@
+"""URL configuration: pages per role, the API under /api/, the admin for directorate staff."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lis1 import views
+from lis1.api import router
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("oversikt/", views.dashboard, name="dashboard"),
+    path("tilgjengelighet/", views.accessibility, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("lis1.accounts.urls")),
+    path("soker/", include("applicants.urls")),
+    path("arbeidsgiver/", include("employers.urls")),
+    path("kommune/", include("municipalities.urls")),
+    path("direktorat/", include("lis1.directorate.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,139 @@
+"""Each role lands on its own dashboard and sees only its own objects."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from lis1.rounds.models import MunicipalArea
+from tests.conftest import client_for
+from tests.factories import (
+    ApplicantFactory,
+    ApplicationFactory,
+    MunicipalityFactory,
+    PositionFactory,
+    RoundFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARDS = {
+    "applicant": "applicants:dashboard",
+    "employer": "employers:dashboard",
+    "municipality": "municipalities:dashboard",
+    "directorate": "directorate:dashboard",
+}
+
+
+@pytest.fixture
+def users(applicant, employer_user, municipality_user, directorate_user):  # type: ignore[no-untyped-def]
+    return {
+        "applicant": applicant.user,
+        "employer": employer_user,
+        "municipality": municipality_user,
+        "directorate": directorate_user,
+    }
+
+
+@pytest.mark.parametrize("role", list(DASHBOARDS))
+def test_dashboard_redirects_each_role_to_its_own(users, role: str) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(users[role]).get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url == reverse(DASHBOARDS[role])
+
+
+@pytest.mark.parametrize("role", list(DASHBOARDS))
+def test_role_dashboard_denies_every_other_role(users, role: str) -> None:  # type: ignore[no-untyped-def]
+    for other, url_name in DASHBOARDS.items():
+        if other == role:
+            continue
+        response = client_for(users[role]).get(reverse(url_name))
+        assert response.status_code == 403, (role, url_name)
+
+
+@pytest.mark.parametrize("url_name", list(DASHBOARDS.values()))
+def test_dashboard_requires_login(url_name: str) -> None:
+    response = Client().get(reverse(url_name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_user_without_role_is_told_so() -> None:
+    response = client_for(UserFactory()).get(reverse("dashboard"))
+    assert response.status_code == 403
+    assert "No access yet" in response.content.decode() or "Ingen tilgang" in response.content.decode()
+
+
+def test_applicant_dashboard_shows_own_applications_only(applicant) -> None:  # type: ignore[no-untyped-def]
+    own = ApplicationFactory(applicant=applicant, position__title="Stilling ved Elverum")
+    ApplicationFactory(position__title="Stilling ved Tromsø")  # another applicant's
+    response = client_for(applicant.user).get(reverse("applicants:dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert list(response.context["applications"]) == [own]
+    assert "Stilling ved Elverum" in body
+    assert "Stilling ved Tromsø" not in body
+
+
+def test_applicant_dashboard_masks_identity_number(applicant) -> None:  # type: ignore[no-untyped-def]
+    body = client_for(applicant.user).get(reverse("applicants:dashboard")).content.decode()
+    assert applicant.national_id not in body
+    assert applicant.national_id[6:] not in body
+    assert "***********" in body
+
+
+def test_employer_dashboard_shows_own_trust_positions_in_current_round(
+    trust, other_trust, employer_user
+) -> None:  # type: ignore[no-untyped-def]
+    round_ = RoundFactory()
+    own = PositionFactory(round=round_, employer=trust, title="Vår stilling")
+    PositionFactory(round=round_, employer=other_trust, title="Deres stilling")
+    ApplicationFactory(position=own)
+    ApplicationFactory(position=own)
+    response = client_for(employer_user).get(reverse("employers:dashboard"))
+    positions = list(response.context["positions"])
+    assert positions == [own]
+    assert positions[0].application_count == 2
+    assert "Deres stilling" not in response.content.decode()
+
+
+def test_municipality_dashboard_shows_positions_with_its_municipal_part(
+    municipality, municipality_user, trust
+) -> None:  # type: ignore[no-untyped-def]
+    round_ = RoundFactory()
+    direct = PositionFactory(round=round_, employer=trust, municipality=municipality)
+    area = MunicipalArea.objects.create(employer=trust, name="Testdalen")
+    area.municipalities.add(municipality, MunicipalityFactory())
+    via_area = PositionFactory(round=round_, employer=trust, municipality=None, municipal_area=area)
+    PositionFactory(round=round_, employer=trust)  # another municipality's
+    response = client_for(municipality_user).get(reverse("municipalities:dashboard"))
+    assert {p.pk for p in response.context["positions"]} == {direct.pk, via_area.pk}
+
+
+def test_directorate_dashboard_counts_rounds(directorate_user) -> None:  # type: ignore[no-untyped-def]
+    round_ = RoundFactory()
+    first = PositionFactory(round=round_, seats=3)
+    second = PositionFactory(round=round_, seats=2)
+    applicant = ApplicantFactory()
+    ApplicationFactory(applicant=applicant, position=first)
+    ApplicationFactory(applicant=applicant, position=second)
+    ApplicationFactory(position=first)
+    RoundFactory()  # an empty round is listed with zeros
+    response = client_for(directorate_user).get(reverse("directorate:dashboard"))
+    rounds = {r.pk: r for r in response.context["rounds"]}
+    counted = rounds[round_.pk]
+    assert (counted.position_count, counted.seat_count) == (2, 5)
+    assert (counted.application_count, counted.applicant_count) == (3, 2)
+    assert counted.applicants_per_seat == pytest.approx(0.4)
+    assert len(rounds) == 2
+
+
+def test_directorate_dashboard_query_count_is_bounded(
+    directorate_user, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        round_ = RoundFactory()
+        PositionFactory(round=round_)
+    client = client_for(directorate_user)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("directorate:dashboard"))

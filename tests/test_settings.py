@@ -1,0 +1,161 @@
+"""Settings come from the environment; a bad or missing value stops start-up naming it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from lis1.env import env_bool, env_int, parse_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k3Q9-vT7_pL2xW8yZ4aB6cD1eF5gH0jK-mN3oP7qR9sT2uV4wX6yZ8aB0cD2eF4g",
+    "ALLOWED_HOSTS": "lis1.example.no",
+    "DATABASE_URL": "postgres://lis1:secret@db.example.no:5432/lis1",
+    "CELERY_BROKER_URL": "redis://redis.example.no:6379/0",
+    "IDENTITY_ENCRYPTION_KEYS": "YnVpbGQtb25seS1rZXktb2YtMzItYnl0ZXMtbG9uZyE=",
+    "IDENTITY_HASH_KEY": "a-long-random-hash-key",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DEBUG"}
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_check_deploy_reports_no_warnings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "IDENTITY_ENCRYPTION_KEYS", "IDENTITY_HASH_KEY"],
+)
+def test_production_without_required_variable_fails_naming_it(missing: str) -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert missing in last_line
+
+
+def test_production_refuses_debug() -> None:
+    result = _manage("check", env={**PRODUCTION_ENV, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DEBUG must be false" in result.stderr
+
+
+def test_bad_boolean_names_the_variable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LIS1_FLAG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="LIS1_FLAG must be a boolean"):
+        env_bool("LIS1_FLAG", default=False)
+
+
+def test_bad_integer_names_the_variable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("EMAIL_PORT", "smtp")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT must be an integer"):
+        env_int("EMAIL_PORT", 587)
+    monkeypatch.setenv("EMAIL_PORT", "0")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT must be at least 1"):
+        env_int("EMAIL_PORT", 587, minimum=1)
+
+
+def test_bad_django_env_stops_start_up() -> None:
+    result = _manage("check", env={"DJANGO_ENV": "staging"})
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be one of development, production" in result.stderr
+
+
+def test_bad_database_url_scheme_stops_start_up() -> None:
+    result = _manage("check", env={"DATABASE_URL": "mysql://root@localhost/lis1"})
+    assert result.returncode != 0
+    assert "DATABASE_URL must start with postgres://" in result.stderr
+
+
+def test_bad_broker_url_scheme_stops_start_up() -> None:
+    result = _manage("check", env={"CELERY_BROKER_URL": "amqp://guest@localhost//"})
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL must start with redis://" in result.stderr
+
+
+def test_parse_database_url_postgres() -> None:
+    config = parse_database_url(
+        "DATABASE_URL", "postgres://lis1:p%40ss@db.example.no:6543/lis1?sslmode=require"
+    )
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("lis1", "lis1", "p@ss")
+    assert (config["HOST"], config["PORT"]) == ("db.example.no", "6543")
+    assert config["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_parse_database_url_sqlite_paths() -> None:
+    assert parse_database_url("X", "sqlite:///var/x.db")["NAME"] == "var/x.db"
+    assert parse_database_url("X", "sqlite:////srv/x.db")["NAME"] == "/srv/x.db"
+
+
+def test_parse_database_url_without_database_name_fails() -> None:
+    with pytest.raises(ImproperlyConfigured, match="must name a database"):
+        parse_database_url("DATABASE_URL", "postgres://localhost")
+
+
+def test_default_environment_is_embedded_development() -> None:
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.TIME_ZONE, s.LANGUAGE_CODE, [c for c, _ in s.LANGUAGES], s.USE_TZ]))"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_ENV", "DEBUG",
+                     "CELERY_TASK_ALWAYS_EAGER"}
+    }
+    clean["DJANGO_SETTINGS_MODULE"] = "lis1.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        '[true, "django.db.backends.sqlite3", true, "Europe/Oslo", "nb", ["nb", "nn", "en"], true]'
+    )
+
+
+def test_celery_configuration() -> None:
+    from lis1.celery import app
+
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.result_serializer == "json"
+
+
+def test_redis_broker_is_reachable() -> None:
+    """The suite runs against a real Redis: the broker from CELERY_BROKER_URL answers."""
+    from django.conf import settings
+
+    from lis1.celery import app
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("no broker configured (make test always sets one)")
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1)
+        assert connection.connected
