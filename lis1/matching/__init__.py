@@ -1,0 +1,69 @@
+"""lis1.matching: the pure-Python stable-matching engine for LIS1 rounds.
+
+No Django, no I/O except the CLI (``python -m lis1.matching``). Public API:
+
+* :func:`parse_instance` (decoded ``lis1-match/1`` document -> :class:`Instance`),
+  :func:`instance_from_json` (JSON text or bytes -> :class:`Instance`); every invalid input
+  raises :class:`InstanceError` (a ``ValueError``) with a one-line message;
+* :func:`solve` (:class:`Instance` -> :class:`Result`): applicant-proposing deferred
+  acceptance for programs with seat counts (the applicant-optimal stable matching), couples
+  inserted Roth–Peranson style; ``Result.stable`` is the verifier's verdict on the output;
+* :func:`verify` (instance, ``{applicant: program}``) -> every blocking pair, sorted;
+* :func:`result_to_json`: deterministic JSON (sorted keys, 2-space indent);
+* :func:`random_serial_dictatorship`, :func:`parse_rsd_instance`: municipal placement.
+
+``input_sha256`` is the SHA-256 (hex) of the canonical JSON of the input document::
+
+    json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+so the Django side can store it with the match run and anyone can re-run and compare.
+Randomness comes only from the document's ``seed``: singles DA does not use it; couple
+insertion uses it only to reorder couples after a failed first attempt; RSD draws its
+order from it.
+"""
+
+from lis1.matching.instance import (
+    Applicant,
+    Couple,
+    Instance,
+    InstanceError,
+    Program,
+    input_sha256,
+    instance_from_json,
+    parse_instance,
+)
+from lis1.matching.result import ENGINE_VERSION, Result, Statistics, result_to_json
+from lis1.matching.rsd import RsdInstance, RsdResult, parse_rsd_instance, random_serial_dictatorship
+from lis1.matching.solve import solve
+from lis1.matching.verify import (
+    BlockingPair,
+    CoupleBlockingPair,
+    MatchingError,
+    SingleBlockingPair,
+    verify,
+)
+
+__all__ = [
+    "ENGINE_VERSION",
+    "Applicant",
+    "BlockingPair",
+    "Couple",
+    "CoupleBlockingPair",
+    "Instance",
+    "InstanceError",
+    "MatchingError",
+    "Program",
+    "Result",
+    "RsdInstance",
+    "RsdResult",
+    "SingleBlockingPair",
+    "Statistics",
+    "input_sha256",
+    "instance_from_json",
+    "parse_instance",
+    "parse_rsd_instance",
+    "random_serial_dictatorship",
+    "result_to_json",
+    "solve",
+    "verify",
+]

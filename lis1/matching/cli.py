@@ -1,0 +1,82 @@
+"""``python -m lis1.matching [INSTANCE.json|-]``: solve an instance, print the result JSON.
+
+The document's ``format`` picks the job: ``lis1-match/1`` (stable matching) or
+``lis1-rsd/1`` (municipal placement). Invalid input exits with status 2 and exactly one
+line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn
+
+from lis1.matching.instance import MATCH_FORMAT, InstanceError, load_json, parse_instance
+from lis1.matching.result import dumps, result_to_json
+from lis1.matching.rsd import RSD_FORMAT, parse_rsd_instance, rsd_result_json, solve_rsd
+from lis1.matching.solve import solve
+
+PROG = "lis1.matching"
+EXIT_INVALID = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse would print the usage too; keep the one-line error promise.
+        _fail(message)
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"{PROG}: error: {' '.join(message.split())}\n")
+    sys.stderr.flush()
+    raise SystemExit(EXIT_INVALID)
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def run(text: bytes) -> str:
+    """Solve a document given as bytes and return the result JSON text (no newline)."""
+    obj: Any = load_json(text)
+    if isinstance(obj, dict) and obj.get("format") == RSD_FORMAT:
+        rsd = parse_rsd_instance(obj)
+        return dumps(rsd_result_json(rsd, solve_rsd(rsd)))
+    if isinstance(obj, dict) and "format" in obj and obj["format"] != MATCH_FORMAT:
+        raise InstanceError(
+            f'wrong format {dumps(obj["format"])} (expected "{MATCH_FORMAT}" or "{RSD_FORMAT}")'
+        )
+    return result_to_json(solve(parse_instance(obj)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(
+        prog=f"python -m {PROG}",
+        description=(
+            "Solve a lis1-match/1 instance (stable matching with couples) or a lis1-rsd/1 "
+            "instance (municipal placement) and write the result JSON to stdout."
+        ),
+        epilog="Exit status: 0 solved, 2 invalid input (one line on stderr).",
+    )
+    parser.add_argument(
+        "instance",
+        nargs="?",
+        default="-",
+        metavar="INSTANCE.json",
+        help="instance file; '-' or nothing reads standard input",
+    )
+    args = parser.parse_args(argv)
+    text = _read(args.instance)
+    try:
+        output = run(text)
+    except InstanceError as exc:
+        _fail(str(exc))
+    sys.stdout.buffer.write(output.encode() + b"\n")
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,69 @@
+"""Applicant-proposing deferred acceptance (Gale–Shapley) for programs with seat counts.
+
+The result is the applicant-optimal stable matching of the single applicants. Couple
+members take no part here; :mod:`lis1.matching.couples` inserts them afterwards.
+
+Each program holds the *ranks* of its tentatively accepted applicants in an ascending list,
+so its worst held applicant is the last element and ``program_list[p][rank]`` recovers the
+applicant. Ranks are small ints, which keeps ``insort`` cheap.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from dataclasses import dataclass
+
+from lis1.matching.compiled import NONE, Compiled
+
+
+@dataclass(slots=True)
+class SinglesState:
+    """Tentative assignment after singles DA.
+
+    ``position[a]`` is the index in ``a``'s list of the program holding it, or the list
+    length when ``a`` is unmatched (it has been rejected by everything on its list).
+    """
+
+    assigned: list[int]
+    position: list[int]
+    held: list[list[int]]
+
+
+def deferred_acceptance(c: Compiled) -> SinglesState:
+    capacity = c.capacity
+    program_rank = c.program_rank
+    program_list = c.program_list
+    prefs = c.prefs
+    held: list[list[int]] = [[] for _ in capacity]
+    assigned = [NONE] * len(prefs)
+    nxt = [0] * len(prefs)
+
+    # The result does not depend on the order of proposals; a stack is simply fastest.
+    stack = c.singles[::-1]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        a = pop()
+        lst = prefs[a]
+        i = nxt[a]
+        n = len(lst)
+        while i < n:
+            p = lst[i]
+            r = program_rank[p].get(a)
+            if r is not None:
+                h = held[p]
+                if len(h) < capacity[p]:
+                    insort(h, r)
+                    assigned[a] = p
+                    break
+                if h and h[-1] > r:
+                    b = program_list[p][h.pop()]
+                    insort(h, r)
+                    assigned[a] = p
+                    assigned[b] = NONE
+                    nxt[b] += 1  # b continues below the program that just rejected it
+                    push(b)
+                    break
+            i += 1
+        nxt[a] = i
+    return SinglesState(assigned=assigned, position=nxt, held=held)

@@ -1,0 +1,52 @@
+"""``solve``: singles deferred acceptance, couple insertion, then the verifier's verdict."""
+
+from __future__ import annotations
+
+from lis1.matching.compiled import NONE, compile_instance
+from lis1.matching.couples import Attempt, attempt_orders, run_attempt
+from lis1.matching.deferred_acceptance import deferred_acceptance
+from lis1.matching.instance import Instance
+from lis1.matching.result import Result, statistics
+from lis1.matching.verify import BlockingPair, blocking_pairs, feasibility_problems
+
+
+def solve(instance: Instance) -> Result:
+    """The applicant-optimal stable matching when there are no couples; with couples, the
+    Roth–Peranson-style result, reported with ``stable`` exactly as the verifier finds it."""
+    c = compile_instance(instance)
+    base = deferred_acceptance(c)
+    assigned = base.assigned
+    attempts = 0
+    cycle = False
+    not_inserted = 0
+    if not c.couple_members:
+        blocking = blocking_pairs(c, assigned)
+    else:
+        best: tuple[Attempt, list[BlockingPair]] | None = None
+        for number, order in enumerate(attempt_orders(len(c.couple_members), instance.seed)):
+            attempt = run_attempt(c, base, order, number)
+            attempts += 1
+            found = blocking_pairs(c, attempt.assigned)
+            if best is None or len(found) < len(best[1]):
+                best = (attempt, found)
+            if not found:
+                break
+        assert best is not None  # there is always attempt 0
+        assigned, blocking = best[0].assigned, best[1]
+        cycle = best[0].cycle_detected
+        not_inserted = best[0].not_inserted
+
+    problems = feasibility_problems(c, assigned)
+    if problems:  # an engine bug, never an input problem
+        raise RuntimeError(f"engine produced an infeasible matching: {problems[0]}")
+
+    matches = {c.applicant_ids[a]: c.program_ids[p] for a, p in enumerate(assigned) if p != NONE}
+    unmatched = tuple(c.applicant_ids[a] for a, p in enumerate(assigned) if p == NONE)
+    return Result(
+        matches=matches,
+        unmatched=unmatched,
+        stable=not blocking,
+        blocking_pairs=tuple(blocking),
+        input_sha256=instance.input_sha256,
+        statistics=statistics(c, assigned, attempts, cycle, not_inserted),
+    )
