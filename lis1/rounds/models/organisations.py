@@ -85,7 +85,9 @@ class Organisation(models.Model):
                 condition=~Q(kind=OrganisationKind.MUNICIPALITY)
                 | Q(municipality_number__regex=r"^[0-9]{4}$", county_number__regex=r"^[0-9]{2}$"),
                 name="organisation_municipality_has_numbers",
-                violation_error_message=_("A municipality needs its municipality and county number."),
+                violation_error_message=_(
+                    "A municipality needs its municipality and county number."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["municipality_number"],
@@ -134,7 +136,9 @@ class MunicipalArea(models.Model):
         verbose_name_plural = _("municipal areas")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["employer", "name"], name="area_unique_name_per_employer"),
+            models.UniqueConstraint(
+                fields=["employer", "name"], name="area_unique_name_per_employer"
+            ),
         ]
 
     def __str__(self) -> str:

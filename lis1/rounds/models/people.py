@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lis1.rounds import identity
@@ -44,7 +45,8 @@ class Applicant(models.Model):
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     national_id_encrypted = models.TextField(_("national identity number (encrypted)"), blank=True)
-    national_id_hash = models.CharField(
+    # NULL (not "") when absent, so that the unique constraint ignores applicants without one.
+    national_id_hash = models.CharField(  # noqa: DJ001
         _("national identity number (keyed hash)"), max_length=64, null=True, blank=True
     )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -167,7 +169,10 @@ class Application(models.Model):
     """An applicant's application to one position, with a short motivation."""
 
     applicant = models.ForeignKey(
-        Applicant, verbose_name=_("applicant"), on_delete=models.CASCADE, related_name="applications"
+        Applicant,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="applications",
     )
     position = models.ForeignKey(
         Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="applications"
@@ -181,7 +186,8 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A default rather than auto_now_add, so imports and the demo can record the real time.
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("application")
@@ -235,7 +241,9 @@ class ApplicantRanking(models.Model):
             models.UniqueConstraint(
                 fields=["applicant", "position"], name="applicant_ranking_unique_position"
             ),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="applicant_ranking_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1), name="applicant_ranking_rank_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,7 +275,9 @@ class EmployerRanking(models.Model):
         verbose_name_plural = _("employers' rankings")
         ordering = ["position", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["position", "rank"], name="employer_ranking_unique_rank"),
+            models.UniqueConstraint(
+                fields=["position", "rank"], name="employer_ranking_unique_rank"
+            ),
             models.UniqueConstraint(
                 fields=["position", "applicant"], name="employer_ranking_unique_applicant"
             ),
@@ -293,7 +303,7 @@ class Couple(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=CoupleStatus.choices, default=CoupleStatus.INVITED
     )
-    invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:
@@ -345,7 +355,9 @@ class CouplePreference(models.Model):
         verbose_name_plural = _("couples' rankings")
         ordering = ["couple", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["couple", "rank"], name="couple_preference_unique_rank"),
+            models.UniqueConstraint(
+                fields=["couple", "rank"], name="couple_preference_unique_rank"
+            ),
             models.UniqueConstraint(
                 fields=["couple", "first_position", "second_position"],
                 name="couple_preference_unique_pair",
@@ -355,7 +367,9 @@ class CouplePreference(models.Model):
                 name="couple_preference_not_both_empty",
                 violation_error_message=_("At least one of the pair must get a position."),
             ),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="couple_preference_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1), name="couple_preference_rank_positive"
+            ),
         ]
 
     def __str__(self) -> str:

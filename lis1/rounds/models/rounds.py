@@ -48,6 +48,9 @@ class Round(models.Model):
     results_published = models.DateTimeField(_("results published"))
     answer_deadline = models.DateTimeField(_("answer deadline"))
     start_date = models.DateField(_("start date"))
+    is_demo = models.BooleanField(
+        _("demo round"), default=False, help_text=_("Built by seed_demo; rebuilt by --replace.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -157,7 +160,9 @@ class Position(models.Model):
         ordering = ["round", "employer__name", "reference"]
         indexes = [models.Index(fields=["round", "status"])]
         constraints = [
-            models.UniqueConstraint(fields=["round", "reference"], name="position_unique_reference"),
+            models.UniqueConstraint(
+                fields=["round", "reference"], name="position_unique_reference"
+            ),
             models.CheckConstraint(
                 condition=Q(seats__gte=1),
                 name="position_seats_at_least_one",

@@ -5,6 +5,7 @@ Run:  python3 lis1/rounds/reference_data/check_reference_data.py
 Exits non-zero (and prints the problems) if any check fails; prints a summary otherwise.
 Standard library only, so it runs before Django is set up.
 """
+
 import csv
 import io
 import re
@@ -15,23 +16,25 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 COMPILED_LINE = "# Compiled for lis1 on 2026-11-23"
 
-EXPECTED_COUNTIES = OrderedDict([
-    ("03", ("Oslo", 1)),
-    ("11", ("Rogaland", 23)),
-    ("15", ("Møre og Romsdal", 27)),
-    ("18", ("Nordland", 41)),
-    ("31", ("Østfold", 12)),
-    ("32", ("Akershus", 21)),
-    ("33", ("Buskerud", 18)),
-    ("34", ("Innlandet", 46)),
-    ("39", ("Vestfold", 6)),
-    ("40", ("Telemark", 17)),
-    ("42", ("Agder", 25)),
-    ("46", ("Vestland", 43)),
-    ("50", ("Trøndelag", 38)),
-    ("55", ("Troms", 21)),
-    ("56", ("Finnmark", 18)),
-])
+EXPECTED_COUNTIES = OrderedDict(
+    [
+        ("03", ("Oslo", 1)),
+        ("11", ("Rogaland", 23)),
+        ("15", ("Møre og Romsdal", 27)),
+        ("18", ("Nordland", 41)),
+        ("31", ("Østfold", 12)),
+        ("32", ("Akershus", 21)),
+        ("33", ("Buskerud", 18)),
+        ("34", ("Innlandet", 46)),
+        ("39", ("Vestfold", 6)),
+        ("40", ("Telemark", 17)),
+        ("42", ("Agder", 25)),
+        ("46", ("Vestland", 43)),
+        ("50", ("Trøndelag", 38)),
+        ("55", ("Troms", 21)),
+        ("56", ("Finnmark", 18)),
+    ]
+)
 EXPECTED_MUNICIPALITIES = 357
 POSITIONS_RANGE = (575, 593)
 EMPLOYER_KINDS = {"health_trust", "private_hospital"}
@@ -55,22 +58,22 @@ def read(name, header):
     if text.startswith("\ufeff"):
         err(f"{name}: has a BOM")
     lines = text.splitlines()
-    comments = [l for l in lines if l.startswith("#")]
-    data = [l for l in lines if not l.startswith("#")]
+    comments = [line for line in lines if line.startswith("#")]
+    data = [line for line in lines if not line.startswith("#")]
     # Comment lines must all come first.
-    first_data = next((i for i, l in enumerate(lines) if not l.startswith("#")), len(lines))
-    if any(l.startswith("#") for l in lines[first_data:]):
+    first_data = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    if any(line.startswith("#") for line in lines[first_data:]):
         err(f"{name}: comment line after the header")
-    for l in comments:
-        if not l.startswith("# "):
-            err(f"{name}: comment line not starting with '# ': {l!r}")
-    if not any(l.startswith("# Source:") for l in comments):
+    for line in comments:
+        if not line.startswith("# "):
+            err(f"{name}: comment line not starting with '# ': {line!r}")
+    if not any(line.startswith("# Source:") for line in comments):
         err(f"{name}: no '# Source:' line")
-    if not any(l.startswith("# Licence:") for l in comments):
+    if not any(line.startswith("# Licence:") for line in comments):
         err(f"{name}: no '# Licence:' line")
     if COMPILED_LINE not in comments:
         err(f"{name}: no {COMPILED_LINE!r} line")
-    if any(l.strip() == "" for l in data):
+    if any(line.strip() == "" for line in data):
         err(f"{name}: blank line in data")
     reader = csv.reader(io.StringIO("\n".join(data)))
     rows = list(reader)
@@ -85,7 +88,7 @@ def read(name, header):
         for v in row:
             if v != v.strip():
                 err(f"{name}: stray whitespace in {row}")
-        out.append(dict(zip(header, row)))
+        out.append(dict(zip(header, row, strict=True)))
     return out
 
 
@@ -94,7 +97,7 @@ def orgnr_ok(s):
     if not re.fullmatch(r"[89]\d{8}", s):
         return False
     weights = [3, 2, 7, 6, 5, 4, 3, 2]
-    rest = sum(int(d) * w for d, w in zip(s[:8], weights)) % 11
+    rest = sum(int(d) * w for d, w in zip(s[:8], weights, strict=True)) % 11
     check = 0 if rest == 0 else 11 - rest
     return check != 10 and check == int(s[8])
 
@@ -121,7 +124,9 @@ for m in munis:
     if cnr not in EXPECTED_COUNTIES:
         err(f"municipality {num}: unknown county {cnr}")
     elif EXPECTED_COUNTIES[cnr][0] != m["county_name"]:
-        err(f"municipality {num}: county name {m['county_name']!r} != {EXPECTED_COUNTIES[cnr][0]!r}")
+        err(
+            f"municipality {num}: county name {m['county_name']!r} != {EXPECTED_COUNTIES[cnr][0]!r}"
+        )
     if num <= prev:
         err(f"municipality {num} out of numeric order (after {prev})")
     prev = num
@@ -149,8 +154,10 @@ if len(regions) != 4:
 region_codes = {r["code"] for r in regions}
 
 # ---------------------------------------------------------------- employers
-employers = read("employers.csv", ["code", "name", "kind", "region", "org_number", "counties",
-                                   "lis1_positions_per_start"])
+employers = read(
+    "employers.csv",
+    ["code", "name", "kind", "region", "org_number", "counties", "lis1_positions_per_start"],
+)
 unique("employers.csv", employers, "code")
 unique("employers.csv", employers, "name")
 unique("employers.csv", [e for e in employers if e["org_number"]], "org_number")
@@ -207,7 +214,10 @@ for s in sites:
     e = next((x for x in employers if x["code"] == s["employer"]), None)
     m = muni_numbers.get(s["municipality_number"])
     if e and m and m["county_number"] not in e["counties"].split("|"):
-        err(f"site {s['code']} lies in county {m['county_number']}, not among its employer's counties {e['counties']}")
+        err(
+            f"site {s['code']} lies in county {m['county_number']}, "
+            f"not among its employer's counties {e['counties']}"
+        )
 
 # ---------------------------------------------------------------- summary
 print("Municipalities per county (2024):")
@@ -216,10 +226,12 @@ for cnr, (cname, expected) in EXPECTED_COUNTIES.items():
     print(f"  {cnr} {cname:<16} {per_county[cnr]:>3}  {mark}")
 print(f"  total               {len(munis):>3}")
 print(f"Regions: {len(regions)}")
-print(f"Employers: {len(employers)} "
-      f"({sum(e['kind'] == 'health_trust' for e in employers)} health trusts, "
-      f"{sum(e['kind'] == 'private_hospital' for e in employers)} private hospitals; "
-      f"{sum(bool(e['org_number']) for e in employers)} with org_number)")
+print(
+    f"Employers: {len(employers)} "
+    f"({sum(e['kind'] == 'health_trust' for e in employers)} health trusts, "
+    f"{sum(e['kind'] == 'private_hospital' for e in employers)} private hospitals; "
+    f"{sum(bool(e['org_number']) for e in employers)} with org_number)"
+)
 print(f"Hospital sites: {len(sites)}")
 print("LIS1 positions per start, by region:")
 for r in regions:
