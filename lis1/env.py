@@ -50,7 +50,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false, 1/0, yes/no), got {value!r}.")
+    raise ImproperlyConfigured(
+        f"{name} must be a boolean (true/false, 1/0, yes/no), got {value!r}."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -108,16 +110,21 @@ def parse_database_url(name: str, url: str) -> dict[str, object]:
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         if not path or path == "/":
-            raise ImproperlyConfigured(f"{name} must name a file, e.g. sqlite:////srv/lis1.sqlite3.")
+            raise ImproperlyConfigured(
+                f"{name} must name a file, e.g. sqlite:////srv/lis1.sqlite3."
+            )
         # As in dj-database-url: sqlite:///relative.db and sqlite:////absolute/path.db
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path[1:]}
     raise ImproperlyConfigured(
-        f"{name} must start with postgres:// (or sqlite:// for development), got scheme {parts.scheme!r}."
+        f"{name} must start with postgres:// (or sqlite:// for development), "
+        f"got scheme {parts.scheme!r}."
     )
 
 
 def check_redis_url(name: str, url: str) -> str:
     scheme = urlsplit(url).scheme
     if scheme not in ("redis", "rediss", "memory"):
-        raise ImproperlyConfigured(f"{name} must start with redis:// or rediss://, got scheme {scheme!r}.")
+        raise ImproperlyConfigured(
+            f"{name} must start with redis:// or rediss://, got scheme {scheme!r}."
+        )
     return url

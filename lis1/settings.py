@@ -34,7 +34,7 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be false when DJANGO_ENV=production.")
 
-_DEV_SECRET = "dev-only-secret-never-used-in-production-4c1f7a0e9b2d43f8a6e5d1c0b9a8f7e6"
+_DEV_SECRET = "dev-only-secret-never-used-in-production-4c1f7a0e9b2d43f8a6e5d1c0b9a8f7e6"  # noqa: S105
 SECRET_KEY = (
     env_required("SECRET_KEY", "when DJANGO_ENV=production")
     if PRODUCTION
@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lis1.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -268,5 +268,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-LIS1_DEMO_PASSWORD = "lis1-demo"
+LIS1_DEMO_PASSWORD = "lis1-demo"  # noqa: S105  (the published password of the demo log-ins)
 SITE_NAME = _("LIS1 application rounds")

@@ -24,7 +24,9 @@ from lis1.rounds.enums import (
 )
 from lis1.rounds.models import (
     Applicant,
+    ApplicantRanking,
     Application,
+    EmployerRanking,
     Organisation,
     Position,
     Region,
@@ -74,7 +76,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", settings.LIS1_DEMO_PASSWORD)
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
@@ -175,7 +177,7 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     education_year = 2025
 
     @factory.post_generation
-    def national_id(obj: Applicant, create: bool, extracted: str | None, **kwargs: Any) -> None:  # noqa: N805
+    def national_id(obj: Applicant, create: bool, extracted: str | None, **kwargs: Any) -> None:
         obj.set_national_id(extracted or next_identity_number())
         if create:
             obj.save()
@@ -197,3 +199,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+def rank_positions(round_, applicant, *positions):  # type: ignore[no-untyped-def]
+    for rank, position in enumerate(positions, start=1):
+        ApplicationFactory(applicant=applicant, position=position)
+        ApplicantRanking.objects.create(
+            round=round_, applicant=applicant, position=position, rank=rank
+        )
+
+
+def employer_list(position, *applicants):  # type: ignore[no-untyped-def]
+    for rank, applicant in enumerate(applicants, start=1):
+        EmployerRanking.objects.create(position=position, applicant=applicant, rank=rank)

@@ -61,7 +61,9 @@ def test_dashboard_requires_login(url_name: str) -> None:
 def test_user_without_role_is_told_so() -> None:
     response = client_for(UserFactory()).get(reverse("dashboard"))
     assert response.status_code == 403
-    assert "No access yet" in response.content.decode() or "Ingen tilgang" in response.content.decode()
+    assert (
+        "No access yet" in response.content.decode() or "Ingen tilgang" in response.content.decode()
+    )
 
 
 def test_applicant_dashboard_shows_own_applications_only(applicant) -> None:  # type: ignore[no-untyped-def]
@@ -137,3 +139,48 @@ def test_directorate_dashboard_query_count_is_bounded(
     client = client_for(directorate_user)
     with django_assert_max_num_queries(8):
         client.get(reverse("directorate:dashboard"))
+
+
+def test_placements_visible_only_after_publish(applicant, trust, employer_user) -> None:  # type: ignore[no-untyped-def]
+    from lis1.rounds.models import ApplicantRanking, EmployerRanking
+    from lis1.rounds.services import matching as service
+
+    round_ = RoundFactory()
+    position = PositionFactory(round=round_, employer=trust, seats=1, title="Elverum-stillingen")
+    ApplicationFactory(applicant=applicant, position=position)
+    ApplicantRanking.objects.create(round=round_, applicant=applicant, position=position, rank=1)
+    EmployerRanking.objects.create(position=position, applicant=applicant, rank=1)
+    run = service.round_run_match(match_run=service.match_run_create(round_=round_, seed=1))
+    applicant_client, employer_client = client_for(applicant.user), client_for(employer_user)
+
+    before = applicant_client.get(reverse("applicants:dashboard"))
+    assert before.context["results_published"] is False
+    assert list(before.context["placements"]) == []
+    assert (
+        employer_client.get(reverse("employers:dashboard")).context["positions"][0].placed_count
+        == 0
+    )
+
+    service.match_run_publish(match_run=run)
+
+    after = applicant_client.get(reverse("applicants:dashboard"))
+    assert [p.position for p in after.context["placements"]] == [position]
+    assert "Elverum-stillingen" in after.content.decode()
+    assert (
+        employer_client.get(reverse("employers:dashboard")).context["positions"][0].placed_count
+        == 1
+    )
+
+
+def test_unplaced_applicant_is_told_plainly(applicant) -> None:  # type: ignore[no-untyped-def]
+    from lis1.rounds.services import matching as service
+
+    round_ = RoundFactory()
+    PositionFactory(round=round_)
+    ApplicationFactory(applicant=applicant, position__round=round_)
+    run = service.round_run_match(match_run=service.match_run_create(round_=round_, seed=1))
+    service.match_run_publish(match_run=run)
+    response = client_for(applicant.user).get(reverse("applicants:dashboard"))
+    assert response.context["results_published"] is True
+    assert list(response.context["placements"]) == []
+    assert response.context["round"] == round_

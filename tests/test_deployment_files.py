@@ -44,7 +44,12 @@ def test_compose_app_services_use_postgres_and_redis_in_production_mode() -> Non
         assert env["DJANGO_ENV"] == "production", name
         assert env["DATABASE_URL"].startswith("postgres://"), name
         assert env["CELERY_BROKER_URL"].startswith("redis://"), name
-        for required in ("SECRET_KEY", "ALLOWED_HOSTS", "IDENTITY_ENCRYPTION_KEYS", "IDENTITY_HASH_KEY"):
+        for required in (
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "IDENTITY_ENCRYPTION_KEYS",
+            "IDENTITY_HASH_KEY",
+        ):
             assert env[required], (name, required)
         depends = services[name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"

@@ -18,9 +18,18 @@ def test_start_page_is_bokmal_by_default() -> None:
     assert "Hopp til hovedinnholdet" in body
 
 
+def test_browser_language_does_not_override_bokmal() -> None:
+    body = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(reverse("home")).content.decode()
+    assert '<html lang="nb"' in body
+
+
 @pytest.mark.parametrize(
     ("language", "skip_link"),
-    [("nn", "Hopp til hovudinnhaldet"), ("en", "Skip to main content"), ("nb", "Hopp til hovedinnholdet")],
+    [
+        ("nn", "Hopp til hovudinnhaldet"),
+        ("en", "Skip to main content"),
+        ("nb", "Hopp til hovedinnholdet"),
+    ],
 )
 def test_language_switch_changes_the_pages(language: str, skip_link: str) -> None:
     client = Client()

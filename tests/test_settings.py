@@ -25,7 +25,10 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DEBUG"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests and must not leak into a
+    # production check.
+    ignored = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in ignored}
     clean.pop("REDIS_URL", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -45,7 +48,13 @@ def test_production_check_deploy_reports_no_warnings() -> None:
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "IDENTITY_ENCRYPTION_KEYS", "IDENTITY_HASH_KEY"],
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "IDENTITY_ENCRYPTION_KEYS",
+        "IDENTITY_HASH_KEY",
+    ],
 )
 def test_production_without_required_variable_fails_naming_it(missing: str) -> None:
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -124,12 +133,24 @@ def test_default_environment_is_embedded_development() -> None:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_ENV", "DEBUG",
-                     "CELERY_TASK_ALWAYS_EAGER"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "REDIS_URL",
+            "DJANGO_ENV",
+            "DEBUG",
+            "CELERY_TASK_ALWAYS_EAGER",
+        }
     }
     clean["DJANGO_SETTINGS_MODULE"] = "lis1.settings"
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (

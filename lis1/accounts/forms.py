@@ -4,9 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils.translation import gettext_lazy as _
-
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from lis1.accounts.models import User
 from lis1.ui import DesignSystemFormMixin
@@ -56,7 +55,9 @@ class ApplicantRegistrationForm(DesignSystemFormMixin, forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in or reset the password."),
+                _(
+                    "An account with this e-mail address already exists. Log in or reset the password."  # noqa: E501
+                ),
                 code="email_taken",
             )
         return email

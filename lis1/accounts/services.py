@@ -7,7 +7,9 @@ from lis1.rounds.models import Applicant
 
 
 @transaction.atomic
-def applicant_register(*, email: str, password: str, given_name: str, family_name: str) -> Applicant:
+def applicant_register(
+    *, email: str, password: str, given_name: str, family_name: str
+) -> Applicant:
     """Create a log-in and the applicant it owns, together or not at all."""
     user = User.objects.create_user(
         email=email, password=password, first_name=given_name, last_name=family_name

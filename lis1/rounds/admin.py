@@ -72,7 +72,16 @@ class RoundAdmin(admin.ModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "employer", "round", "kind", "seats", "status", "applications"]
+    list_display = [
+        "reference",
+        "title",
+        "employer",
+        "round",
+        "kind",
+        "seats",
+        "status",
+        "applications",
+    ]
     list_filter = ["round", "status", "kind", "rotation", "employer__region", "employer"]
     search_fields = ["reference", "title", "employer__name"]
     autocomplete_fields = ["employer", "municipality", "municipal_area", "sites"]
@@ -101,7 +110,13 @@ class ApplicantAdmin(admin.ModelAdmin):
     search_fields = ["family_name", "given_name", "user__email", "hpr_number"]
     # The encrypted number and its hash never appear in a form; staff see the birth-date part.
     exclude = ["national_id_encrypted", "national_id_hash"]
-    readonly_fields = ["masked_national_id", "birth_date", "is_d_number", "created_at", "updated_at"]
+    readonly_fields = [
+        "masked_national_id",
+        "birth_date",
+        "is_d_number",
+        "created_at",
+        "updated_at",
+    ]
     raw_id_fields = ["user"]
 
     @admin.display(description=_("national identity number"))

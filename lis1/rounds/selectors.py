@@ -47,10 +47,7 @@ def rounds_with_counts() -> QuerySet[Round]:
         position_count=Coalesce(_subquery_count(positions, "round"), 0),
         seat_count=Coalesce(
             Subquery(
-                positions.order_by()
-                .values("round")
-                .annotate(s=Sum("seats"))
-                .values("s")[:1],
+                positions.order_by().values("round").annotate(s=Sum("seats")).values("s")[:1],
                 output_field=IntegerField(),
             ),
             0,
@@ -90,6 +87,11 @@ def positions_with_counts(queryset: QuerySet[Position]) -> QuerySet[Position]:
                 distinct=True,
             ),
             ranked_count=Count("employer_rankings", distinct=True),
+            placed_count=Count(
+                "placements",
+                filter=Q(placements__match_run__published_at__isnull=False),
+                distinct=True,
+            ),
         )
         .order_by("employer__name", "reference")
     )
@@ -105,7 +107,16 @@ def applications_of_applicant(applicant: Applicant) -> QuerySet[Application]:
 
 
 def employers_of_user(user) -> QuerySet[Organisation]:  # type: ignore[no-untyped-def]
-    from lis1.rounds.permissions import organisations_of
     from lis1.rounds.enums import EMPLOYER_KINDS
+    from lis1.rounds.permissions import organisations_of
 
     return organisations_of(user, *EMPLOYER_KINDS)
+
+
+def placements_published() -> QuerySet[Placement]:
+    """Placements anyone but the directorate may see: those of published runs."""
+    return Placement.objects.filter(match_run__published_at__isnull=False)
+
+
+def round_results_published(round_: Round | None) -> bool:
+    return bool(round_) and round_.match_runs.filter(published_at__isnull=False).exists()  # type: ignore[union-attr]

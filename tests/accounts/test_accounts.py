@@ -83,7 +83,8 @@ def test_password_reset_sends_link_that_sets_new_password() -> None:
     response = client.get(path, follow=True)
     form_url = response.redirect_chain[-1][0]
     response = client.post(
-        form_url, {"new_password1": "nytt-sterkt-passord-9", "new_password2": "nytt-sterkt-passord-9"}
+        form_url,
+        {"new_password1": "nytt-sterkt-passord-9", "new_password2": "nytt-sterkt-passord-9"},
     )
     assert response.status_code == 302
     assert authenticate(email="lege@example.no", password="nytt-sterkt-passord-9") is not None

@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from lis1.rounds.enums import PositionKind
 from lis1.rounds.models import ApplicantRanking, Application, EmployerRanking, Organisation
@@ -46,7 +48,7 @@ def test_round_calendar_in_order_is_accepted() -> None:
 def test_round_calendar_check_names_the_order_to_the_user() -> None:
     round_ = RoundFactory.build()
     round_.match_date = round_.ranking_deadline - dt.timedelta(hours=1)
-    with pytest.raises(Exception, match="must follow each other"):
+    with translation.override("en"), pytest.raises(ValidationError, match="must follow each other"):
         round_.full_clean()
 
 

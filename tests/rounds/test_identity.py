@@ -42,9 +42,7 @@ def test_validate_identity_number_rejects(number: str, code: str) -> None:
 
 def test_validate_identity_number_rejects_impossible_date() -> None:
     # 31 February with check digits that are otherwise correct.
-    number = next(
-        n for i in range(500) if (n := _raw_number("310295", i)) is not None
-    )
+    number = next(n for i in range(500) if (n := _raw_number("310295", i)) is not None)
     with pytest.raises(ValidationError) as error:
         identity.validate_identity_number(number)
     assert error.value.code == "identity_date"

@@ -1,0 +1,1 @@
+"""Domain workflows on the shared model: keyword-only, typed, transactional."""

@@ -1,0 +1,136 @@
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from lis1.rounds.enums import MatchRunStatus
+from lis1.rounds.models import MatchRun
+from lis1.rounds.services import matching as service
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(small_round):  # type: ignore[no-untyped-def]
+    created = service.match_run_create(round_=small_round["round"], seed=11)
+    return service.round_run_match(match_run=created)
+
+
+def test_round_page_starts_a_run_that_runs_after_commit(
+    small_round,
+    directorate_user,
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(directorate_user)
+    url = reverse("directorate:round", args=[small_round["round"].slug])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"kind": "main", "seed": "42"})
+    run = MatchRun.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("directorate:match_run", args=[run.pk])
+    run.refresh_from_db()
+    assert (run.status, run.seed, run.requested_by) == (
+        MatchRunStatus.SUCCEEDED,
+        42,
+        directorate_user,
+    )
+
+
+def test_round_page_rejects_bad_seed(small_round, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("directorate:round", args=[small_round["round"].slug])
+    response = client_for(directorate_user).post(url, {"kind": "main", "seed": "-1"})
+    assert response.status_code == 400
+    assert "seed" in response.context["form"].errors
+    assert MatchRun.objects.count() == 0
+
+
+def test_round_page_shows_service_refusal_as_form_error(small_round, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("directorate:round", args=[small_round["round"].slug])
+    response = client_for(directorate_user).post(url, {"kind": "follow_up", "seed": "1"})
+    assert response.status_code == 400
+    assert (
+        "A follow-up match needs a published main match."
+        in response.context["form"].non_field_errors()
+    )
+
+
+def test_match_run_page_shows_statistics(run, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(directorate_user).get(reverse("directorate:match_run", args=[run.pk]))
+    assert response.status_code == 200
+    assert response.context["choices"] == [(1, 1), (2, 1)]
+    body = response.content.decode()
+    assert run.input_sha256 in body
+
+
+def test_status_fragment_asks_htmx_to_reload_when_finished(run, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(directorate_user).get(
+        reverse("directorate:match_run_status", args=[run.pk])
+    )
+    assert response["HX-Refresh"] == "true"
+    MatchRun.objects.filter(pk=run.pk).update(status=MatchRunStatus.RUNNING)
+    response = client_for(directorate_user).get(
+        reverse("directorate:match_run_status", args=[run.pk])
+    )
+    assert "HX-Refresh" not in response
+
+
+def test_downloads_are_the_stored_instance_and_result(run, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(directorate_user)
+    instance = client.get(reverse("directorate:match_run_instance", args=[run.pk]))
+    result = client.get(reverse("directorate:match_run_result", args=[run.pk]))
+    assert instance.content == run.instance_json.encode()
+    assert json.loads(result.content)["input_sha256"] == run.input_sha256
+    assert instance["Content-Disposition"].startswith("attachment;")
+
+
+def test_verify_and_publish_through_the_pages(run, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(directorate_user)
+    client.post(reverse("directorate:match_run_verify", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.verified_ok is True
+    confirm = client.get(reverse("directorate:match_run_publish", args=[run.pk]))
+    assert confirm.status_code == 200
+    run.refresh_from_db()
+    assert run.published_at is None  # GET only asks
+    client.post(reverse("directorate:match_run_publish", args=[run.pk]))
+    run.refresh_from_db()
+    assert (run.published_at is not None, run.published_by) == (True, directorate_user)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "directorate:match_run",
+        "directorate:match_run_status",
+        "directorate:match_run_instance",
+        "directorate:match_run_result",
+        "directorate:match_run_publish",
+    ],
+)
+def test_other_roles_cannot_see_match_runs(
+    run, applicant, employer_user, municipality_user, name
+) -> None:  # type: ignore[no-untyped-def]
+    url = reverse(name, args=[run.pk])
+    for user in (applicant.user, employer_user, municipality_user):
+        assert client_for(user).get(url).status_code == 403
+    assert Client().get(url).status_code == 302  # to the log-in page
+
+
+def test_other_roles_cannot_verify_or_publish(run, employer_user) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(employer_user)
+    assert client.post(reverse("directorate:match_run_verify", args=[run.pk])).status_code == 403
+    assert client.post(reverse("directorate:match_run_publish", args=[run.pk])).status_code == 403
+    run.refresh_from_db()
+    assert run.published_at is None
+
+
+def test_unknown_run_is_404(directorate_user) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        client_for(directorate_user)
+        .get(reverse("directorate:match_run", args=[999999]))
+        .status_code
+        == 404
+    )
