@@ -1,5 +1,12 @@
-"""The project's one DRF router; each interface app registers its viewsets here."""
+"""The project's one DRF router; each interface app registers its viewsets through its own
+`api.register(router)`, so apps never edit this file to add endpoints."""
 
 from rest_framework.routers import DefaultRouter
 
+import applicants.api
+import employers.api
+import municipalities.api
+
 router = DefaultRouter()
+for app_api in (applicants.api, employers.api, municipalities.api):
+    app_api.register(router)

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from lis1.rounds.models import Applicant
@@ -87,10 +87,26 @@ def test_password_reset_sends_link_that_sets_new_password() -> None:
         {"new_password1": "nytt-sterkt-passord-9", "new_password2": "nytt-sterkt-passord-9"},
     )
     assert response.status_code == 302
-    assert authenticate(email="lege@example.no", password="nytt-sterkt-passord-9") is not None
+    request = RequestFactory().post("/")
+    assert (
+        authenticate(request, email="lege@example.no", password="nytt-sterkt-passord-9") is not None
+    )
 
 
 def test_password_reset_for_unknown_email_sends_nothing_and_looks_the_same() -> None:
     response = Client().post(reverse("accounts:password_reset"), {"email": "ukjent@example.no"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_login_locks_out_after_repeated_failures(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(email="lege@example.no")
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": "lege@example.no", "password": "feil"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "lege@example.no", "password": "lis1-demo"}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

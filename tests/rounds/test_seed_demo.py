@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from lis1.accounts.models import User
@@ -164,7 +164,10 @@ class TestDefaultDemo:
         self, default_demo: DemoSummary
     ) -> None:
         with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-            found = {email: authenticate(email=email, password="lis1-demo") for email in LOGINS}
+            found = {
+                email: authenticate(RequestFactory().post("/"), email=email, password="lis1-demo")
+                for email in LOGINS
+            }
         users = {email: user for email, user in found.items() if user is not None}
         director = users["direktorat@demo.lis1.no"]
 
