@@ -60,6 +60,10 @@ def bench_ours(name: str, doc: Doc, repeat: int) -> dict[str, Any]:
         "blocking": len(result.blocking_pairs),
         "not_inserted": s.couples_not_inserted,
         "attempts": s.couple_insertion_attempts,
+        "cycle": s.couple_cycle_detected,
+        "together": s.couples_placed_together,
+        "one_member": s.couples_one_member_matched,
+        "couples_unmatched": s.couples_unmatched,
         "matches": dict(result.matches),
     }
 
@@ -172,6 +176,22 @@ def main() -> int:
         f"(solve: best of {rows[0]['repeat']} for national, best of {rows[1]['repeat']} for "
         "NRMP singles, one run with couples; it includes compiling and the verifier)"
     )
+
+    couples_rows = [r for r in rows if r["couples"]]
+    for r in couples_rows:
+        print()
+        print(f"Couples, {r['name']} ({r['couples']:,} couples, target: engine time < 5 s):")
+        print(f"  engine time (solve):        {fmt(r['solve'])}")
+        print(f"  stable (verifier):          {'yes' if r['stable'] else 'NO'}")
+        print(f"  blocking pairs:             {r['blocking']:,}")
+        print(
+            f"  couples placed together:    {r['together']:,}; one member placed: "
+            f"{r['one_member']:,}; neither: {r['couples_unmatched']:,}"
+        )
+        print(
+            f"  insertion: {r['attempts']} attempt(s), cycle detected: {r['cycle']}, "
+            f"couples not inserted: {r['not_inserted']:,}"
+        )
 
     print()
     print("PyPI `matching` (HospitalResident, resident-optimal) on the singles instances:")

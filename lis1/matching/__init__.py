@@ -18,7 +18,8 @@ No Django, no I/O except the CLI (``python -m lis1.matching``). Public API:
 
 so the Django side can store it with the match run and anyone can re-run and compare.
 Randomness comes only from the document's ``seed``: singles DA does not use it; couple
-insertion uses it only to reorder couples after a failed first attempt; RSD draws its
+insertion uses it only when a couple's insertion has failed (a random stack order for its
+last tries, and other couple orders after an unstable first attempt); RSD draws its
 order from it.
 """
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 from lis1.matching.compiled import NONE, compile_instance
-from lis1.matching.couples import Attempt, attempt_orders, run_attempt
+from lis1.matching.couples import MAX_ATTEMPTS, Attempt, next_order, run_attempt, step_budget
 from lis1.matching.deferred_acceptance import deferred_acceptance
 from lis1.matching.instance import Instance
 from lis1.matching.result import Result, statistics
@@ -22,15 +24,20 @@ def solve(instance: Instance) -> Result:
     if not c.couple_members:
         blocking = blocking_pairs(c, assigned)
     else:
+        budget = step_budget(c)
+        rng = random.Random(instance.seed)
+        order = list(range(len(c.couple_members)))
         best: tuple[Attempt, list[BlockingPair]] | None = None
-        for number, order in enumerate(attempt_orders(len(c.couple_members), instance.seed)):
-            attempt = run_attempt(c, base, order, number)
+        for number in range(MAX_ATTEMPTS):
+            attempt = run_attempt(c, base, order, number, budget, instance.seed)
+            budget -= attempt.steps
             attempts += 1
             found = blocking_pairs(c, attempt.assigned)
             if best is None or len(found) < len(best[1]):
                 best = (attempt, found)
-            if not found:
+            if not found or budget <= 0 or len(order) < 2:
                 break
+            order = next_order(len(order), rng, attempt.failed)
         assert best is not None  # there is always attempt 0
         assigned, blocking = best[0].assigned, best[1]
         cycle = best[0].cycle_detected

@@ -7,6 +7,7 @@ are only fast enough for tiny instances.
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -163,3 +164,47 @@ def check_feasible(doc: Doc, matches: dict[str, str]) -> None:
         m1, m2 = couple["members"]
         pair = [matches.get(m1), matches.get(m2)]
         assert pair == [None, None] or pair in couple["ranking"], (couple["id"], pair)
+
+
+def random_instance(
+    rng: random.Random,
+    *,
+    max_singles: int = 4,
+    max_programs: int = 3,
+    max_couples: int = 2,
+    max_capacity: int = 2,
+    max_pairs: int = 5,
+) -> Doc:
+    """A tiny random document from a seeded ``random.Random`` (a fixed sample, unlike
+    hypothesis, for tests that assert a rate over many instances)."""
+    pids = [f"P{i + 1}" for i in range(rng.randint(1, max_programs))]
+    singles = [f"A{i + 1}" for i in range(rng.randint(0, max_singles))]
+    members = [(f"M{2 * j + 1}", f"M{2 * j + 2}") for j in range(rng.randint(1, max_couples))]
+    everyone = singles + [m for pair in members for m in pair]
+    slots: list[str | None] = [None, *pids]
+    pairs = [(x, y) for x in slots for y in slots if (x, y) != (None, None)]
+    return {
+        "format": "lis1-match/1",
+        "seed": rng.randrange(2**32),
+        "programs": [
+            {
+                "id": p,
+                "capacity": rng.randint(0, max_capacity),
+                "ranking": rng.sample(everyone, rng.randint(0, len(everyone))),
+            }
+            for p in pids
+        ],
+        "applicants": [
+            {"id": a, "ranking": rng.sample(pids, rng.randint(0, len(pids)))} for a in singles
+        ],
+        "couples": [
+            {
+                "id": f"C{j + 1}",
+                "members": list(m),
+                "ranking": [
+                    list(p) for p in rng.sample(pairs, rng.randint(0, min(max_pairs, len(pairs))))
+                ],
+            }
+            for j, m in enumerate(members)
+        ],
+    }
