@@ -1,13 +1,112 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Employer staff pages: the trust's positions (create, edit, publish, CSV), the applicants of
+each position (filters, documents, private interview notes), the ranking, and after the
+match the placed doctors, their answers and direct offers of vacant seats.
 
+Every object is fetched through the scoped querysets of `lis1.rounds.permissions`, so another
+trust's position or applicant is not found (404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from employers.forms import (
+    AnswerForm,
+    ApplicantFilterForm,
+    CsvUploadForm,
+    EducationGroup,
+    InterviewNoteForm,
+    PositionForm,
+    VacancyFillForm,
+)
+from employers.models import InterviewNote, VacancyFill
+from employers.services import (
+    VacancyError,
+    interview_note_add,
+    placement_register_answer,
+    position_vacant_seats,
+    published_placements,
+    results_published,
+    vacancy_fill,
+    vacancy_next_candidate,
+)
+from lis1.rounds.demo.names import EEA_COUNTRIES
 from lis1.rounds.enums import EMPLOYER_KINDS
-from lis1.rounds.models import Position
-from lis1.rounds.permissions import Role, organisations_of, role_required
-from lis1.rounds.selectors import positions_with_counts, round_current
+from lis1.rounds.models import Organisation, Position, Round
+from lis1.rounds.permissions import (
+    Role,
+    employer_applications,
+    employer_positions,
+    organisations_of,
+    role_required,
+)
+from lis1.rounds.selectors import (
+    applications_for_review,
+    employer_ranking_entries,
+    positions_with_counts,
+    round_current,
+)
+from lis1.rounds.services.csvio import CsvImportError
+from lis1.rounds.services.positions import (
+    PositionError,
+    position_publish,
+    position_save,
+    positions_export_csv,
+    positions_import_csv,
+    round_open_for_positions,
+    rounds_open_for_positions,
+)
+from lis1.rounds.services.rankings import (
+    RankingError,
+    ranking_add,
+    ranking_export_csv,
+    ranking_import_csv,
+    ranking_move,
+    ranking_open,
+    ranking_remove,
+    ranking_set,
+    ranking_submit,
+)
+
+
+def _employer(request: HttpRequest) -> Organisation:
+    """The trust the user works for (the first, when several)."""
+    employer = organisations_of(request.user, *EMPLOYER_KINDS).order_by("name").first()
+    if employer is None:
+        raise Http404
+    return employer
+
+
+def _position(request: HttpRequest, pk: int) -> Position:
+    return get_object_or_404(
+        employer_positions(request.user).select_related(
+            "round", "employer", "municipality", "municipal_area", "ranking_submitted_by"
+        ),
+        pk=pk,
+    )
+
+
+def _download(export: tuple[str, str, bytes]) -> HttpResponse:
+    filename, content_type, content = export
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _selected_round(request: HttpRequest) -> Round | None:
+    slug = request.GET.get("round")
+    if slug:
+        return get_object_or_404(Round, slug=slug)
+    return round_current()
 
 
 @role_required(Role.EMPLOYER)
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The trust's positions in the current round, with application and ranking counts."""
     employers = list(organisations_of(request.user, *EMPLOYER_KINDS))
@@ -20,3 +119,450 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "employers/dashboard.html",
         {"employers": employers, "round": current, "positions": positions},
     )
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def position_list(request: HttpRequest) -> HttpResponse:
+    round_ = _selected_round(request)
+    positions = positions_with_counts(employer_positions(request.user).filter(round=round_))
+    return render(
+        request,
+        "employers/position_list.html",
+        {
+            "round": round_,
+            "rounds": Round.objects.order_by("-start_date"),
+            "positions": positions,
+            "can_post": rounds_open_for_positions().exists(),
+            "round_open": bool(round_) and round_open_for_positions(round_),  # type: ignore[arg-type]
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def position_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    employer = _employer(request)
+    position = _position(request, pk) if pk else None
+    if position is not None:
+        employer = position.employer
+        if not round_open_for_positions(position.round):
+            messages.error(
+                request,
+                _("The application deadline has passed: the position can no longer change."),
+            )
+            return redirect("employers:position", pk=position.pk)
+    form = PositionForm(request.POST or None, instance=position, employer=employer)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.cleaned_data
+            if name not in ("round", "sites")
+        }
+        try:
+            saved = position_save(
+                position=position,
+                round_=position.round if position else form.cleaned_data["round"],
+                employer=employer,
+                data=data,
+                sites=list(form.cleaned_data["sites"]),
+            )
+        except PositionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The position is saved."))
+            return redirect("employers:position", pk=saved.pk)
+    return render(
+        request,
+        "employers/position_form.html",
+        {"form": form, "position": position, "employer": employer},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    counted = positions_with_counts(Position.objects.filter(pk=position.pk)).get()
+    return render(
+        request,
+        "employers/position_detail.html",
+        {
+            "position": counted,
+            "editable": round_open_for_positions(position.round),
+            "ranking_open": ranking_open(position),
+            "results_published": results_published(position),
+            "reviews": position.ranking_reviews.select_related("municipality", "created_by")[:10],
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def position_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    try:
+        position_publish(position=position)
+    except PositionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The position is published: applicants can apply."))
+    return redirect("employers:position", pk=position.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def positions_export(request: HttpRequest) -> HttpResponse:
+    round_ = _selected_round(request)
+    if round_ is None:
+        raise Http404
+    return _download(
+        positions_export_csv(
+            positions=employer_positions(request.user).filter(round=round_).order_by("reference"),
+            round_=round_,
+        )
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def positions_import(request: HttpRequest) -> HttpResponse:
+    employer = _employer(request)
+    rounds = rounds_open_for_positions()
+    round_ = (
+        get_object_or_404(rounds, slug=request.GET.get("round") or request.POST.get("round") or "")
+        if (request.GET.get("round") or request.POST.get("round"))
+        else rounds.order_by("applications_close").first()
+    )
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid() and round_ is not None:
+        try:
+            saved = positions_import_csv(
+                round_=round_, employer=employer, data=form.cleaned_data["file"].read()
+            )
+        except CsvImportError as error:
+            errors = error.errors
+        else:
+            messages.success(request, _("%(count)s positions imported.") % {"count": len(saved)})
+            return redirect(f"{reverse('employers:positions')}?round={round_.slug}")
+    return render(
+        request,
+        "employers/positions_import.html",
+        {"form": form, "round": round_, "errors": errors, "employer": employer},
+        status=400 if errors or form.errors else 200,
+    )
+
+
+def _education_group(country: str) -> str:
+    if country == "NO":
+        return EducationGroup.NORWAY
+    if country in EEA_COUNTRIES:
+        return EducationGroup.EEA
+    return EducationGroup.OUTSIDE
+
+
+def _filtered(applications, data):  # type: ignore[no-untyped-def]
+    education = data.get("education")
+    if education == EducationGroup.NORWAY:
+        applications = applications.filter(applicant__education_country="NO")
+    elif education == EducationGroup.EEA:
+        applications = applications.filter(
+            applicant__education_country__in=sorted(EEA_COUNTRIES - {"NO"})
+        )
+    elif education == EducationGroup.OUTSIDE:
+        applications = applications.exclude(applicant__education_country__in=sorted(EEA_COUNTRIES))
+    if data.get("proficiency"):
+        applications = applications.filter(applicant__norwegian_proficiency=data["proficiency"])
+    prior = data.get("prior")
+    if prior == "none":
+        applications = applications.filter(
+            applicant__prior_hospital_months=0, applicant__prior_municipal_months=0
+        )
+    elif prior == "some":
+        applications = applications.filter(
+            Q(applicant__prior_hospital_months__gt=0) | Q(applicant__prior_municipal_months__gt=0)
+        )
+    elif prior == "hospital_done":
+        applications = applications.filter(applicant__prior_hospital_months__gte=12)
+    elif prior == "municipal_done":
+        applications = applications.filter(applicant__prior_municipal_months__gte=6)
+    if data.get("ranked") == "yes":
+        applications = applications.filter(list_rank__isnull=False)
+    elif data.get("ranked") == "no":
+        applications = applications.filter(list_rank__isnull=True)
+    return applications
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def applicant_list(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    form = ApplicantFilterForm(request.GET or None)
+    applications = applications_for_review(position).annotate(note_count=Count("interview_notes"))
+    if form.is_valid():
+        applications = _filtered(applications, form.cleaned_data)
+    rows = list(applications)
+    for application in rows:
+        application.education_group = _education_group(application.applicant.education_country)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "employers/applicant_list.html",
+        {
+            "position": position,
+            "form": form,
+            "applications": rows,
+            "groups": dict(EducationGroup.CHOICES),
+        },
+    )
+
+
+def _document_url(document) -> str | None:  # type: ignore[no-untyped-def]
+    """The applicant app's download view, when it exists (it checks `can_view_document`)."""
+    try:
+        return reverse("applicants:document_download", args=[document.pk])
+    except NoReverseMatch:
+        return None
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def applicant_detail(request: HttpRequest, pk: int, application_pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    application = get_object_or_404(
+        employer_applications(request.user).filter(position=position).select_related("applicant"),
+        pk=application_pk,
+    )
+    form = InterviewNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        interview_note_add(
+            application=application, author=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("The note is saved."))
+        return redirect("employers:applicant", pk=position.pk, application_pk=application.pk)
+    documents = [
+        (attachment.document, _document_url(attachment.document))
+        for attachment in application.attachments.select_related("document")  # type: ignore[attr-defined]
+    ]
+    return render(
+        request,
+        "employers/applicant_detail.html",
+        {
+            "position": position,
+            "application": application,
+            "applicant": application.applicant,
+            "masked_id": application.applicant.national_id_masked(show_birth_date=True),
+            "notes": InterviewNote.objects.filter(application=application).select_related("author"),
+            "documents": documents,
+            "form": form,
+            "list_rank": employer_ranking_entries(position)
+            .filter(applicant=application.applicant)
+            .values_list("rank", flat=True)
+            .first(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- ranking ----------------------------------------------------------------------------
+
+
+def _ranking_context(position: Position, *, moved: int | None = None) -> dict[str, object]:
+    entries = list(employer_ranking_entries(position))
+    ranked = {e.applicant_id for e in entries}
+    unranked = [a for a in applications_for_review(position) if a.applicant_id not in ranked]
+    return {
+        "position": position,
+        "entries": entries,
+        "unranked": unranked,
+        "editable": ranking_open(position),
+        "moved": moved,
+        "count": len(entries),
+    }
+
+
+def _ranking_response(
+    request: HttpRequest, position: Position, moved: int | None = None
+) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "employers/_ranking.html", _ranking_context(position, moved=moved))
+    return redirect("employers:ranking", pk=position.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    return render(request, "employers/ranking.html", _ranking_context(position))
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404 from None
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """One change from a plain form (or htmx): up, down, to a place, add, remove, or the whole
+    order from drag and drop."""
+    position = _position(request, pk)
+    action = request.POST.get("action", "")
+    moved = None
+    try:
+        if action == "order":
+            ids = [_int(x) for x in request.POST.get("order", "").split(",") if x]
+            ranking_set(position=position, applicant_ids=ids, user=request.user)
+            moved = _int(request.POST["moved"]) if request.POST.get("moved") else None
+        else:
+            applicant = _int(request.POST.get("applicant"))
+            moved = applicant
+            if action in ("up", "down", "to"):
+                entry = employer_ranking_entries(position).filter(applicant_id=applicant).first()
+                if entry is None:
+                    raise RankingError(_("The applicant is not on the ranking."))
+                to = {"up": entry.rank - 1, "down": entry.rank + 1}.get(action) or _int(
+                    request.POST.get("to")
+                )
+                ranking_move(
+                    position=position, applicant_id=applicant, to_rank=to, user=request.user
+                )
+            elif action == "add":
+                ranking_add(position=position, applicant_id=applicant, user=request.user)
+            elif action == "remove":
+                ranking_remove(position=position, applicant_id=applicant, user=request.user)
+                moved = None
+            else:
+                raise Http404
+    except RankingError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            context = _ranking_context(position)
+            context["error"] = str(error)
+            return render(request, "employers/_ranking.html", context, status=400)
+        messages.error(request, str(error))
+    return _ranking_response(request, position, moved)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def ranking_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    try:
+        ranking_submit(position=position, user=request.user)
+    except RankingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The ranking is submitted."))
+    return redirect("employers:ranking", pk=position.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def ranking_export(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(ranking_export_csv(position=_position(request, pk)))
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def ranking_import(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            ids = ranking_import_csv(
+                position=position, data=form.cleaned_data["file"].read(), user=request.user
+            )
+        except CsvImportError as error:
+            errors = error.errors
+        else:
+            messages.success(
+                request, _("The ranking is imported: %(count)s applicants.") % {"count": len(ids)}
+            )
+            return redirect("employers:ranking", pk=position.pk)
+    return render(
+        request,
+        "employers/ranking_import.html",
+        {"form": form, "position": position, "errors": errors, "editable": ranking_open(position)},
+        status=400 if errors or form.errors else 200,
+    )
+
+
+# --- after the match ---------------------------------------------------------------------
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def placements(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    published = results_published(position)
+    rows = (
+        published_placements(position)
+        .select_related("applicant", "match_run", "municipality")
+        .order_by("match_run__published_at", "applicant__family_name")
+        if published
+        else []
+    )
+    fills = VacancyFill.objects.filter(position=position).select_related(
+        "applicant", "offered_by", "placement"
+    )
+    vacant = position_vacant_seats(position) if published else 0
+    return render(
+        request,
+        "employers/placements.html",
+        {
+            "position": position,
+            "published": published,
+            "placements": rows,
+            "fills": fills,
+            "vacant": vacant,
+            "candidate": vacancy_next_candidate(position) if published and vacant else None,
+            "fill_form": VacancyFillForm(),
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def vacancy_fill_view(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    form = VacancyFillForm(request.POST)
+    if form.is_valid():
+        try:
+            fill = vacancy_fill(
+                position=position,
+                user=request.user,
+                answer_deadline=form.cleaned_data["answer_deadline"],
+            )
+        except VacancyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The seat is offered to %(name)s (number %(rank)s on the list).")
+                % {"name": fill.applicant.full_name, "rank": fill.list_rank},
+            )
+    else:
+        messages.error(request, _("Give a valid answer deadline."))
+    return redirect("employers:placements", pk=position.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def placement_answer(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+    position = _position(request, pk)
+    placement = get_object_or_404(published_placements(position), pk=placement_pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            placement_register_answer(
+                placement=placement, status=form.cleaned_data["status"], user=request.user
+            )
+        except VacancyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The answer is registered."))
+    return redirect("employers:placements", pk=position.pk)

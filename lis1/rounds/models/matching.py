@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,7 +22,7 @@ class MatchRun(models.Model):
         Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="match_runs"
     )
     kind = models.CharField(
-        _("kind"), max_length=10, choices=MatchRunKind.choices, default=MatchRunKind.MAIN
+        _("kind"), max_length=16, choices=MatchRunKind.choices, default=MatchRunKind.MAIN
     )
     seed = models.BigIntegerField(_("seed"))
     status = models.CharField(
@@ -82,6 +83,7 @@ class MatchRun(models.Model):
         return f"{self.round} · {self.get_kind_display()} #{self.pk}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Placement(models.Model):
     """An applicant placed in a position by a match run (or offered a vacant seat directly),
     with the applicant's answer."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -213,6 +214,7 @@ class Application(models.Model):
         return f"{self.applicant} → {self.position}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ApplicantRanking(models.Model):
     """One entry of an applicant's ordered list of positions in a round (1 = most wanted)."""
 
@@ -250,6 +252,7 @@ class ApplicantRanking(models.Model):
         return f"{self.applicant} #{self.rank}: {self.position}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class EmployerRanking(models.Model):
     """One entry of the employer's ordered list of applicants for a position (1 = first choice).
 
@@ -335,6 +338,7 @@ class Couple(models.Model):
         return f"{self.first} & {self.second}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class CouplePreference(models.Model):
     """One entry of a couple's joint list: a pair of positions (a side may be empty, meaning
     that member stays unplaced)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -150,6 +151,17 @@ class Position(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=PositionStatus.choices, default=PositionStatus.DRAFT
+    )
+    # The employer's ranking is submitted (and the municipality may approve it); a change to
+    # the list afterwards clears the submission, so what was approved is what is submitted.
+    ranking_submitted_at = models.DateTimeField(_("ranking submitted"), null=True, blank=True)
+    ranking_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ranking submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

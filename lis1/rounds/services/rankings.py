@@ -1,0 +1,215 @@
+"""The employer's ranked list of a position's applicants: reorder, add, remove, submit, CSV.
+
+Applicants left off the list are not acceptable to the position. The list is editable until
+the round's ranking deadline (checked on the server), read-only afterwards. Every change
+goes through `ranking_set`, which touches only the rows that change; the audit triggers
+record each insert, update and delete.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lis1.rounds.audit import audit_context
+from lis1.rounds.enums import ApplicationStatus
+from lis1.rounds.models import Application, EmployerRanking, Position
+from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
+
+# Ranks are moved out of the way before they are rewritten, because the (position, rank)
+# unique constraint is checked row by row in PostgreSQL.
+_PARKING_OFFSET = 1_000_000
+
+
+class RankingError(Exception):
+    """A ranking cannot be changed or submitted; the message says why."""
+
+
+def ranking_open(position: Position) -> bool:
+    return timezone.now() < position.round.ranking_deadline
+
+
+def _check_open(position: Position) -> None:
+    if not ranking_open(position):
+        raise RankingError(_("The ranking deadline has passed: the ranking is read-only."))
+
+
+def ranking_ids(position: Position) -> list[int]:
+    return list(
+        EmployerRanking.objects.filter(position=position)
+        .order_by("rank")
+        .values_list("applicant_id", flat=True)
+    )
+
+
+def rankable_applicant_ids(position: Position) -> set[int]:
+    """Applicants with a submitted application to the position."""
+    return set(
+        Application.objects.filter(
+            position=position, status=ApplicationStatus.SUBMITTED
+        ).values_list("applicant_id", flat=True)
+    )
+
+
+@transaction.atomic
+def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Make the position's list exactly `applicant_ids`, best first."""
+    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    _check_open(position)
+    if len(set(applicant_ids)) != len(applicant_ids):
+        raise RankingError(_("An applicant appears more than once in the ranking."))
+    unknown = set(applicant_ids) - rankable_applicant_ids(position)
+    if unknown:
+        raise RankingError(_("Only applicants who applied to this position can be ranked."))
+    wanted = {applicant: rank for rank, applicant in enumerate(applicant_ids, start=1)}
+    current = {e.applicant_id: e for e in EmployerRanking.objects.filter(position=position)}
+    if {a: e.rank for a, e in current.items()} == wanted:
+        return applicant_ids
+    with audit_context(user=user, action="ranking_set", position=position.pk):
+        EmployerRanking.objects.filter(position=position).exclude(
+            applicant_id__in=list(wanted)
+        ).delete()
+        moved = [e for a, e in current.items() if a in wanted and e.rank != wanted[a]]
+        if moved:
+            EmployerRanking.objects.filter(pk__in=[e.pk for e in moved]).update(
+                rank=F("rank") + _PARKING_OFFSET
+            )
+            for entry in moved:
+                entry.rank = wanted[entry.applicant_id]
+            EmployerRanking.objects.bulk_update(moved, ["rank"])
+        EmployerRanking.objects.bulk_create(
+            [
+                EmployerRanking(position=position, applicant_id=a, rank=r)
+                for a, r in wanted.items()
+                if a not in current
+            ]
+        )
+        if position.ranking_submitted_at:
+            # A changed list must be submitted (and approved) again.
+            Position.objects.filter(pk=position.pk).update(
+                ranking_submitted_at=None, ranking_submitted_by=None
+            )
+    return applicant_ids
+
+
+def ranking_move(*, position: Position, applicant_id: int, to_rank: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Move a ranked applicant to a new place (1 = first); clamped to the list."""
+    ids = ranking_ids(position)
+    if applicant_id not in ids:
+        raise RankingError(_("The applicant is not on the ranking."))
+    ids.remove(applicant_id)
+    ids.insert(max(0, min(to_rank - 1, len(ids))), applicant_id)
+    return ranking_set(position=position, applicant_ids=ids, user=user)
+
+
+def ranking_add(*, position: Position, applicant_id: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Put an applicant at the end of the list."""
+    ids = ranking_ids(position)
+    if applicant_id in ids:
+        return ids
+    return ranking_set(position=position, applicant_ids=[*ids, applicant_id], user=user)
+
+
+def ranking_remove(*, position: Position, applicant_id: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Leave an applicant off the list: not acceptable to the position."""
+    ids = [a for a in ranking_ids(position) if a != applicant_id]
+    return ranking_set(position=position, applicant_ids=ids, user=user)
+
+
+@transaction.atomic
+def ranking_submit(*, position: Position, user) -> Position:  # type: ignore[no-untyped-def]
+    """Mark the list as the employer's final ranking (it can still change until the deadline,
+    which clears the submission)."""
+    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    _check_open(position)
+    if not EmployerRanking.objects.filter(position=position).exists():
+        raise RankingError(_("Rank at least one applicant before submitting."))
+    position.ranking_submitted_at = timezone.now()
+    position.ranking_submitted_by = user
+    position.save(update_fields=["ranking_submitted_at", "ranking_submitted_by", "updated_at"])
+    return position
+
+
+RANKING_CSV_COLUMNS = ("rank", "applicant_id", "hpr_number", "name")
+
+
+def ranking_export_csv(*, position: Position) -> tuple[str, str, bytes]:
+    entries = (
+        EmployerRanking.objects.filter(position=position)
+        .select_related("applicant")
+        .order_by("rank")
+    )
+    rows = (
+        (e.rank, e.applicant_id, e.applicant.hpr_number, e.applicant.full_name) for e in entries
+    )
+    return (
+        f"ranking-{position.reference}.csv",
+        "text/csv; charset=utf-8",
+        csv_bytes(RANKING_CSV_COLUMNS, rows),
+    )
+
+
+def ranking_import_csv(*, position: Position, data: bytes, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Replace the list from a CSV (columns rank and applicant_id, or hpr_number), all or
+    nothing; errors name their line."""
+    rows = csv_rows(data, required=("rank",))
+    applications = Application.objects.filter(
+        position=position, status=ApplicationStatus.SUBMITTED
+    ).select_related("applicant")
+    by_id = {a.applicant_id: a.applicant_id for a in applications}
+    by_hpr = {
+        a.applicant.hpr_number: a.applicant_id for a in applications if a.applicant.hpr_number
+    }
+    errors: list[tuple[int, str]] = []
+    ranked: list[tuple[int, int, int]] = []
+    seen_ranks: dict[int, int] = {}
+    seen_applicants: dict[int, int] = {}
+    for line, row in rows:
+        try:
+            rank = int(row.get("rank", ""))
+            if rank < 1:
+                raise ValueError
+        except ValueError:
+            errors.append((line, _("rank must be a whole number of at least 1.")))
+            continue
+        applicant = None
+        if row.get("applicant_id"):
+            try:
+                applicant = by_id.get(int(row["applicant_id"]))
+            except ValueError:
+                applicant = None
+        elif row.get("hpr_number"):
+            applicant = by_hpr.get(row["hpr_number"])
+        if applicant is None:
+            errors.append((line, _("not an applicant to this position.")))
+            continue
+        if rank in seen_ranks:
+            errors.append(
+                (
+                    line,
+                    _("rank %(rank)s also on line %(line)s.")
+                    % {"rank": rank, "line": seen_ranks[rank]},
+                )
+            )
+            continue
+        if applicant in seen_applicants:
+            errors.append(
+                (
+                    line,
+                    _("the applicant is also on line %(line)s.")
+                    % {"line": seen_applicants[applicant]},
+                )
+            )
+            continue
+        seen_ranks[rank] = line
+        seen_applicants[applicant] = line
+        ranked.append((rank, line, applicant))
+    if errors:
+        raise CsvImportError(errors)
+    ordered = [applicant for _rank, _line, applicant in sorted(ranked)]
+    try:
+        return ranking_set(position=position, applicant_ids=ordered, user=user)
+    except RankingError as error:
+        raise CsvImportError([(1, str(error))]) from None

@@ -1,0 +1,221 @@
+"""Municipal workflows: review an employer's ranking, define places in an area, the placed
+doctors' lists of the area's municipalities, and the municipal placement by random serial
+dictatorship (lis1.matching.rsd) with a recorded seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lis1.matching.instance import canonical_json_bytes
+from lis1.matching.rsd import parse_rsd_instance, rsd_result_json, solve_rsd
+from lis1.rounds.audit import audit_context
+from lis1.rounds.enums import PlacementStatus
+from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
+from lis1.rounds.selectors import employer_ranking_entries
+from municipalities.models import (
+    MunicipalAssignment,
+    MunicipalityPreference,
+    MunicipalPlacementRun,
+    MunicipalPlaces,
+    PlacementRunStatus,
+    RankingReview,
+    ReviewDecision,
+)
+
+logger = logging.getLogger(__name__)
+HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)
+
+
+class MunicipalError(Exception):
+    """A municipal action is refused; the message says why."""
+
+
+@transaction.atomic
+def ranking_review_add(
+    *,
+    position: Position,
+    municipality: Organisation,
+    decision: str,
+    comment: str,
+    user,  # type: ignore[no-untyped-def]
+) -> RankingReview:
+    """Record the municipality's approval of, or comment on, the employer's current ranking."""
+    if decision not in ReviewDecision.values:
+        raise MunicipalError(_("Approve or comment."))
+    if decision == ReviewDecision.COMMENTED and not comment.strip():
+        raise MunicipalError(_("Write the comment."))
+    snapshot = list(employer_ranking_entries(position).values_list("applicant_id", flat=True))
+    if decision == ReviewDecision.APPROVED and not snapshot:
+        raise MunicipalError(_("There is no ranking to approve yet."))
+    return RankingReview.objects.create(
+        position=position,
+        municipality=municipality,
+        decision=decision,
+        comment=comment.strip(),
+        ranking_snapshot=snapshot,
+        created_by=user,
+    )
+
+
+def area_placements(*, area: MunicipalArea, round_: Round, start_date: dt.date):  # type: ignore[no-untyped-def]
+    """Doctors holding a seat (offered or accepted, published) in the area's positions."""
+    return Placement.objects.filter(
+        position__municipal_area=area,
+        position__round=round_,
+        position__start_date=start_date,
+        match_run__published_at__isnull=False,
+        status__in=HOLDING,
+    )
+
+
+@transaction.atomic
+def municipal_places_set(
+    *,
+    area: MunicipalArea,
+    municipality: Organisation,
+    start_date: dt.date,
+    places: int,
+    user,  # type: ignore[no-untyped-def]
+) -> MunicipalPlaces:
+    if not area.municipalities.filter(pk=municipality.pk).exists():
+        raise MunicipalError(_("The municipality is not part of the area."))
+    if not 0 <= places <= 100:
+        raise MunicipalError(_("Places must be between 0 and 100."))
+    row, _created = MunicipalPlaces.objects.update_or_create(
+        area=area,
+        municipality=municipality,
+        start_date=start_date,
+        defaults={"places": places, "updated_by": user},
+    )
+    return row
+
+
+@transaction.atomic
+def municipality_preferences_set(*, placement: Placement, municipality_ids: list[int]) -> None:
+    """The placed doctor's list of the area's municipalities, best first."""
+    area = placement.position.municipal_area
+    if area is None:
+        raise MunicipalError(_("This position has one municipality: there is nothing to rank."))
+    allowed = set(area.municipalities.values_list("pk", flat=True))
+    if len(set(municipality_ids)) != len(municipality_ids) or not set(municipality_ids) <= allowed:
+        raise MunicipalError(_("Rank each of the area's municipalities at most once."))
+    MunicipalityPreference.objects.filter(placement=placement).delete()
+    MunicipalityPreference.objects.bulk_create(
+        [
+            MunicipalityPreference(placement=placement, municipality_id=m, rank=rank)
+            for rank, m in enumerate(municipality_ids, start=1)
+        ]
+    )
+
+
+def municipal_instance_build(*, run: MunicipalPlacementRun) -> dict[str, object]:
+    places = {
+        f"M{row.municipality_id}": row.places
+        for row in MunicipalPlaces.objects.filter(area=run.area, start_date=run.start_date)
+    }
+    placements = area_placements(area=run.area, round_=run.round, start_date=run.start_date)
+    lists: dict[int, list[str]] = {p: [] for p in placements.values_list("pk", flat=True)}
+    for placement_id, municipality_id in (
+        MunicipalityPreference.objects.filter(placement_id__in=list(lists))
+        .order_by("placement_id", "rank")
+        .values_list("placement_id", "municipality_id")
+    ):
+        key = f"M{municipality_id}"
+        if key in places:
+            lists[placement_id].append(key)
+    return {
+        "format": "lis1-rsd/1",
+        "seed": run.seed,
+        "meta": {
+            "area": run.area_id,
+            "round": run.round.slug,
+            "start_date": run.start_date.isoformat(),
+        },
+        "places": dict(sorted(places.items())),
+        "doctors": [{"id": f"D{pk}", "ranking": lists[pk]} for pk in sorted(lists)],
+    }
+
+
+@transaction.atomic
+def municipal_placement_start(
+    *,
+    area: MunicipalArea,
+    round_: Round,
+    start_date: dt.date,
+    seed: int,
+    user,  # type: ignore[no-untyped-def]
+) -> MunicipalPlacementRun:
+    """Record a run and hand it to a worker once committed."""
+    from municipalities.tasks import municipal_placement_task
+
+    if not 0 <= seed < 2**63:
+        raise MunicipalError(_("The seed must be a whole number between 0 and 2^63 − 1."))
+    if not area_placements(area=area, round_=round_, start_date=start_date).exists():
+        raise MunicipalError(_("No placed doctors in this area for that start date yet."))
+    if not MunicipalPlaces.objects.filter(area=area, start_date=start_date, places__gt=0).exists():
+        raise MunicipalError(_("Define the municipal places for that start date first."))
+    run = MunicipalPlacementRun.objects.create(
+        area=area, round=round_, start_date=start_date, seed=seed, requested_by=user
+    )
+    transaction.on_commit(lambda: municipal_placement_task.delay(run_id=run.pk))
+    return run
+
+
+def municipal_placement_execute(*, run: MunicipalPlacementRun) -> MunicipalPlacementRun:
+    """Solve a recorded run and write where each doctor goes, atomically; the placements'
+    municipality is set too (and audited)."""
+    run = MunicipalPlacementRun.objects.select_related("round", "area").get(pk=run.pk)
+    if run.status != PlacementRunStatus.QUEUED:
+        return run  # a re-delivered task must not run twice
+    try:
+        with transaction.atomic():
+            document = municipal_instance_build(run=run)
+            instance = parse_rsd_instance(json.loads(canonical_json_bytes(document)))
+            result = solve_rsd(instance)
+            result_doc = rsd_result_json(instance, result)
+            placements = {
+                p.pk: p
+                for p in Placement.objects.filter(
+                    pk__in=[int(d["id"][1:]) for d in document["doctors"]]  # type: ignore[attr-defined,index]
+                )
+            }
+            MunicipalAssignment.objects.bulk_create(
+                [
+                    MunicipalAssignment(
+                        run=run,
+                        placement_id=int(doctor[1:]),
+                        municipality_id=int(result.assignment[doctor][1:])
+                        if doctor in result.assignment
+                        else None,
+                        order=order,
+                    )
+                    for order, doctor in enumerate(result.order, start=1)
+                ]
+            )
+            for doctor in result.order:
+                placement = placements[int(doctor[1:])]
+                placement.municipality_id = (
+                    int(result.assignment[doctor][1:]) if doctor in result.assignment else None
+                )
+            with audit_context(user=run.requested_by, action="municipal_placement", run=run.pk):
+                Placement.objects.bulk_update(list(placements.values()), ["municipality"])
+            run.instance_json = canonical_json_bytes(document).decode()
+            run.input_sha256 = instance.input_sha256
+            run.result_json = json.dumps(result_doc, sort_keys=True)
+            run.engine_version = str(result_doc["engine"])
+            run.status = PlacementRunStatus.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.save()
+    except Exception as error:
+        logger.exception("municipal placement run %s failed", run.pk)
+        MunicipalPlacementRun.objects.filter(pk=run.pk).update(
+            status=PlacementRunStatus.FAILED, finished_at=timezone.now(), error=str(error)[:2000]
+        )
+        raise
+    return run

@@ -1,0 +1,85 @@
+"""After the match: placed doctors and answers, and filling a vacant seat from the list."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from employers.models import VacancyFill
+from employers.services import VacancyError, vacancy_fill
+from lis1.rounds.enums import PlacementStatus
+from lis1.rounds.models import Placement
+from lis1.rounds.services.rankings import ranking_set
+from tests import factories as f
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _deadline() -> str:
+    return (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_placed_doctors_and_answers_are_shown_after_publication(
+    employer_user, position, applicants
+) -> None:  # type: ignore[no-untyped-def]
+    a, b, _c = applicants
+    url = reverse("employers:placements", args=[position.pk])
+    client = client_for(employer_user)
+    assert a.full_name not in client.get(url).content.decode()
+    f.publish_main_run(position.round, [(a, position), (b, position)])
+    body = client.get(url).content.decode()
+    assert a.full_name in body and b.full_name in body
+
+
+def test_fill_offers_the_next_acceptable_unplaced_applicant(
+    employer_user, position, applicants
+) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = applicants
+    elsewhere = f.PositionFactory(round=position.round)
+    ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
+    run = f.publish_main_run(position.round, [(a, position), (b, elsewhere)])
+    # a declines: one seat of two was never filled, and a's is now free too.
+    Placement.objects.filter(match_run=run, applicant=a).update(
+        status=PlacementStatus.DECLINED, answered_at=timezone.now()
+    )
+    client = client_for(employer_user)
+    client.post(
+        reverse("employers:vacancy_fill", args=[position.pk]), {"answer_deadline": _deadline()}
+    )
+    fill = VacancyFill.objects.get()
+    # a declined this position and b holds a seat elsewhere: c is next.
+    assert (fill.applicant, fill.list_rank, fill.offered_by) == (c, 3, employer_user)
+    assert (fill.placement.status, fill.placement.match_run.published_at is not None) == (
+        PlacementStatus.OFFERED,
+        True,
+    )
+    # Nobody else is acceptable, although a seat is still vacant.
+    with pytest.raises(VacancyError):
+        vacancy_fill(
+            position=position,
+            user=employer_user,
+            answer_deadline=timezone.now() + dt.timedelta(days=2),
+        )
+
+
+def test_fill_needs_published_results(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
+    ranking_set(position=position, applicant_ids=[applicants[0].pk])
+    with pytest.raises(VacancyError):
+        vacancy_fill(
+            position=position,
+            user=employer_user,
+            answer_deadline=timezone.now() + dt.timedelta(days=2),
+        )
+
+
+def test_employer_registers_an_answer(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
+    run = f.publish_main_run(position.round, [(applicants[0], position)])
+    placement = run.placements.get()
+    client_for(employer_user).post(
+        reverse("employers:placement_answer", args=[position.pk, placement.pk]),
+        {"status": "accepted"},
+    )
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.ACCEPTED
