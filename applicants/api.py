@@ -1,7 +1,270 @@
-"""API endpoints of this app, registered on the project's router by lis1/api.py."""
+"""API endpoints of the applicant's side, registered on the project's router by lis1/api.py.
 
+The same services as the pages, the same scoped querysets (another applicant's object is a
+404), session authentication with CSRF."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from applicants import serializers as s
+from applicants.filters import PositionFilter
+from applicants.models import Document
+from applicants.services import (
+    application_documents_set,
+    document_create,
+    document_delete,
+    document_replace,
+)
+from applicants.views import document_download
+from lis1.rounds.models import ApplicantRanking, Position
+from lis1.rounds.permissions import Role, own_applications, own_placements, roles_of
+from lis1.rounds.selectors import positions_for_applicants, ranking_of_applicant, round_current
+from lis1.rounds.services.applications import (
+    ApplicationError,
+    application_submit,
+    application_withdraw,
+    placement_answer,
+    ranking_set,
+)
+
+
+class IsApplicant(permissions.BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        return Role.APPLICANT in roles_of(request.user)
+
+
+class ApplicantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    permission_classes = [permissions.IsAuthenticated, IsApplicant]
+
+    @property
+    def applicant(self):  # type: ignore[no-untyped-def]
+        return self.request.user.applicant  # type: ignore[union-attr]
+
+    @property
+    def schema_only(self) -> bool:
+        # drf-spectacular inspects the views without a user or a database.
+        return getattr(self, "swagger_fake_view", False)
+
+
+def _refuse(error: ApplicationError) -> ValidationError:
+    return ValidationError({"detail": str(error)})
+
+
+class ProfileViewSet(ApplicantViewSet):
+    serializer_class = s.ApplicantProfileSerializer
+    pagination_class = None
+
+    @extend_schema(responses=s.ApplicantProfileSerializer)
+    @action(detail=False, methods=["get"], url_path="me")
+    def me(self, request: Request) -> Response:
+        return Response(self.get_serializer(self.applicant).data)
+
+    @extend_schema(request=s.ApplicantProfileSerializer, responses=s.ApplicantProfileSerializer)
+    @me.mapping.patch
+    def update_me(self, request: Request) -> Response:
+        serializer = self.get_serializer(self.applicant, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+
+class DocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ApplicantViewSet
+):
+    serializer_class = s.ApplicantDocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if self.schema_only:
+            return Document.objects.none()
+        return Document.objects.filter(applicant=self.applicant)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = document_create(
+            applicant=self.applicant,
+            kind=serializer.validated_data["kind"],
+            title=serializer.validated_data.get("title", ""),
+            upload=serializer.validated_data["file"],
+        )
+        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ApplicantDocumentReplaceSerializer, responses=s.ApplicantDocumentSerializer
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        document = self.get_object()
+        serializer = s.ApplicantDocumentReplaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document_replace(document=document, upload=serializer.validated_data["file"])
+        return Response(self.get_serializer(document).data)
+
+    def destroy(self, request: Request, pk: str) -> Response:  # type: ignore[override]
+        try:
+            document_delete(document=self.get_object())
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str) -> FileResponse:
+        self.get_object()  # 404 for someone else's document
+        return document_download(request._request, pk=int(pk))  # type: ignore[no-any-return]
+
+
+class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
+    """The current round's published positions, with the page's filters."""
+
+    serializer_class = s.ApplicantPositionSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PositionFilter
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if self.schema_only:
+            return Position.objects.none()
+        return positions_for_applicants(round_current())
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
+    serializer_class = s.ApplicantApplicationSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            own_applications(self.request.user)
+            .prefetch_related("attachments")
+            .order_by("-created_at")
+        )
+
+    @extend_schema(
+        request=s.ApplicantApplicationCreateSerializer,
+        responses={201: s.ApplicantApplicationSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = s.ApplicantApplicationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        position = get_object_or_404(
+            positions_for_applicants(round_current()), pk=data.validated_data["position"]
+        )
+        documents = list(
+            Document.objects.filter(
+                applicant=self.applicant, pk__in=data.validated_data.get("documents", [])
+            )
+        )
+        if len(documents) != len(set(data.validated_data.get("documents", []))):
+            raise ValidationError({"documents": ["Unknown document."]})
+        try:
+            with transaction.atomic():
+                application = application_submit(
+                    applicant=self.applicant,
+                    position=position,
+                    motivation=data.validated_data.get("motivation", ""),
+                )
+                application_documents_set(application=application, documents=documents)
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=application.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=s.ApplicantApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        try:
+            application = application_withdraw(application=self.get_object())
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
+
+
+class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
+    """The applicant's ranking in the current round, most wanted first."""
+
+    serializer_class = s.ApplicantRankingEntrySerializer
+    pagination_class = None
+    parser_classes = [JSONParser, FormParser]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if self.schema_only:
+            return ApplicantRanking.objects.none()
+        return ranking_of_applicant(self.applicant, round_current())
+
+    @extend_schema(
+        request=s.ApplicantRankingOrderSerializer,
+        responses=s.ApplicantRankingEntrySerializer(many=True),
+    )
+    @action(detail=False, methods=["put"])
+    def order(self, request: Request) -> Response:
+        data = s.ApplicantRankingOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        current = round_current()
+        if current is None:
+            raise ValidationError({"detail": "No round."})
+        try:
+            ranking_set(
+                applicant=self.applicant,
+                round_=current,
+                position_ids=data.validated_data["positions"],
+            )
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+
+class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
+    """Placements from published match runs, and the answer to an offer."""
+
+    serializer_class = s.ApplicantPlacementSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            own_placements(self.request.user)
+            .select_related(
+                "position__employer__region",
+                "position__municipality",
+                "position__municipal_area",
+                "match_run__round",
+            )
+            .prefetch_related("position__sites")
+            .order_by("-match_run__published_at")
+        )
+
+    @extend_schema(
+        request=s.ApplicantPlacementAnswerSerializer, responses=s.ApplicantPlacementSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str) -> Response:
+        data = s.ApplicantPlacementAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            placement = placement_answer(
+                placement=self.get_object(), accept=data.validated_data["accept"]
+            )
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
 
 
 def register(router: DefaultRouter) -> None:
-    """Register this app's viewsets (none yet)."""
+    """Register the applicant's viewsets under /api/applicant/..."""
+    router.register("applicant/profile", ProfileViewSet, basename="applicant-profile")
+    router.register("applicant/documents", DocumentViewSet, basename="applicant-document")
+    router.register("applicant/positions", PositionViewSet, basename="applicant-position")
+    router.register("applicant/applications", ApplicationViewSet, basename="applicant-application")
+    router.register("applicant/ranking", RankingViewSet, basename="applicant-ranking")
+    router.register("applicant/placements", PlacementViewSet, basename="applicant-placement")

@@ -1,0 +1,179 @@
+"""API shapes of the applicant's side. Input and output serializers are separate where the
+shapes differ (the identity number goes in clear, comes out masked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from applicants.forms import validate_pdf
+from applicants.models import Document, DocumentKind
+from lis1.rounds import identity
+from lis1.rounds.models import Applicant, ApplicantRanking, Application, Placement, Position
+
+
+class ApplicantProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    national_id = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, help_text="11 digits; never returned."
+    )
+    national_id_masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "given_name",
+            "family_name",
+            "national_id",
+            "national_id_masked",
+            "is_d_number",
+            "hpr_number",
+            "authorisation",
+            "nationality",
+            "education_country",
+            "education_year",
+            "norwegian_proficiency",
+            "prior_hospital_months",
+            "prior_municipal_months",
+            "gender",
+        ]
+        read_only_fields = ["is_d_number"]
+
+    def get_national_id_masked(self, applicant: Applicant) -> str:
+        return applicant.national_id_masked(show_birth_date=True)
+
+    def validate_national_id(self, value: str) -> str:
+        number = identity.normalise_identity_number(value or "")
+        if not number:
+            return ""
+        try:
+            identity.validate_identity_number(number)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(list(error.messages)) from None
+        taken = (
+            Applicant.objects.filter(national_id_hash=identity.hash_identity_number(number))
+            .exclude(pk=getattr(self.instance, "pk", 0) or 0)
+            .exists()
+        )
+        if taken:
+            raise serializers.ValidationError("An applicant with this identity number exists.")
+        return number
+
+    def validate_hpr_number(self, value: str) -> str:
+        if (
+            value
+            and Applicant.objects.filter(hpr_number=value)
+            .exclude(pk=getattr(self.instance, "pk", 0) or 0)
+            .exists()
+        ):
+            raise serializers.ValidationError("An applicant with this HPR number exists.")
+        return value
+
+    def update(self, instance: Applicant, validated_data: dict[str, Any]) -> Applicant:
+        number = validated_data.pop("national_id", "")
+        if number:
+            instance.set_national_id(number)
+        return super().update(instance, validated_data)
+
+
+class ApplicantDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    file = serializers.FileField(write_only=True, help_text="PDF, at most 10 MB.")
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "title", "file", "size", "uploaded_at"]
+        read_only_fields = ["size", "uploaded_at"]
+
+    def validate_file(self, upload: Any) -> Any:
+        try:
+            validate_pdf(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(list(error.messages)) from None
+        return upload
+
+
+class ApplicantDocumentReplaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    file = serializers.FileField(help_text="PDF, at most 10 MB.")
+
+    def validate_file(self, upload: Any) -> Any:
+        return ApplicantDocumentSerializer.validate_file(self, upload)  # type: ignore[arg-type]
+
+
+class ApplicantPositionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    employer = serializers.CharField(source="employer.name")
+    region = serializers.CharField(source="employer.region.name", default=None)
+    sites = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    municipality = serializers.CharField(source="municipality.name", default=None)
+    municipal_area = serializers.CharField(source="municipal_area.name", default=None)
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "employer",
+            "region",
+            "kind",
+            "rotation",
+            "sites",
+            "municipality",
+            "municipal_area",
+            "start_date",
+            "seats",
+            "description",
+            "alis_url",
+        ]
+
+
+class ApplicantApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    documents = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "position",
+            "motivation",
+            "status",
+            "submitted_at",
+            "withdrawn_at",
+            "documents",
+        ]
+
+    def get_documents(self, application: Application) -> list[int]:
+        return [a.document_id for a in application.attachments.all()]  # type: ignore[attr-defined]
+
+
+class ApplicantApplicationCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    position = serializers.IntegerField()
+    motivation = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class ApplicantRankingEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    title = serializers.CharField(source="position.title")
+
+    class Meta:
+        model = ApplicantRanking
+        fields = ["rank", "position", "title"]
+
+
+class ApplicantRankingOrderSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    positions = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Position ids, most wanted first."
+    )
+
+
+class ApplicantPlacementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    position = ApplicantPositionSerializer()
+
+    class Meta:
+        model = Placement
+        fields = ["id", "position", "status", "choice_rank", "answer_deadline", "answered_at"]
+
+
+class ApplicantPlacementAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    accept = serializers.BooleanField()

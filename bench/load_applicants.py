@@ -1,0 +1,367 @@
+"""Load test of the applicant's pages at the deadline: 200 applicants browsing, applying and
+ranking at once, against gunicorn and PostgreSQL on the loopback interface only.
+
+Run from the repository root:  python bench/load_applicants.py [--users 200] [--seconds 60]
+
+The runner creates (or reuses) the database in BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/lis1_bench), migrates it, builds an open round with 60
+positions and the applicants with ready log-in sessions (so that password hashing and the
+log-in throttle are not what is measured), starts gunicorn on 127.0.0.1, runs locust
+headless for a bounded time and prints requests per second, p95 latency and errors.
+Locust imports this same file for the user behaviour (the classes below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from locust import HttpUser, between, task
+
+ROOT = Path(__file__).resolve().parents[1]
+TMP = Path(tempfile.gettempdir())
+SESSIONS_FILE = Path(os.environ.get("LIS1_BENCH_SESSIONS", str(TMP / "lis1-bench-sessions.txt")))
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# Locust side ------------------------------------------------------------------------------
+
+
+def _sessions() -> list[str]:
+    return SESSIONS_FILE.read_text().split() if SESSIONS_FILE.exists() else []
+
+
+class Applicant(HttpUser):
+    """A doctor in the last hour before the application deadline."""
+
+    wait_time = between(1, 3)
+    _pool: list[str] = []
+
+    def on_start(self) -> None:
+        if not Applicant._pool:
+            Applicant._pool = _sessions()
+        self.client.cookies.set("sessionid", Applicant._pool.pop())
+        self.client.cookies.set("lis1_language", random.choice(["nb", "nn", "en"]))
+        page = self.client.get("/soker/stillinger/", name="positions")
+        self.position_ids = [int(x) for x in re.findall(r"/soker/stillinger/(\d+)/", page.text)]
+        self.page_count = 3
+
+    def _token(self, html: str) -> str:
+        match = CSRF.search(html)
+        return match.group(1) if match else ""
+
+    @task(5)
+    def browse(self) -> None:
+        params = random.choice(
+            [{}, {"q": "LIS1"}, {"rotation": "three_part"}, {"page": random.randint(1, 3)}]
+        )
+        self.client.get("/soker/stillinger/", params=params, name="positions")
+
+    @task(3)
+    def position(self) -> None:
+        if self.position_ids:
+            pk = random.choice(self.position_ids)
+            self.client.get(f"/soker/stillinger/{pk}/", name="position detail")
+
+    @task(3)
+    def apply(self) -> None:
+        if not self.position_ids:
+            return
+        pk = random.choice(self.position_ids)
+        form = self.client.get(f"/soker/stillinger/{pk}/sok/", name="apply form")
+        if "csrfmiddlewaretoken" not in form.text:
+            return  # already applied: the page redirected to the application
+        self.client.post(
+            f"/soker/stillinger/{pk}/sok/",
+            {"csrfmiddlewaretoken": self._token(form.text), "motivation": "Motivert."},
+            name="apply",
+        )
+
+    @task(4)
+    def rank(self) -> None:
+        page = self.client.get("/soker/rangering/", name="ranking")
+        ids = re.findall(r'name="order" value="(\d+)"', page.text)
+        if len(ids) < 2:
+            return
+        random.shuffle(ids)
+        self.client.post(
+            "/soker/rangering/",
+            {"csrfmiddlewaretoken": self._token(page.text), "order": ids},
+            headers={"HX-Request": "true"},
+            name="ranking save (htmx)",
+        )
+
+    @task(2)
+    def dashboard(self) -> None:
+        self.client.get("/soker/", name="dashboard")
+
+
+# Runner side ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _prepare(database_url: str, users: int) -> None:
+    """Create the database when missing, migrate, and build the round and the applicants."""
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit(f"unexpected database name {name!r}")
+    exists = subprocess.run(
+        [
+            "psql",
+            "-h",
+            url.hostname or "127.0.0.1",
+            "-p",
+            str(url.port or 5432),
+            "-U",
+            url.username or "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",  # noqa: S608 (checked name)
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(
+            [
+                "createdb",
+                "-h",
+                url.hostname or "127.0.0.1",
+                "-p",
+                str(url.port or 5432),
+                "-U",
+                url.username or "postgres",
+                name,
+            ],
+            check=True,
+        )
+    env = {**os.environ, "DATABASE_URL": database_url}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    subprocess.run([sys.executable, __file__, "--seed", str(users)], cwd=ROOT, env=env, check=True)
+
+
+def _seed(users: int) -> None:
+    """In a child process with Django set up: the open round, its positions, the applicants
+    and a ready session per applicant (written to SESSIONS_FILE for the locust users)."""
+    import datetime as dt
+
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lis1.settings")
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from lis1.accounts.models import User
+    from lis1.rounds.enums import OrganisationKind, RoundStatus
+    from lis1.rounds.models import (
+        Applicant,
+        ApplicantRanking,
+        Application,
+        Organisation,
+        Position,
+        Region,
+        Round,
+    )
+
+    now = timezone.now()
+    # The newest start date among running rounds makes the bench round the current one.
+    round_, _ = Round.objects.update_or_create(
+        slug="bench-2099",
+        defaults={
+            "season": "spring",
+            "year": 2099,
+            "status": RoundStatus.ADVERTISING,
+            "advertising_opens": now - dt.timedelta(days=10),
+            "applications_open": now - dt.timedelta(days=10),
+            "applications_close": now + dt.timedelta(hours=2),
+            "ranking_deadline": now + dt.timedelta(days=10),
+            "match_date": now + dt.timedelta(days=11),
+            "results_published": now + dt.timedelta(days=12),
+            "answer_deadline": now + dt.timedelta(days=15),
+            "start_date": (now + dt.timedelta(days=3650)).date(),
+        },
+    )
+    ApplicantRanking.objects.filter(round=round_).delete()
+    Application.objects.filter(position__round=round_).delete()
+    region, _ = Region.objects.get_or_create(code="bench", defaults={"name": "Helse Benk RHF"})
+    trust, _ = Organisation.objects.get_or_create(
+        code="bench-trust",
+        defaults={"kind": OrganisationKind.HEALTH_TRUST, "name": "Benk HF", "region": region},
+    )
+    town, _ = Organisation.objects.get_or_create(
+        code="bench-town",
+        defaults={
+            "kind": OrganisationKind.MUNICIPALITY,
+            "name": "Benkvik",
+            "municipality_number": "9998",
+            "county_number": "34",
+        },
+    )
+    sites = [
+        Organisation.objects.get_or_create(
+            code=f"bench-site-{i}",
+            defaults={
+                "kind": OrganisationKind.HOSPITAL_SITE,
+                "name": f"Benk sykehus {i}",
+                "parent": trust,
+            },
+        )[0]
+        for i in range(6)
+    ]
+    for i in range(60):
+        position, _ = Position.objects.get_or_create(
+            round=round_,
+            reference=f"B-{i:03d}",
+            defaults={
+                "employer": trust,
+                "title": f"LIS1 Benk {i}",
+                "rotation": "three_part" if i % 3 else "two_part",
+                "municipality": town,
+                "start_date": round_.start_date,
+                "seats": 2,
+                "status": "published",
+                "description": "Stilling for belastningstest.",
+            },
+        )
+        position.sites.set([sites[i % 6]])
+    keys = []
+    for i in range(users):
+        user, created = User.objects.get_or_create(email=f"bench{i}@example.no")
+        if created:
+            user.set_unusable_password()
+            user.save()
+        Applicant.objects.get_or_create(
+            user=user, defaults={"given_name": "Benk", "family_name": str(i)}
+        )
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    SESSIONS_FILE.write_text(" ".join(keys))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=max(2, min(8, (os.cpu_count() or 2) * 2)))
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed is not None:
+        _seed(args.seed)
+        return 0
+    database_url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lis1_bench"
+    )
+    print(f"preparing {database_url} with {args.users} applicants …", flush=True)
+    _prepare(database_url, args.users)
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("CELERY_BROKER_URL", None)  # receipts go to the outbox and are sent in-process
+    log = (TMP / "lis1-bench-gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "lis1.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        prefix = str(TMP / "lis1-bench")
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("locust")),
+                "-f",
+                __file__,
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(max(1, args.users // 10)),
+                "-t",
+                f"{args.seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                prefix,
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "LIS1_BENCH_SESSIONS": str(SESSIONS_FILE)},
+            check=False,
+        )
+        with open(f"{prefix}_stats.csv") as handle:
+            rows = list(csv.DictReader(handle))
+        print("\nendpoint                    requests  failures   rps   p50 ms  p95 ms")
+        for row in rows:
+            print(
+                f"{row['Name'][:26]:<26} {int(row['Request Count']):>9}"
+                f" {int(row['Failure Count']):>9} {float(row['Requests/s']):>6.1f}"
+                f" {row['50%']:>8} {row['95%']:>7}"
+            )
+        total = next(r for r in rows if r["Name"] == "Aggregated")
+        p95 = float(total["95%"])
+        failures = int(total["Failure Count"])
+        print(
+            f"\napplicant load: {args.users} users, {args.seconds} s,"
+            f" {args.workers} gunicorn workers:"
+            f" {float(total['Requests/s']):.1f} requests/s, p95 {p95:.0f} ms (target < 300),"
+            f" errors {failures} (target 0)"
+        )
+        return 0 if failures == 0 else 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The e-mail outbox: every message is written here first, in the same transaction as the
+change it reports, so that none is lost when the broker or the mail server is down."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Outbox(models.Model):
+    """One e-mail to send. A worker sends it after commit; a periodic task retries the rest."""
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    # Makes a message idempotent (e.g. one reminder per applicant per deadline): queueing the
+    # same key twice keeps the first row. NULL for ordinary messages.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        _("de-duplication key"), max_length=200, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,0 +1,29 @@
+"""Thin Celery tasks for e-mail: ids in, load, return quietly if gone, call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from lis1.notifications.models import Outbox
+from lis1.notifications.services import notification_send, notifications_retry_unsent
+
+
+@shared_task(acks_late=True)
+def notification_send_task(*, outbox_id: int) -> None:
+    message = Outbox.objects.filter(pk=outbox_id).first()
+    if message is None:
+        return
+    notification_send(message=message)
+
+
+@shared_task(acks_late=True)
+def notifications_retry_task() -> None:
+    notifications_retry_unsent()
+
+
+@shared_task(acks_late=True)
+def deadline_reminders_task() -> None:
+    # The reminders are about rounds; the service lives with them.
+    from lis1.rounds.services.notices import deadline_reminders_send
+
+    deadline_reminders_send()

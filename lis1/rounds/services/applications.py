@@ -1,0 +1,337 @@
+"""The applicant's workflow: apply, withdraw, rank, form a couple, answer an offer.
+
+Every function checks the round's calendar on the server (`timezone.now()` against the
+round's deadlines, stored as aware datetimes and shown in Europe/Oslo) and raises
+`ApplicationError` with a message for the applicant when the action is not allowed. The
+callers (pages and API) fetch the objects through the scoped querysets of `permissions`, so
+these functions may trust that the applicant owns what it acts on, and check the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lis1.rounds.enums import ApplicationStatus, CoupleStatus, PlacementStatus, PositionStatus
+from lis1.rounds.models import (
+    Applicant,
+    ApplicantRanking,
+    Application,
+    Couple,
+    CouplePreference,
+    Placement,
+    Position,
+    Round,
+)
+from lis1.rounds.services import notices
+
+
+class ApplicationError(Exception):
+    """An applicant's action is not allowed now; the message says why, in the user's language."""
+
+
+def _lock(applicant: Applicant) -> Applicant:
+    # Serialises one applicant's concurrent requests (double clicks, two tabs).
+    return Applicant.objects.select_for_update().get(pk=applicant.pk)
+
+
+def round_accepts_applications(round_: Round) -> bool:
+    return round_.applications_open <= timezone.now() < round_.applications_close
+
+
+def round_accepts_ranking(round_: Round) -> bool:
+    return round_.applications_open <= timezone.now() < round_.ranking_deadline
+
+
+def _check_applications_open(round_: Round) -> None:
+    now = timezone.now()
+    if now < round_.applications_open:
+        raise ApplicationError(_("Applications for this round have not opened yet."))
+    if now >= round_.applications_close:
+        raise ApplicationError(_("The application deadline has passed."))
+
+
+def _check_ranking_open(round_: Round) -> None:
+    if not round_accepts_ranking(round_):
+        raise ApplicationError(_("The ranking deadline has passed."))
+
+
+# Applications ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_submit(
+    *, applicant: Applicant, position: Position, motivation: str = ""
+) -> Application:
+    """Apply to a published position before the deadline; the position joins the end of the
+    applicant's ranking. Applying again after a withdrawal re-submits the same application."""
+    applicant = _lock(applicant)
+    position = Position.objects.select_related("round", "employer").get(pk=position.pk)
+    if position.status != PositionStatus.PUBLISHED:
+        raise ApplicationError(_("This position is not open for applications."))
+    _check_applications_open(position.round)
+    now = timezone.now()
+    application = Application.objects.filter(applicant=applicant, position=position).first()
+    if application and application.status == ApplicationStatus.SUBMITTED:
+        raise ApplicationError(_("You have already applied to this position."))
+    if application is None:
+        application = Application(applicant=applicant, position=position, created_at=now)
+    application.motivation = motivation.strip()
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    application.withdrawn_at = None
+    application.save()
+    last = (
+        ApplicantRanking.objects.filter(round=position.round, applicant=applicant).aggregate(
+            m=Max("rank")
+        )["m"]
+        or 0
+    )
+    ApplicantRanking.objects.get_or_create(
+        applicant=applicant,
+        position=position,
+        defaults={"round": position.round, "rank": last + 1},
+    )
+    notices.notice_application_received(application=application)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application) -> Application:
+    """Withdraw before the application deadline: the position leaves the ranking and the
+    couple's list; a receipt is e-mailed."""
+    application = Application.objects.select_related("position__round", "applicant").get(
+        pk=application.pk
+    )
+    applicant = _lock(application.applicant)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ApplicationError(_("This application is already withdrawn."))
+    round_ = application.position.round
+    _check_applications_open(round_)
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["status", "withdrawn_at"])
+    remaining = [
+        pk
+        for pk in ranking_position_ids(applicant=applicant, round_=round_)
+        if pk != application.position_id
+    ]
+    _ranking_write(applicant=applicant, round_=round_, position_ids=remaining)
+    for couple in Couple.objects.filter(round=round_).filter(
+        Q(first=applicant) | Q(second=applicant)
+    ):
+        side = "first_position" if couple.first_id == applicant.pk else "second_position"
+        couple.preferences.filter(**{side: application.position_id}).delete()
+        _renumber_couple(couple)
+    notices.notice_application_withdrawn(application=application)
+    return application
+
+
+# Ranking -----------------------------------------------------------------------------------
+
+
+def ranking_position_ids(*, applicant: Applicant, round_: Round) -> list[int]:
+    return list(
+        ApplicantRanking.objects.filter(applicant=applicant, round=round_)
+        .order_by("rank")
+        .values_list("position_id", flat=True)
+    )
+
+
+def _ranking_write(*, applicant: Applicant, round_: Round, position_ids: Sequence[int]) -> None:
+    ApplicantRanking.objects.filter(applicant=applicant, round=round_).delete()
+    ApplicantRanking.objects.bulk_create(
+        ApplicantRanking(round=round_, applicant=applicant, position_id=pk, rank=rank)
+        for rank, pk in enumerate(position_ids, start=1)
+    )
+
+
+@transaction.atomic
+def ranking_set(*, applicant: Applicant, round_: Round, position_ids: Sequence[int]) -> list[int]:
+    """Save a new order of the positions applied to; it must hold each of them exactly once."""
+    applicant = _lock(applicant)
+    _check_ranking_open(round_)
+    applied = set(
+        Application.objects.filter(
+            applicant=applicant, position__round=round_, status=ApplicationStatus.SUBMITTED
+        ).values_list("position_id", flat=True)
+    )
+    order = [int(pk) for pk in position_ids]
+    if len(order) != len(set(order)) or set(order) != applied:
+        raise ApplicationError(
+            _("The ranking must list each position you applied to exactly once.")
+        )
+    if order != ranking_position_ids(applicant=applicant, round_=round_):
+        _ranking_write(applicant=applicant, round_=round_, position_ids=order)
+    return order
+
+
+def ranking_move(
+    *, applicant: Applicant, round_: Round, position_id: int, offset: int
+) -> list[int]:
+    """Move one position up (offset -1) or down (+1) in the ranking: the no-JavaScript path."""
+    order = ranking_position_ids(applicant=applicant, round_=round_)
+    if position_id not in order:
+        raise ApplicationError(_("This position is not in your ranking."))
+    index = order.index(position_id)
+    target = max(0, min(len(order) - 1, index + offset))
+    order.insert(target, order.pop(index))
+    return ranking_set(applicant=applicant, round_=round_, position_ids=order)
+
+
+# Couples -----------------------------------------------------------------------------------
+
+
+def _active_couple_exists(applicant: Applicant, round_: Round) -> bool:
+    return (
+        Couple.objects.filter(round=round_)
+        .filter(Q(first=applicant) | Q(second=applicant))
+        .exclude(status=CoupleStatus.DISSOLVED)
+        .exists()
+    )
+
+
+@transaction.atomic
+def couple_invite(*, inviter: Applicant, round_: Round, partner_email: str) -> Couple:
+    """Invite another applicant (by the e-mail address of the partner's account) to rank
+    pairs of positions together in this round."""
+    inviter = _lock(inviter)
+    _check_ranking_open(round_)
+    partner = Applicant.objects.filter(user__email__iexact=partner_email.strip()).first()
+    if partner is None:
+        raise ApplicationError(_("No applicant has an account with this e-mail address."))
+    if partner.pk == inviter.pk:
+        raise ApplicationError(_("You cannot form a couple with yourself."))
+    if _active_couple_exists(inviter, round_):
+        raise ApplicationError(_("You are already in a couple or invitation in this round."))
+    if _active_couple_exists(partner, round_):
+        raise ApplicationError(_("This applicant is already in a couple in this round."))
+    couple = Couple.objects.create(round=round_, first=inviter, second=partner)
+    notices.notice_couple_invited(couple=couple)
+    return couple
+
+
+@transaction.atomic
+def couple_answer(*, couple: Couple, applicant: Applicant, accept: bool) -> Couple:
+    """The invited partner accepts or declines the invitation."""
+    couple = Couple.objects.select_for_update().select_related("round").get(pk=couple.pk)
+    if couple.second_id != applicant.pk or couple.status != CoupleStatus.INVITED:
+        raise ApplicationError(_("This invitation cannot be answered."))
+    _check_ranking_open(couple.round)
+    if accept:
+        couple.status = CoupleStatus.ACCEPTED
+        couple.accepted_at = timezone.now()
+    else:
+        couple.status = CoupleStatus.DISSOLVED
+    couple.save(update_fields=["status", "accepted_at"])
+    return couple
+
+
+@transaction.atomic
+def couple_dissolve(*, couple: Couple, applicant: Applicant) -> Couple:
+    """Either member ends the couple (or withdraws the invitation); both rank alone again."""
+    couple = Couple.objects.select_for_update().select_related("round").get(pk=couple.pk)
+    if applicant.pk not in (couple.first_id, couple.second_id):
+        raise ApplicationError(_("This couple is not yours."))
+    _check_ranking_open(couple.round)
+    couple.preferences.all().delete()
+    couple.status = CoupleStatus.DISSOLVED
+    couple.save(update_fields=["status"])
+    return couple
+
+
+def couple_pairs(*, couple: Couple) -> list[tuple[int | None, int | None]]:
+    return list(
+        couple.preferences.order_by("rank").values_list("first_position_id", "second_position_id")
+    )
+
+
+def _renumber_couple(couple: Couple) -> None:
+    pairs = couple_pairs(couple=couple)
+    couple.preferences.all().delete()
+    CouplePreference.objects.bulk_create(
+        CouplePreference(couple=couple, rank=rank, first_position_id=a, second_position_id=b)
+        for rank, (a, b) in enumerate(pairs, start=1)
+    )
+
+
+@transaction.atomic
+def couple_pairs_set(
+    *, couple: Couple, applicant: Applicant, pairs: Sequence[tuple[int | None, int | None]]
+) -> list[tuple[int | None, int | None]]:
+    """Save the couple's joint list of position pairs (first member's, second member's).
+    Each side must be a position that member applied to, or empty (stays unplaced)."""
+    couple = Couple.objects.select_for_update().select_related("round").get(pk=couple.pk)
+    if applicant.pk not in (couple.first_id, couple.second_id):
+        raise ApplicationError(_("This couple is not yours."))
+    if couple.status != CoupleStatus.ACCEPTED:
+        raise ApplicationError(_("The partner has not accepted the invitation yet."))
+    _check_ranking_open(couple.round)
+    applied = {
+        member: set(
+            Application.objects.filter(
+                applicant_id=member,
+                position__round=couple.round,
+                status=ApplicationStatus.SUBMITTED,
+            ).values_list("position_id", flat=True)
+        )
+        for member in (couple.first_id, couple.second_id)
+    }
+    cleaned: list[tuple[int | None, int | None]] = []
+    for first, second in pairs:
+        first = int(first) if first else None
+        second = int(second) if second else None
+        if first is None and second is None:
+            raise ApplicationError(_("At least one of the pair must get a position."))
+        if (first is not None and first not in applied[couple.first_id]) or (
+            second is not None and second not in applied[couple.second_id]
+        ):
+            raise ApplicationError(_("Each member can only be paired with positions applied to."))
+        if (first, second) in cleaned:
+            raise ApplicationError(_("This pair is already on the list."))
+        cleaned.append((first, second))
+    couple.preferences.all().delete()
+    CouplePreference.objects.bulk_create(
+        CouplePreference(couple=couple, rank=rank, first_position_id=a, second_position_id=b)
+        for rank, (a, b) in enumerate(cleaned, start=1)
+    )
+    return cleaned
+
+
+# Offers ------------------------------------------------------------------------------------
+
+
+def placement_deadline(placement: Placement) -> object:
+    return placement.answer_deadline or placement.match_run.round.answer_deadline
+
+
+def placement_can_answer(placement: Placement) -> bool:
+    return (
+        placement.status == PlacementStatus.OFFERED
+        and placement.match_run.published_at is not None
+        and timezone.now() < placement_deadline(placement)  # type: ignore[operator]
+    )
+
+
+@transaction.atomic
+def placement_answer(*, placement: Placement, accept: bool) -> Placement:
+    """Accept or decline an offer before its answer deadline. A decline frees the seat for
+    the follow-up match (which counts only offered and accepted seats as taken)."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("match_run__round", "position__employer", "applicant__user")
+        .get(pk=placement.pk)
+    )
+    if placement.status != PlacementStatus.OFFERED or placement.match_run.published_at is None:
+        raise ApplicationError(_("This offer has already been answered."))
+    if not placement_can_answer(placement):
+        raise ApplicationError(_("The answer deadline has passed."))
+    placement.status = PlacementStatus.ACCEPTED if accept else PlacementStatus.DECLINED
+    placement.answered_at = timezone.now()
+    placement.save(update_fields=["status", "answered_at"])
+    notices.notice_placement_answered(placement=placement)
+    return placement
