@@ -1,0 +1,880 @@
+"""The pure builder: `ReportInput` rows in, a `Report` of sections and tables out.
+
+No Django and no I/O here, so every cell can be tested with plain rows. Labels are English
+msgids marked with `gettext_noop`; the renderers translate them in the reader's language.
+Small-count suppression happens here (the public version), so no renderer can leak a count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from lis1.reports import groups
+from lis1.reports.groups import gettext_noop
+from lis1.reports.rows import GroupCount, HeadlineCounts, ReportInput, SeriesRow
+
+# Counts of people from 1 to THRESHOLD − 1 are shown as SUPPRESSED in the public version.
+THRESHOLD = 5
+SUPPRESSED = "<5"
+
+Value = int | float | str | None
+
+# Column formats: text, int (count), pct (a ratio shown as a percentage), dec (a ratio shown
+# with two decimals). A signed column shows changes; a signed pct is in percentage points.
+TEXT, INT, PCT, DEC = "text", "int", "pct", "dec"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    fmt: str = INT
+    signed: bool = False
+    # Counts of people by a personal characteristic: suppressed below THRESHOLD in public.
+    personal: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Value]
+    fmt: str | None = None  # overrides the numeric columns' format (the headline's rows)
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How to draw a table: the chart always shows the table's own numbers."""
+
+    kind: str  # "bar" (vertical groups), "barh" (horizontal) or "series"
+    values: tuple[str, ...]  # column keys plotted
+    percent: bool = False
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[Row]
+    description: str = ""
+    chart: Chart | None = None
+    suppressed_cells: int = 0
+
+    def index(self, key: str) -> int:
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        raise KeyError(key)
+
+    def cell(self, row_label: str, key: str) -> Value:
+        """The cell of the row whose first cell is `row_label` (for tests and readers)."""
+        for row in self.rows:
+            if row.cells[0] == row_label:
+                return row.cells[self.index(key)]
+        raise KeyError(row_label)
+
+    def column_values(self, key: str) -> list[Value]:
+        i = self.index(key)
+        return [row.cells[i] for row in self.rows]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tables: list[Table]
+
+
+@dataclass
+class Report:
+    title: str
+    round_slug: str
+    round_name: str
+    season: str
+    year: int
+    data_as_of: dt.datetime
+    internal: bool
+    previous_round_name: str | None
+    without_position_basis: str  # "hired" or "placed"
+    sections: list[Section]
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> Iterator[Table]:
+        for section in self.sections:
+            yield from section.tables
+
+    def table(self, key: str) -> Table:
+        for table in self.tables():
+            if table.key == key:
+                return table
+        raise KeyError(key)
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["data_as_of"] = self.data_as_of.isoformat()
+        data["format"] = "lis1-round-report/1"
+        return data
+
+
+def ratio(part: Value, whole: Value) -> float | None:
+    """part / whole, or None when either is missing, suppressed or the whole is zero."""
+    if not isinstance(part, int | float) or not isinstance(whole, int | float) or not whole:
+        return None
+    return part / whole
+
+
+# --- suppression -------------------------------------------------------------------------
+
+
+def suppress(
+    matrix: list[list[int]],
+    *,
+    has_totals: bool,
+    anchor: int | None = 0,
+    pairs: Sequence[tuple[int, int]] = (),
+) -> tuple[list[list[Value]], int]:
+    """Primary and secondary suppression of a table of people counts.
+
+    - primary: a count from 1 to THRESHOLD − 1 is suppressed;
+    - a row whose `anchor` count (the group's size) is small is suppressed whole, zeros
+      included ("0 of <5 placed" would tell about each of them);
+    - `pairs` of columns that add up to something shown (hired and not hired …) are
+      suppressed together;
+    - when the table shows totals, a lone suppressed cell in a column would follow from the
+      total minus the others: the smallest other cell of that column is suppressed too. (A
+      column with no other cell is the total itself, which the headline publishes anyway.)
+    Returns the cells and the number of cells suppressed; totals are never suppressed here.
+    """
+    hidden = [[0 < v < THRESHOLD for v in row] for row in matrix]
+    changed = True
+
+    def hide(r: int, c: int) -> None:
+        nonlocal changed
+        if not hidden[r][c]:
+            hidden[r][c] = True
+            changed = True
+
+    if anchor is not None:
+        for r, row in enumerate(matrix):
+            if 0 < row[anchor] < THRESHOLD:
+                for c in range(len(row)):
+                    hide(r, c)
+    while changed:
+        changed = False
+        for r, flags in enumerate(hidden):
+            for a, b in pairs:
+                if flags[a] or flags[b]:
+                    hide(r, a)
+                    hide(r, b)
+        if not has_totals or not matrix:
+            continue
+        for c in range(len(matrix[0])):
+            lone = [r for r in range(len(matrix)) if hidden[r][c]]
+            if len(lone) != 1:
+                continue
+            candidates = sorted(
+                (r for r in range(len(matrix)) if not hidden[r][c]),
+                key=lambda r: (matrix[r][c] == 0, matrix[r][c], r),
+            )
+            if candidates:
+                hide(candidates[0], c)
+    cells: list[list[Value]] = [
+        [SUPPRESSED if h else v for v, h in zip(row, flags, strict=True)]
+        for row, flags in zip(matrix, hidden, strict=True)
+    ]
+    return cells, sum(sum(flags) for flags in hidden)
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+WITHOUT_LABELS = {
+    "hired": gettext_noop("Without a position (not hired)"),
+    "placed": gettext_noop("Without a position (not offered one)"),
+}
+
+
+def _without(counts_applicants: int, placed: int, accepted: int, basis: str) -> int:
+    return counts_applicants - (accepted if basis == "hired" else placed)
+
+
+def headline_table(
+    counts: HeadlineCounts,
+    previous: HeadlineCounts | None,
+    previous_name: str | None,
+) -> Table:
+    measures: list[tuple[str, str, Callable[[HeadlineCounts], Value]]] = [
+        (gettext_noop("Advertisements"), INT, lambda c: c.advertisements),
+        (gettext_noop("Positions (seats)"), INT, lambda c: c.seats),
+        (gettext_noop("Applicants"), INT, lambda c: c.applicants),
+        (gettext_noop("Applications"), INT, lambda c: c.applications),
+        (
+            gettext_noop("Applications per applicant"),
+            DEC,
+            lambda c: ratio(c.applications, c.applicants),
+        ),
+        (gettext_noop("Applicants per seat"), DEC, lambda c: ratio(c.applicants, c.seats)),
+        (gettext_noop("Placed (offered a position)"), INT, lambda c: c.placed),
+        (gettext_noop("Share placed"), PCT, lambda c: ratio(c.placed, c.applicants)),
+        (gettext_noop("Accepted"), INT, lambda c: c.accepted),
+        (gettext_noop("Declined"), INT, lambda c: c.declined),
+        (gettext_noop("Hired"), INT, lambda c: c.accepted),
+        (gettext_noop("Share hired"), PCT, lambda c: ratio(c.accepted, c.applicants)),
+        (gettext_noop("Not offered a position"), INT, lambda c: c.applicants - c.placed),
+        (gettext_noop("Without a position (not hired)"), INT, lambda c: c.applicants - c.accepted),
+        (gettext_noop("Unfilled seats"), INT, lambda c: c.unfilled_seats),
+    ]
+    rows = []
+    for label, fmt, measure in measures:
+        now = measure(counts)
+        before = measure(previous) if previous is not None else None
+        change: Value = None
+        if isinstance(now, int | float) and isinstance(before, int | float):
+            change = now - before
+        rows.append(Row([label, now, before, change], fmt=fmt))
+    return Table(
+        key="headline",
+        title=gettext_noop("Headline figures"),
+        description=(
+            gettext_noop("Compared with the same season a year before:") + " " + previous_name
+            if previous_name
+            else gettext_noop("There is no round of the same season a year before to compare with.")
+        ),
+        columns=[
+            Column("measure", gettext_noop("Measure"), TEXT),
+            Column("value", gettext_noop("This round")),
+            Column("previous", gettext_noop("Same season a year before")),
+            Column("change", gettext_noop("Change"), signed=True),
+        ],
+        rows=rows,
+    )
+
+
+def _fill_columns(first: str) -> list[Column]:
+    return [
+        Column("name", first, TEXT),
+        Column("advertisements", gettext_noop("Advertisements")),
+        Column("seats", gettext_noop("Seats")),
+        Column("applicants", gettext_noop("Applicants")),
+        Column("applicants_per_seat", gettext_noop("Applicants per seat"), DEC),
+        Column("placed", gettext_noop("Placed")),
+        Column("accepted", gettext_noop("Accepted")),
+        Column("unfilled", gettext_noop("Unfilled seats")),
+    ]
+
+
+def fill_tables(data: ReportInput) -> list[Table]:
+    """Seats, applicants, placed and unfilled by region and by trust."""
+    tables = []
+    for key, title, first, by, applicants in (
+        (
+            "fill_by_region",
+            gettext_noop("Positions and fill by region"),
+            gettext_noop("Regional health authority"),
+            lambda p: p.region,
+            data.applicants_by_region,
+        ),
+        (
+            "fill_by_trust",
+            gettext_noop("Positions and fill by trust"),
+            gettext_noop("Employer"),
+            lambda p: p.trust,
+            data.applicants_by_trust,
+        ),
+    ):
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        for position in data.positions:
+            row = sums[by(position)]
+            row[0] += 1
+            row[1] += position.seats
+            row[2] += position.placed
+            row[3] += position.accepted
+            row[4] += max(position.seats - position.holding, 0)
+        rows = [
+            Row(
+                [
+                    name,
+                    ads,
+                    seats,
+                    applicants.get(name, 0),
+                    ratio(applicants.get(name, 0), seats),
+                    placed,
+                    accepted,
+                    unfilled,
+                ]
+            )
+            for name, (ads, seats, placed, accepted, unfilled) in sorted(sums.items())
+        ]
+        total = [sum(r.cells[i] for r in rows) for i in (1, 2, 5, 6, 7)]  # type: ignore[misc]
+        rows.append(
+            Row(
+                [
+                    gettext_noop("All"),
+                    total[0],
+                    total[1],
+                    data.counts.applicants,
+                    ratio(data.counts.applicants, total[1]),
+                    total[2],
+                    total[3],
+                    total[4],
+                ],
+                total=True,
+            )
+        )
+        tables.append(
+            Table(
+                key=key,
+                title=title,
+                columns=_fill_columns(first),
+                rows=rows,
+                description=gettext_noop(
+                    "An applicant who applied to several employers counts once for each, and "
+                    "once in the total."
+                ),
+                chart=Chart(
+                    "bar" if key == "fill_by_region" else "barh", ("seats", "placed", "unfilled")
+                ),
+            )
+        )
+    return tables
+
+
+def outcome_table(
+    *,
+    key: str,
+    title: str,
+    first: str,
+    groups_: Iterable[tuple[str, int, int, int]],
+    total: tuple[int, int, int],
+    basis: str,
+    internal: bool,
+    description: str = "",
+    chart: Chart | None = None,
+) -> Table:
+    """Applicants, placed, hired and without a position for groups of applicants."""
+    labels, matrix = [], []
+    for label, applicants, placed, accepted in groups_:
+        labels.append(label)
+        matrix.append([applicants, placed, accepted, _without(applicants, placed, accepted, basis)])
+    totals = [*total, _without(*total, basis)]
+    suppressed = 0
+    cells: list[list[Value]] = [list(r) for r in matrix]
+    total_cells: list[Value] = list(totals)
+    if not internal:
+        complement = (1, 3) if basis == "placed" else (2, 3)
+        cells, suppressed = suppress(matrix, has_totals=True, anchor=0, pairs=[complement])
+    rows = [
+        Row(
+            [
+                label,
+                applicants,
+                placed,
+                ratio(placed, applicants),
+                hired,
+                ratio(hired, applicants),
+                without,
+                ratio(without, total_cells[3]),
+            ],
+            total=is_total,
+        )
+        for label, (applicants, placed, hired, without), is_total in zip(
+            [*labels, gettext_noop("All")],
+            [*cells, total_cells],
+            [False] * len(labels) + [True],
+            strict=True,
+        )
+    ]
+    return Table(
+        key=key,
+        title=title,
+        description=description,
+        columns=[
+            Column("group", first, TEXT),
+            Column("applicants", gettext_noop("Applicants"), personal=True),
+            Column("placed", gettext_noop("Placed"), personal=True),
+            Column("share_placed", gettext_noop("Share placed"), PCT),
+            Column("hired", gettext_noop("Hired"), personal=True),
+            Column("share_hired", gettext_noop("Share hired"), PCT),
+            Column("without", WITHOUT_LABELS[basis], personal=True),
+            Column("share_of_without", gettext_noop("Share of all without a position"), PCT),
+        ],
+        rows=rows,
+        chart=chart,
+        suppressed_cells=suppressed,
+    )
+
+
+def _grouped(
+    counts: Iterable[GroupCount], key: Callable[[Any], str], order: Sequence[str] | None
+) -> list[tuple[str, int, int, int]]:
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in counts:
+        target = sums[key(row.key)]
+        target[0] += row.applicants
+        target[1] += row.placed
+        target[2] += row.accepted
+    names = [n for n in order if n in sums] if order else sorted(sums)
+    names += sorted(n for n in sums if n not in names)
+    return [(n, *sums[n]) for n in names if sums[n][0]]  # type: ignore[misc]
+
+
+SHARES_CHART = Chart("bar", ("share_placed", "share_hired"), percent=True)
+
+
+def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Table]:
+    c = data.counts
+    total = (c.applicants, c.placed, c.accepted)
+
+    def table(key: str, title: str, first: str, rows, description: str = "", chart=SHARES_CHART):  # type: ignore[no-untyped-def]
+        return outcome_table(
+            key=key,
+            title=title,
+            first=first,
+            groups_=rows,
+            total=total,
+            basis=basis,
+            internal=internal,
+            description=description,
+            chart=chart,
+        )
+
+    by_country = _grouped(data.by_education_country, lambda k: str(k or ""), None)
+    by_country.sort(key=lambda r: (-r[1], groups.country_label(r[0])))
+    if not internal:
+        # Countries with fewer applicants than the threshold go together into one row.
+        small = [r for r in by_country if r[1] < THRESHOLD]
+        by_country = [r for r in by_country if r[1] >= THRESHOLD]
+        if small:
+            by_country.append(
+                (
+                    gettext_noop("Other countries (fewer than 5 applicants each)"),
+                    sum(r[1] for r in small),
+                    sum(r[2] for r in small),
+                    sum(r[3] for r in small),
+                )
+            )
+    country_rows = [
+        (groups.country_label(code) if len(code) <= 2 else code, a, p, h)
+        for code, a, p, h in by_country
+    ]
+    start = data.round.start_date
+    return [
+        table(
+            "by_education_group",
+            gettext_noop("Applicants and outcome by place of education"),
+            gettext_noop("Place of medical education"),
+            _grouped(data.by_education_country, groups.country_group, groups.COUNTRY_GROUPS),
+        ),
+        table(
+            "by_education_country",
+            gettext_noop("Applicants and outcome by country of education"),
+            gettext_noop("Country of medical education"),
+            country_rows,
+            chart=None,
+        ),
+        table(
+            "by_nationality_group",
+            gettext_noop("Applicants and outcome by nationality"),
+            gettext_noop("Nationality"),
+            _grouped(data.by_nationality, groups.country_group, groups.COUNTRY_GROUPS),
+        ),
+        table(
+            "by_graduation_year",
+            gettext_noop("Applicants and outcome by year of graduation"),
+            gettext_noop("Year of medical degree"),
+            _grouped(
+                data.by_education_year,
+                lambda y: groups.graduation_group(y, data.round.year),  # type: ignore[arg-type]
+                groups.graduation_order(data.round.year),
+            ),
+        ),
+        table(
+            "by_gender",
+            gettext_noop("Applicants and outcome by gender"),
+            gettext_noop("Gender (self-declared)"),
+            _grouped(
+                data.by_gender,
+                lambda g: groups.GENDER_LABELS.get(str(g), str(g)),
+                [groups.GENDER_LABELS[g] for g in groups.GENDER_ORDER],
+            ),
+        ),
+        table(
+            "by_age_group",
+            gettext_noop("Applicants and outcome by age group"),
+            gettext_noop("Age on the start date"),
+            _grouped(
+                data.by_birth_date,
+                lambda born: groups.age_group(born, start),  # type: ignore[arg-type]
+                groups.AGE_GROUP_ORDER,
+            ),
+        ),
+        table(
+            "by_earlier_rounds",
+            gettext_noop("Applicants and outcome by earlier rounds applied"),
+            gettext_noop("Rounds applied before"),
+            _grouped(
+                data.by_earlier_rounds,
+                lambda n: groups.earlier_rounds_group(int(n)),  # type: ignore[call-overload]
+                groups.EARLIER_ROUNDS_ORDER,
+            ),
+        ),
+    ]
+
+
+def choice_table(data: ReportInput, *, internal: bool) -> Table:
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in data.choices:
+        target = sums[groups.choice_group(row.choice)]
+        target[0] += row.placed
+        target[1] += row.accepted
+    names = [n for n in groups.CHOICE_ORDER if sums.get(n, [0])[0]]
+    matrix = [sums[n] for n in names]
+    totals = [sum(r[0] for r in matrix), sum(r[1] for r in matrix)]
+    cells: list[list[Value]] = [list(r) for r in matrix]
+    total_cells: list[Value] = list(totals)
+    suppressed = 0
+    if not internal:
+        cells, suppressed = suppress(matrix, has_totals=True, anchor=0)
+    rows = [
+        Row([name, placed, ratio(placed, total_cells[0]), accepted])
+        for name, (placed, accepted) in zip(names, cells, strict=True)
+    ]
+    rows.append(
+        Row(
+            [
+                gettext_noop("All"),
+                total_cells[0],
+                ratio(total_cells[0], total_cells[0]),
+                total_cells[1],
+            ],
+            total=True,
+        )
+    )
+    return Table(
+        key="by_choice",
+        title=gettext_noop("Choice obtained"),
+        description=gettext_noop(
+            "The place on the applicant's own list of the position obtained (a couple's: the "
+            "place of the pair on the couple's list); main and follow-up match together."
+        ),
+        columns=[
+            Column("choice", gettext_noop("Choice"), TEXT),
+            Column("placed", gettext_noop("Placed"), personal=True),
+            Column("share", gettext_noop("Share of placed"), PCT),
+            Column("accepted", gettext_noop("Accepted"), personal=True),
+        ],
+        rows=rows,
+        chart=Chart("bar", ("placed",)),
+        suppressed_cells=suppressed,
+    )
+
+
+def couples_table(data: ReportInput, *, internal: bool) -> Table:
+    both = sum(c.couples for c in data.couples if c.first_placed and c.second_placed)
+    one = sum(c.couples for c in data.couples if c.first_placed != c.second_placed)
+    neither = sum(c.couples for c in data.couples if not c.first_placed and not c.second_placed)
+    labels = [
+        gettext_noop("Both placed"),
+        gettext_noop("One of the two placed"),
+        gettext_noop("Neither placed"),
+    ]
+    matrix = [[both], [one], [neither]]
+    totals = [both + one + neither]
+    cells: list[list[Value]] = [list(r) for r in matrix]
+    total_cells: list[Value] = list(totals)
+    suppressed = 0
+    if not internal:
+        if 0 < totals[0] < THRESHOLD:
+            # So few couples that even the total, and a zero beside it, tells about them.
+            cells = [[SUPPRESSED] for _ in matrix]
+            total_cells = [SUPPRESSED]
+            suppressed = len(matrix) + 1
+        else:
+            cells, suppressed = suppress(matrix, has_totals=True, anchor=0)
+    rows = [
+        Row([label, value[0], ratio(value[0], total_cells[0])])
+        for label, value in zip(labels, cells, strict=True)
+    ]
+    rows.append(
+        Row(
+            [gettext_noop("All couples"), total_cells[0], ratio(total_cells[0], total_cells[0])],
+            total=True,
+        )
+    )
+    return Table(
+        key="couples",
+        title=gettext_noop("Couples"),
+        description=gettext_noop(
+            "Couples who ranked pairs of positions together (accepted couples of the round)."
+        ),
+        columns=[
+            Column("outcome", gettext_noop("Outcome"), TEXT),
+            Column("couples", gettext_noop("Couples"), personal=True),
+            Column("share", gettext_noop("Share of couples"), PCT),
+        ],
+        rows=rows,
+        suppressed_cells=suppressed,
+    )
+
+
+def municipal_tables(data: ReportInput) -> list[Table]:
+    parts = data.municipal_parts
+    areas = [p for p in parts if p.is_area]
+    summary = Table(
+        key="municipal_summary",
+        title=gettext_noop("The municipal side"),
+        description=gettext_noop(
+            "The 6-month municipal part of the positions: one municipality, or an area whose "
+            "municipalities are allocated to the placed doctors later."
+        ),
+        columns=[
+            Column("measure", gettext_noop("Measure"), TEXT),
+            Column("value", gettext_noop("Number")),
+        ],
+        rows=[
+            Row([gettext_noop("Municipalities taking part"), data.municipalities_taking_part]),
+            Row([gettext_noop("Single municipalities as municipal part"), len(parts) - len(areas)]),
+            Row([gettext_noop("Municipal areas"), len(areas)]),
+            Row(
+                [
+                    gettext_noop("Municipal places (seats with a municipal part)"),
+                    sum(p.seats for p in parts),
+                ]
+            ),
+            Row(
+                [gettext_noop("Placed doctors with a municipal part"), sum(p.placed for p in parts)]
+            ),
+            Row(
+                [
+                    gettext_noop("Accepted doctors with a municipal part"),
+                    sum(p.accepted for p in parts),
+                ]
+            ),
+        ],
+    )
+    kind_label = {True: gettext_noop("Area"), False: gettext_noop("Municipality")}
+    by_part = Table(
+        key="municipal_parts",
+        title=gettext_noop("Municipal places and placed doctors"),
+        columns=[
+            Column("name", gettext_noop("Municipal part"), TEXT),
+            Column("kind", gettext_noop("Kind"), TEXT),
+            Column("county", gettext_noop("County"), TEXT),
+            Column("municipalities", gettext_noop("Municipalities")),
+            Column("advertisements", gettext_noop("Advertisements")),
+            Column("seats", gettext_noop("Places")),
+            Column("placed", gettext_noop("Placed")),
+            Column("accepted", gettext_noop("Accepted")),
+        ],
+        rows=[
+            Row(
+                [
+                    p.name,
+                    kind_label[p.is_area],
+                    p.county,
+                    p.municipalities,
+                    p.advertisements,
+                    p.seats,
+                    p.placed,
+                    p.accepted,
+                ]
+            )
+            for p in sorted(parts, key=lambda p: (p.county, p.name))
+        ],
+    )
+    return [summary, by_part]
+
+
+def runs_table(data: ReportInput) -> Table:
+    kind_label = {
+        "main": gettext_noop("Main match"),
+        "follow_up": gettext_noop("Follow-up match"),
+        "direct_offer": gettext_noop("Direct offer from the ranked list"),
+    }
+    return Table(
+        key="match_runs",
+        title=gettext_noop("Main and follow-up match"),
+        description=gettext_noop(
+            "Published match runs of the round. The follow-up match fills seats declined or "
+            "left unanswered from the same rankings, among applicants not yet offered a seat."
+        ),
+        columns=[
+            Column("kind", gettext_noop("Match"), TEXT),
+            Column("published", gettext_noop("Published"), TEXT),
+            Column("applicants", gettext_noop("Applicants in the match")),
+            Column("seats", gettext_noop("Seats in the match")),
+            Column("placed", gettext_noop("Placed")),
+            Column("accepted", gettext_noop("Accepted")),
+            Column("declined", gettext_noop("Declined")),
+            Column("expired", gettext_noop("Expired unanswered")),
+        ],
+        rows=[
+            Row(
+                [
+                    kind_label.get(r.kind, r.kind),
+                    r.published_at.date().isoformat() if r.published_at else "",
+                    r.applicants_in_match,
+                    r.seats_in_match,
+                    r.placed,
+                    r.accepted,
+                    r.declined,
+                    r.expired,
+                ]
+            )
+            for r in data.runs
+        ],
+    )
+
+
+SEASON_LABELS = {"spring": gettext_noop("Spring"), "autumn": gettext_noop("Autumn")}
+
+
+def series_table(series: Sequence[SeriesRow]) -> Table:
+    rows = [
+        Row(
+            [
+                s.name,
+                SEASON_LABELS.get(s.season, s.season),
+                s.year,
+                s.seats,
+                s.applicants,
+                s.placed,
+                s.accepted,
+                ratio(s.accepted, s.applicants),
+            ]
+        )
+        for s in sorted(series, key=lambda s: (s.year, s.season != "spring"))
+    ]
+    return Table(
+        key="series",
+        title=gettext_noop("Applicants and hired per round"),
+        description=gettext_noop(
+            "Every round in the database, spring and autumn as separate lines; the hired share "
+            "on the right-hand axis."
+        ),
+        columns=[
+            Column("round", gettext_noop("Round"), TEXT),
+            Column("season", gettext_noop("Season"), TEXT),
+            Column("year", gettext_noop("Year"), TEXT),
+            Column("seats", gettext_noop("Seats")),
+            Column("applicants", gettext_noop("Applicants")),
+            Column("placed", gettext_noop("Placed")),
+            Column("hired", gettext_noop("Hired")),
+            Column("share_hired", gettext_noop("Share hired"), PCT),
+        ],
+        rows=rows,
+        chart=Chart("series", ("applicants", "hired", "share_hired")),
+    )
+
+
+def notes(*, basis: str, internal: bool) -> list[str]:
+    result = [
+        gettext_noop(
+            "Advertisements and seats: the round's published positions (an advertisement may "
+            "have several identical seats)."
+        ),
+        gettext_noop(
+            "Applicants: distinct applicants with at least one submitted application to the "
+            "round's positions. Applications: submitted applications."
+        ),
+        gettext_noop(
+            "Placed (offered): applicants with a placement from the round's published match "
+            "runs, main and follow-up together, whatever their answer."
+        ),
+        gettext_noop(
+            "Hired: applicants who accepted their placement. Employment is not yet recorded "
+            "separately, so hired equals accepted. Shares are of all applicants."
+        ),
+        gettext_noop("Unfilled seats: seats not held by an open or accepted offer."),
+        gettext_noop(
+            "Place of education and nationality: Norway; the other EU/EEA countries; outside "
+            "the EU/EEA (the United Kingdom is outside since 2020)."
+        ),
+        gettext_noop("Age: on the round's start date. Gender: as the applicant declared it."),
+        gettext_noop(
+            "Change: from the round of the same season a year before; shares in percentage points."
+        ),
+    ]
+    if basis == "hired":
+        result.append(
+            gettext_noop("Without a position: applicants minus hired (answers to offers are in).")
+        )
+    else:
+        result.append(
+            gettext_noop(
+                "Without a position: applicants minus placed, since no answers to offers are "
+                "recorded yet."
+            )
+        )
+    if internal:
+        result.append(
+            gettext_noop(
+                "INTERNAL VERSION: small counts are shown. Do not publish; it may identify people."
+            )
+        )
+    else:
+        result.append(
+            gettext_noop(
+                "Counts of people by a personal characteristic from 1 to 4 are shown as <5, and "
+                "so are the cells from which they could be worked out. Counts of seats and of "
+                "doctors per employer or municipality describe jobs and are shown in full."
+            )
+        )
+    result.append(gettext_noop("The report holds no names and no national identity numbers."))
+    return result
+
+
+def without_position_basis(counts: HeadlineCounts) -> str:
+    """Once any offer is answered, "without a position" means not hired; before, not offered."""
+    return "hired" if counts.accepted + counts.declined + counts.expired else "placed"
+
+
+def report_build(data: ReportInput, *, internal: bool = False) -> Report:
+    basis = without_position_basis(data.counts)
+    people = people_tables(data, basis=basis, internal=internal)
+    return Report(
+        title=gettext_noop("LIS1 round status report"),
+        round_slug=data.round.slug,
+        round_name=data.round.name,
+        season=data.round.season,
+        year=data.round.year,
+        data_as_of=data.data_as_of,
+        internal=internal,
+        previous_round_name=data.previous_round.name if data.previous_round else None,
+        without_position_basis=basis,
+        sections=[
+            Section(
+                "headline",
+                gettext_noop("Headline"),
+                [
+                    headline_table(
+                        data.counts,
+                        data.previous_counts,
+                        data.previous_round.name if data.previous_round else None,
+                    )
+                ],
+            ),
+            Section("positions", gettext_noop("Positions and fill"), fill_tables(data)),
+            Section(
+                "applicants",
+                gettext_noop("Applicants and outcome"),
+                people[:4],
+            ),
+            Section(
+                "beyond",
+                gettext_noop("What the published reports lack"),
+                [
+                    *people[4:],
+                    choice_table(data, internal=internal),
+                    couples_table(data, internal=internal),
+                    *municipal_tables(data),
+                    runs_table(data),
+                ],
+            ),
+            Section("series", gettext_noop("Rounds over time"), [series_table(data.series)]),
+        ],
+        notes=notes(basis=basis, internal=internal),
+    )

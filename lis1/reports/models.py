@@ -1,0 +1,88 @@
+"""Generated round reports, kept with the time of their data and who asked for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lis1.reports.enums import ReportFormat, ReportStatus, ReportTrigger
+from lis1.rounds.models import Round
+
+
+class StoredReport(models.Model):
+    """One generation of a round's status report: every format rendered from the same data
+    snapshot (`data_as_of`), downloadable for as long as the row exists."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="stored_reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    internal = models.BooleanField(
+        _("internal version"),
+        default=False,
+        help_text=_("Shows counts below 5 that the public version suppresses."),
+    )
+    trigger = models.CharField(
+        _("trigger"), max_length=20, choices=ReportTrigger.choices, default=ReportTrigger.ON_DEMAND
+    )
+    language = models.CharField(_("language"), max_length=10, default="nb")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("generation time (ms)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("stored report")
+        verbose_name_plural = _("stored reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.READY) | Q(data_as_of__isnull=False),
+                name="stored_report_ready_has_data_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · #{self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+class StoredReportFile(models.Model):
+    """One rendered format of a stored report. Kept in the database (a few hundred kB each),
+    so a report and its files are written, and deleted, in one transaction."""
+
+    report = models.ForeignKey(
+        StoredReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="files"
+    )
+    format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("stored report file")
+        verbose_name_plural = _("stored report files")
+        ordering = ["report", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "format"], name="stored_report_file_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,54 @@
+"""Display text of report cells: translated labels and localised numbers."""
+
+from __future__ import annotations
+
+from django.utils import formats
+from django.utils.translation import gettext
+
+from lis1.reports.build import DEC, INT, PCT, TEXT, Column, Row, Value
+
+MINUS = "\u2212"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def label(message: str) -> str:
+    """Translate a builder msgid (names of trusts and countries pass through unchanged)."""
+    return gettext(message) if message else message
+
+
+def cell_format(column: Column, row: Row) -> str:
+    if column.fmt == TEXT:
+        return TEXT
+    return row.fmt or column.fmt
+
+
+def _signed(text: str, value: float) -> str:
+    if value > 0:
+        return "+" + text
+    if value < 0:
+        return MINUS + text.lstrip("-")
+    return text
+
+
+def display(value: Value, fmt: str, *, signed: bool = False) -> str:
+    """The text a reader sees: '–' for no value, '<5' as it is, numbers localised."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return label(value)
+    if fmt == INT:
+        text = formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    elif fmt == PCT:
+        # Django's number_format cuts off digits; round first (2/3 is 66.7 %, not 66.6 %).
+        number = formats.number_format(round(value * 100, 1), 1, use_l10n=True, force_grouping=True)
+        text = gettext("%(value)s pp") % {"value": number} if signed else f"{number} %"
+    elif fmt == DEC:
+        text = formats.number_format(round(value, 2), 2, use_l10n=True, force_grouping=True)
+    else:
+        text = str(value)
+    return _signed(text, value) if signed else text.replace("-", MINUS)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -1,0 +1,138 @@
+"""The plain rows `queries` hands to `build`: frozen dataclasses, no Django.
+
+Every count here is already aggregated by the database; the builder only groups, derives
+shares and suppresses small counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    slug: str
+    name: str
+    season: str  # "spring" | "autumn"
+    year: int
+    start_date: dt.date
+    status: str
+    answer_deadline: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class HeadlineCounts:
+    """A round's totals. `placed` and `accepted` count distinct applicants; `unfilled_seats`
+    is the sum over positions of seats not held by an open or accepted offer."""
+
+    advertisements: int
+    seats: int
+    applicants: int
+    applications: int
+    placed: int
+    accepted: int
+    declined: int
+    expired: int
+    unfilled_seats: int
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """One published advertisement with its placements from published runs."""
+
+    region: str
+    trust: str
+    seats: int
+    placed: int  # placements of published runs (any answer)
+    accepted: int
+    holding: int  # placements that hold a seat: offered (open) or accepted
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """Applicants sharing one value of a characteristic, and their outcome."""
+
+    key: object  # a country code, a year, a gender, a birth date, a number of rounds …
+    applicants: int
+    placed: int
+    accepted: int
+
+
+@dataclass(frozen=True)
+class ChoiceCount:
+    kind: str  # match run kind
+    choice: int | None
+    placed: int
+    accepted: int
+
+
+@dataclass(frozen=True)
+class CoupleCount:
+    first_placed: bool
+    second_placed: bool
+    couples: int
+
+
+@dataclass(frozen=True)
+class MunicipalPartRow:
+    """The municipal part of positions: one municipality, or an area of several."""
+
+    name: str
+    is_area: bool
+    county: str
+    municipalities: int
+    advertisements: int
+    seats: int
+    placed: int
+    accepted: int
+
+
+@dataclass(frozen=True)
+class MatchRunRow:
+    kind: str
+    published_at: dt.datetime | None
+    applicants_in_match: int
+    seats_in_match: int
+    placed: int
+    accepted: int
+    declined: int
+    expired: int
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    slug: str
+    name: str
+    season: str
+    year: int
+    seats: int
+    applicants: int
+    placed: int
+    accepted: int
+
+
+@dataclass
+class ReportInput:
+    """Everything one round's report is built from."""
+
+    round: RoundInfo
+    data_as_of: dt.datetime
+    counts: HeadlineCounts
+    previous_round: RoundInfo | None = None
+    previous_counts: HeadlineCounts | None = None
+    positions: list[PositionRow] = field(default_factory=list)
+    applicants_by_region: dict[str, int] = field(default_factory=dict)
+    applicants_by_trust: dict[str, int] = field(default_factory=dict)
+    by_nationality: list[GroupCount] = field(default_factory=list)
+    by_education_country: list[GroupCount] = field(default_factory=list)
+    by_education_year: list[GroupCount] = field(default_factory=list)
+    by_gender: list[GroupCount] = field(default_factory=list)
+    by_birth_date: list[GroupCount] = field(default_factory=list)
+    by_earlier_rounds: list[GroupCount] = field(default_factory=list)
+    choices: list[ChoiceCount] = field(default_factory=list)
+    couples: list[CoupleCount] = field(default_factory=list)
+    municipalities_taking_part: int = 0
+    municipal_parts: list[MunicipalPartRow] = field(default_factory=list)
+    runs: list[MatchRunRow] = field(default_factory=list)
+    series: list[SeriesRow] = field(default_factory=list)

@@ -1,0 +1,230 @@
+"""Every cell of every table of the report of a small round with known numbers
+(`report_round` in conftest.py lists who applied where and what came of it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lis1.reports.build import SUPPRESSED as S
+from lis1.reports.build import Report
+from lis1.reports.services import round_report_build
+
+pytestmark = pytest.mark.django_db
+
+
+def f(part: float, whole: float) -> float:
+    return round(part / whole, 4)
+
+
+def cells(report: Report, key: str) -> list[list[object]]:
+    return [
+        [round(c, 4) if isinstance(c, float) else c for c in row.cells]
+        for row in report.table(key).rows
+    ]
+
+
+ALL = "All"
+
+
+@pytest.fixture
+def internal(report_round) -> Report:  # type: ignore[no-untyped-def]
+    return round_report_build(round_=report_round["round"], internal=True)
+
+
+@pytest.fixture
+def public(report_round) -> Report:  # type: ignore[no-untyped-def]
+    return round_report_build(round_=report_round["round"])
+
+
+def test_report_lists_every_table_in_order(internal) -> None:  # type: ignore[no-untyped-def]
+    assert [t.key for t in internal.tables()] == [
+        "headline",
+        "fill_by_region",
+        "fill_by_trust",
+        "by_education_group",
+        "by_education_country",
+        "by_nationality_group",
+        "by_graduation_year",
+        "by_gender",
+        "by_age_group",
+        "by_earlier_rounds",
+        "by_choice",
+        "couples",
+        "municipal_summary",
+        "municipal_parts",
+        "match_runs",
+        "series",
+    ]
+    assert internal.without_position_basis == "hired"
+
+
+def test_headline_with_change_from_the_same_season_a_year_before(internal, report_round) -> None:  # type: ignore[no-untyped-def]
+    assert internal.previous_round_name == str(report_round["previous"])
+    assert cells(internal, "headline") == [
+        ["Advertisements", 3, 1, 2],
+        ["Positions (seats)", 6, 4, 2],
+        ["Applicants", 7, 2, 5],
+        ["Applications", 12, 2, 10],
+        ["Applications per applicant", f(12, 7), 1.0, round(12 / 7 - 1, 4)],
+        ["Applicants per seat", f(7, 6), 0.5, round(7 / 6 - 0.5, 4)],
+        ["Placed (offered a position)", 6, 0, 6],
+        ["Share placed", f(6, 7), 0.0, f(6, 7)],
+        ["Accepted", 4, 0, 4],
+        ["Declined", 1, 0, 1],
+        ["Hired", 4, 0, 4],
+        ["Share hired", f(4, 7), 0.0, f(4, 7)],
+        ["Not offered a position", 1, 2, -1],
+        ["Without a position (not hired)", 3, 2, 1],
+        ["Unfilled seats", 1, 4, -3],
+    ]
+
+
+def test_fill_by_region_and_trust(internal) -> None:  # type: ignore[no-untyped-def]
+    assert cells(internal, "fill_by_region") == [
+        ["Helse Nord RHF", 1, 3, 5, f(5, 3), 2, 1, 1],
+        ["Helse Vest RHF", 2, 3, 6, 2.0, 4, 3, 0],
+        [ALL, 3, 6, 7, f(7, 6), 6, 4, 1],
+    ]
+    assert cells(internal, "fill_by_trust") == [
+        ["Finnmarkssykehuset HF", 1, 3, 5, f(5, 3), 2, 1, 1],
+        ["Helse Bergen HF", 1, 2, 4, 2.0, 2, 2, 0],
+        ["Helse Førde HF", 1, 1, 3, 3.0, 2, 1, 0],
+        [ALL, 3, 6, 7, f(7, 6), 6, 4, 1],
+    ]
+
+
+TOTAL = [ALL, 7, 6, f(6, 7), 4, f(4, 7), 3, 1.0]
+
+
+def test_applicants_by_place_of_education_and_nationality(internal) -> None:  # type: ignore[no-untyped-def]
+    assert cells(internal, "by_education_group") == [
+        ["Norway", 2, 2, 1.0, 2, 1.0, 0, 0.0],
+        ["EU/EEA (other than Norway)", 3, 2, f(2, 3), 1, f(1, 3), 2, f(2, 3)],
+        ["Outside the EU/EEA", 2, 2, 1.0, 1, 0.5, 1, f(1, 3)],
+        TOTAL,
+    ]
+    assert cells(internal, "by_education_country") == [
+        ["Norway", 2, 2, 1.0, 2, 1.0, 0, 0.0],
+        ["Hungary", 1, 0, 0.0, 0, 0.0, 1, f(1, 3)],
+        ["Iran", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["Poland", 1, 1, 1.0, 0, 0.0, 1, f(1, 3)],
+        ["Sweden", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["Syria", 1, 1, 1.0, 0, 0.0, 1, f(1, 3)],
+        TOTAL,
+    ]
+    assert cells(internal, "by_nationality_group") == [
+        ["Norway", 4, 3, 0.75, 2, 0.5, 2, f(2, 3)],
+        ["EU/EEA (other than Norway)", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["Outside the EU/EEA", 2, 2, 1.0, 1, 0.5, 1, f(1, 3)],
+        TOTAL,
+    ]
+    assert cells(internal, "by_graduation_year") == [
+        ["≤ 2034", 1, 1, 1.0, 0, 0.0, 1, f(1, 3)],
+        ["2036", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["2038", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["2039", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["2040", 3, 2, f(2, 3), 1, f(1, 3), 2, f(2, 3)],
+        TOTAL,
+    ]
+
+
+def test_applicants_by_gender_age_and_earlier_rounds(internal) -> None:  # type: ignore[no-untyped-def]
+    assert cells(internal, "by_gender") == [
+        ["Female", 3, 3, 1.0, 2, f(2, 3), 1, f(1, 3)],
+        ["Male", 3, 3, 1.0, 2, f(2, 3), 1, f(1, 3)],
+        ["Not stated", 1, 0, 0.0, 0, 0.0, 1, f(1, 3)],
+        TOTAL,
+    ]
+    assert cells(internal, "by_age_group") == [
+        ["Under 27", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["27–29", 2, 2, 1.0, 1, 0.5, 1, f(1, 3)],
+        ["30–34", 2, 2, 1.0, 2, 1.0, 0, 0.0],
+        ["40 and over", 1, 1, 1.0, 0, 0.0, 1, f(1, 3)],
+        ["Not stated", 1, 0, 0.0, 0, 0.0, 1, f(1, 3)],
+        TOTAL,
+    ]
+    assert cells(internal, "by_earlier_rounds") == [
+        ["0", 3, 2, f(2, 3), 1, f(1, 3), 2, f(2, 3)],
+        ["1", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["2", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["3", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["5+", 1, 1, 1.0, 0, 0.0, 1, f(1, 3)],
+        TOTAL,
+    ]
+
+
+def test_choice_couples_municipal_side_and_runs(internal) -> None:  # type: ignore[no-untyped-def]
+    assert cells(internal, "by_choice") == [
+        ["1", 5, f(5, 6), 3],
+        ["2", 1, f(1, 6), 1],
+        [ALL, 6, 1.0, 4],
+    ]
+    assert cells(internal, "couples") == [
+        ["Both placed", 1, 0.5],
+        ["One of the two placed", 1, 0.5],
+        ["Neither placed", 0, 0.0],
+        ["All couples", 2, 1.0],
+    ]
+    assert cells(internal, "municipal_summary") == [
+        ["Municipalities taking part", 4],
+        ["Single municipalities as municipal part", 2],
+        ["Municipal areas", 1],
+        ["Municipal places (seats with a municipal part)", 6],
+        ["Placed doctors with a municipal part", 6],
+        ["Accepted doctors with a municipal part", 4],
+    ]
+    assert cells(internal, "municipal_parts") == [
+        ["Alta", "Municipality", "Finnmark", 1, 1, 3, 2, 1],
+        ["Bergen", "Municipality", "Vestland", 1, 1, 2, 2, 2],
+        ["Sunnfjord-området", "Area", "Vestland", 2, 1, 1, 2, 1],
+    ]
+    assert cells(internal, "match_runs") == [
+        ["Main match", "2040-05-02", 7, 6, 5, 3, 1, 0],
+        ["Follow-up match", "2040-06-03", 2, 1, 1, 1, 0, 0],
+    ]
+
+
+def test_series_over_every_round(internal, report_round) -> None:  # type: ignore[no-untyped-def]
+    assert cells(internal, "series") == [
+        [str(report_round["previous"]), "Spring", 2039, 4, 2, 0, 0, 0.0],
+        [str(report_round["round"]), "Spring", 2040, 6, 7, 6, 4, f(4, 7)],
+    ]
+
+
+def test_public_version_suppresses_small_counts(public, internal) -> None:  # type: ignore[no-untyped-def]
+    hidden = [S, S, None, S, None, S, None]
+    for key in (
+        "by_education_group",
+        "by_nationality_group",
+        "by_graduation_year",
+        "by_gender",
+        "by_age_group",
+        "by_earlier_rounds",
+    ):
+        rows = cells(public, key)
+        assert rows[:-1] == [[row[0], *hidden] for row in cells(internal, key)[:-1]], key
+        assert rows[-1] == TOTAL, key
+    assert cells(public, "by_education_country") == [
+        ["Other countries (fewer than 5 applicants each)", 7, 6, f(6, 7), S, None, S, None],
+        TOTAL,
+    ]
+    assert cells(public, "by_choice") == [["1", S, None, S], ["2", S, None, S], [ALL, 6, 1.0, 4]]
+    assert cells(public, "couples") == [
+        ["Both placed", S, None],
+        ["One of the two placed", S, None],
+        ["Neither placed", S, None],
+        ["All couples", S, None],
+    ]
+    # Tables of jobs, not of people, are the same in both versions.
+    for key in (
+        "headline",
+        "fill_by_region",
+        "fill_by_trust",
+        "municipal_summary",
+        "municipal_parts",
+        "match_runs",
+        "series",
+    ):
+        assert cells(public, key) == cells(internal, key), key
+    assert public.internal is False
+    assert internal.internal is True
