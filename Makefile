@@ -34,14 +34,19 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy lis1 applicants employers municipalities
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Benchmarks print figures; they are not tests. BENCH_DATABASE_URL picks the Postgres database.
 bench: install
 	$(PY) bench/matching_bench.py
+	$(PY) bench/load_applicants.py --users 200 --seconds 60
+	$(PY) bench/match_run_bench.py
+	$(PY) bench/report_bench.py
 
 worker: install
 	$(VENV)/bin/celery -A lis1.celery worker --loglevel=info --concurrency=2

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lis1.accounts",
     "lis1.notifications",
     "lis1.rounds",
+    "lis1.reports",
     "lis1.directorate",
     "applicants",
     "employers",
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Names the acting user on audit events of rankings and placements (Postgres only).
+    "lis1.rounds.audit.AuditContextMiddleware",
     # Last, as django-axes requires: it locks out after repeated failed log-ins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -196,6 +199,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))  # never served directly
+# Applicants' PDFs (at most 10 MB, checked by the form) spill to a temporary file above 2.5 MB
+# instead of memory; files are written with owner-only permissions.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Development serves static files straight from the source folders (no collectstatic step).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
@@ -213,6 +221,8 @@ STORAGES = {
 }
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
+# Links in e-mails point here (no request to take the host from in a worker).
+LIS1_SITE_URL = env_str("LIS1_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LIS1 <ikke-svar@lis1.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -244,6 +254,18 @@ CELERY_TIMEZONE = TIME_ZONE
 # Redis re-delivers an unacknowledged task after the visibility timeout: keep it above the
 # longest task (a national match run or report takes well under an hour).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Periodic jobs (celery beat): deadline reminders hourly (one per applicant and deadline,
+# so an hourly run is idempotent), and a retry of e-mails left in the outbox.
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "lis1.notifications.tasks.deadline_reminders_task",
+        "schedule": 60 * 60,
+    },
+    "outbox-retry": {
+        "task": "lis1.notifications.tasks.notifications_retry_task",
+        "schedule": 5 * 60,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -262,6 +284,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "applicants.models.DocumentKind",
+        "PositionKindEnum": "lis1.rounds.enums.PositionKind",
+    },
 }
 
 # Security. Development keeps plain HTTP; production turns on every safeguard.

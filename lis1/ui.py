@@ -5,6 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+
+class FastSelect(forms.Select):
+    """A Select that renders its options in Python.
+
+    Django renders every <option> through a template, which costs about a millisecond per
+    ten options; a filter form with the 357 municipalities made that most of a page's time.
+    The markup is the same as Django's."""
+
+    def render(  # type: ignore[override]
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every part is escaped above)
 
 
 class DesignSystemFormMixin:
@@ -19,3 +54,6 @@ class DesignSystemFormMixin:
             ):
                 continue
             widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
+            if type(widget) is forms.Select:
+                # Same widget, faster rendering: FastSelect only overrides render().
+                widget.__class__ = FastSelect

@@ -104,7 +104,7 @@ class MunicipalityFactory(OrganisationFactory):
     kind = OrganisationKind.MUNICIPALITY
     name = factory.Sequence(lambda n: f"Kommune {n}")
     region = None
-    municipality_number = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    municipality_number = factory.Sequence(lambda n: f"{9000 + n % 1000:04d}")
     county_number = "34"
     county_name = "Innlandet"
 
@@ -133,7 +133,8 @@ class RoundFactory(factory.django.DjangoModelFactory):
         model = Round
 
     season = Season.SPRING
-    year = factory.Sequence(lambda n: 2030 + n)
+    # Wrapped so a long test run stays within the plausible years (unique per test only).
+    year = factory.Sequence(lambda n: 2030 + n % 70)
     slug = factory.LazyAttribute(lambda o: f"{o.season}-{o.year}")
     status = RoundStatus.RANKING
     advertising_opens = factory.LazyFunction(lambda: _at(-45))
@@ -212,3 +213,156 @@ def rank_positions(round_, applicant, *positions):  # type: ignore[no-untyped-de
 def employer_list(position, *applicants):  # type: ignore[no-untyped-def]
     for rank, applicant in enumerate(applicants, start=1):
         EmployerRanking.objects.create(position=position, applicant=applicant, rank=rank)
+
+
+# The applicant's side (documents; a round whose application period is open now).
+
+
+class ApplicantSideRoundFactory(factory.django.DjangoModelFactory):
+    """A round in its ranking phase, like RoundFactory, but with a sequence of its own that
+    never leaves the plausible years: RoundFactory's `2030 + n` passes 2100 after about 70
+    rounds in one test session. Autumn, so it never clashes with RoundFactory's spring."""
+
+    class Meta:
+        model = Round
+
+    season = Season.AUTUMN
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+    slug = factory.Sequence(lambda n: f"applicant-side-{n}")
+    status = RoundStatus.RANKING
+    advertising_opens = factory.LazyFunction(lambda: _at(-45))
+    applications_open = factory.LazyFunction(lambda: _at(-45))
+    applications_close = factory.LazyFunction(lambda: _at(-31))
+    ranking_deadline = factory.LazyFunction(lambda: _at(7))
+    match_date = factory.LazyFunction(lambda: _at(8))
+    results_published = factory.LazyFunction(lambda: _at(9))
+    answer_deadline = factory.LazyFunction(lambda: _at(14))
+    start_date = factory.LazyFunction(lambda: (_at(90)).date())
+
+
+class OpenRoundFactory(ApplicantSideRoundFactory):
+    """A round taking applications: opened ten days ago, closing in four days."""
+
+    status = RoundStatus.ADVERTISING
+    advertising_opens = factory.LazyFunction(lambda: _at(-10))
+    applications_open = factory.LazyFunction(lambda: _at(-10))
+    applications_close = factory.LazyFunction(lambda: _at(4))
+    ranking_deadline = factory.LazyFunction(lambda: _at(20))
+    match_date = factory.LazyFunction(lambda: _at(21))
+    results_published = factory.LazyFunction(lambda: _at(22))
+    answer_deadline = factory.LazyFunction(lambda: _at(28))
+    start_date = factory.LazyFunction(lambda: (_at(120)).date())
+
+
+def pdf_bytes(text: str = "LIS1 test document") -> bytes:
+    """A small valid one-page PDF (libmagic recognises it as application/pdf)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def _pdf_file():  # type: ignore[no-untyped-def]
+    from django.core.files.base import ContentFile
+
+    return ContentFile(pdf_bytes(), name="cv.pdf")
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applicants.Document"
+
+    applicant = factory.SubFactory(ApplicantFactory)
+    kind = "cv"
+    title = factory.Sequence(lambda n: f"CV {n}")
+    file = factory.LazyFunction(lambda: _pdf_file())
+    size = factory.LazyAttribute(lambda o: o.file.size)
+
+
+# --- employer and municipality side -------------------------------------------------------
+
+
+def advertising_round(**kwargs: Any) -> Round:
+    """A round that takes positions: advertising now, applications close in two weeks."""
+    defaults = {
+        "status": RoundStatus.ADVERTISING,
+        "advertising_opens": _at(-2),
+        "applications_open": _at(-1),
+        "applications_close": _at(14),
+        "ranking_deadline": _at(40),
+        "match_date": _at(41),
+        "results_published": _at(42),
+        "answer_deadline": _at(48),
+        "start_date": _at(120).date(),
+    }
+    defaults.update(kwargs)
+    return RoundFactory(**defaults)
+
+
+def past_ranking_deadline_round(**kwargs: Any) -> Round:
+    """A round whose ranking deadline passed yesterday (rankings are read-only)."""
+    defaults = {
+        "status": RoundStatus.MATCHED,
+        "advertising_opens": _at(-60),
+        "applications_open": _at(-60),
+        "applications_close": _at(-40),
+        "ranking_deadline": _at(-1),
+        "match_date": _at(-1, 13),
+        "results_published": _at(-1, 14),
+        "answer_deadline": _at(5),
+        "start_date": _at(90).date(),
+    }
+    defaults.update(kwargs)
+    return RoundFactory(**defaults)
+
+
+def applicants_for(position: Position, count: int) -> list[Applicant]:
+    """`count` applicants with submitted applications to the position."""
+    applicants = []
+    for _ in range(count):
+        applicant = ApplicantFactory()
+        ApplicationFactory(applicant=applicant, position=position)
+        applicants.append(applicant)
+    return applicants
+
+
+def publish_main_run(round_: Round, placements: list[tuple[Applicant, Position]], **kwargs: Any):  # type: ignore[no-untyped-def]
+    """A published main match run with the given (applicant, position) placements."""
+    from lis1.rounds.enums import MatchRunKind, MatchRunStatus, PlacementStatus
+    from lis1.rounds.models import MatchRun, Placement
+
+    run = MatchRun.objects.create(
+        round=round_,
+        kind=MatchRunKind.MAIN,
+        seed=1,
+        status=MatchRunStatus.SUCCEEDED,
+        published_at=timezone.now(),
+    )
+    for applicant, position in placements:
+        Placement.objects.create(
+            match_run=run,
+            applicant=applicant,
+            position=position,
+            status=kwargs.get("status", PlacementStatus.OFFERED),
+            answer_deadline=round_.answer_deadline,
+            answered_at=timezone.now() if kwargs.get("status") else None,
+        )
+    return run

@@ -134,3 +134,22 @@ def test_unknown_run_is_404(directorate_user) -> None:  # type: ignore[no-untype
         .status_code
         == 404
     )
+
+
+def test_directorate_cannot_start_a_direct_offer_run(small_round, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("directorate:round", args=[small_round["round"].slug])
+    response = client_for(directorate_user).post(url, {"kind": "direct_offer", "seed": "1"})
+    assert response.status_code == 400
+    assert "kind" in response.context["form"].errors
+    assert MatchRun.objects.count() == 0
+
+
+def test_direct_offer_run_is_labelled_and_not_verifiable(run, directorate_user) -> None:  # type: ignore[no-untyped-def]
+    from lis1.rounds.enums import MatchRunKind
+
+    MatchRun.objects.filter(pk=run.pk).update(kind=MatchRunKind.DIRECT_OFFER)
+    run.refresh_from_db()
+    with pytest.raises(service.MatchRunError):
+        service.match_run_verify(match_run=run)
+    response = client_for(directorate_user).get(reverse("directorate:match_run", args=[run.pk]))
+    assert reverse("directorate:match_run_verify", args=[run.pk]) not in response.content.decode()

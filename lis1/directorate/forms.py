@@ -10,7 +10,10 @@ from lis1.ui import DesignSystemFormMixin
 
 
 class StartMatchRunForm(DesignSystemFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of run"), choices=MatchRunKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of run"),
+        choices=[(k.value, k.label) for k in (MatchRunKind.MAIN, MatchRunKind.FOLLOW_UP)],
+    )
     seed = forms.IntegerField(
         label=_("Seed"),
         min_value=0,

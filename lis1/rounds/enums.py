@@ -86,6 +86,9 @@ class CoupleStatus(models.TextChoices):
 class MatchRunKind(models.TextChoices):
     MAIN = "main", _("Main match")
     FOLLOW_UP = "follow_up", _("Follow-up match")
+    # An employer offers a vacant seat to the next on its list: a published "run" of one
+    # placement, so seat counts and later follow-up matches see the seat as taken.
+    DIRECT_OFFER = "direct_offer", _("Direct offer from the ranked list")
 
 
 class MatchRunStatus(models.TextChoices):

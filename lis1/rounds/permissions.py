@@ -16,8 +16,22 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from lis1.rounds.enums import EMPLOYER_KINDS, OrganisationKind
-from lis1.rounds.models import Application, Organisation, Position, StaffMembership
+from lis1.rounds.enums import (
+    EMPLOYER_KINDS,
+    ApplicationStatus,
+    CoupleStatus,
+    OrganisationKind,
+    PositionStatus,
+)
+from lis1.rounds.models import (
+    Applicant,
+    Application,
+    Couple,
+    Organisation,
+    Placement,
+    Position,
+    StaffMembership,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,7 +56,7 @@ def _membership_kinds(user: AnyUser) -> set[str]:
         cached = set(
             StaffMembership.objects.filter(user=user).values_list("organisation__kind", flat=True)
         )
-        user._lis1_membership_kinds = cached  # type: ignore[union-attr]
+        user._lis1_membership_kinds = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 
@@ -128,3 +142,108 @@ def role_required(role: Role):  # type: ignore[no-untyped-def]
         return wrapped
 
     return decorator
+
+
+# The applicant's own objects. Applicant pages and API fetch through these only, so that a
+# request for another applicant's object finds nothing (404), whatever else the user is.
+
+
+def applicant_of(user: AnyUser) -> Applicant | None:
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "applicant", None)
+
+
+def own_applications(user: AnyUser) -> QuerySet[Application]:
+    applicant = applicant_of(user)
+    if applicant is None:
+        return Application.objects.none()
+    return Application.objects.filter(applicant=applicant)
+
+
+def own_placements(user: AnyUser) -> QuerySet[Placement]:
+    """The applicant's placements from published match runs (unpublished ones stay hidden)."""
+    applicant = applicant_of(user)
+    if applicant is None:
+        return Placement.objects.none()
+    return Placement.objects.filter(applicant=applicant, match_run__published_at__isnull=False)
+
+
+def own_couples(user: AnyUser) -> QuerySet[Couple]:
+    """Couples the applicant invited or was invited to, dissolved ones excluded."""
+    applicant = applicant_of(user)
+    if applicant is None:
+        return Couple.objects.none()
+    return Couple.objects.filter(Q(first=applicant) | Q(second=applicant)).exclude(
+        status=CoupleStatus.DISSOLVED
+    )
+
+
+def positions_open_to_applicants() -> QuerySet[Position]:
+    """Positions any applicant may browse: published ones."""
+    return Position.objects.filter(status=PositionStatus.PUBLISHED)
+
+
+def can_view_document(user: AnyUser, document) -> bool:  # type: ignore[no-untyped-def]
+    """The owner, or staff of an employer whose position the applicant applied to with this
+    document attached (a submitted application)."""
+    if not user.is_authenticated:
+        return False
+    if document.applicant.user_id == user.pk:
+        return True
+    employer_ids = organisations_of(user, *EMPLOYER_KINDS).values("pk")
+    return document.attachments.filter(
+        application__status=ApplicationStatus.SUBMITTED,
+        application__position__employer__in=employer_ids,
+    ).exists()
+
+
+# Employer and municipality staff. Pages, downloads and API fetch through these scoped
+# querysets, so another organisation's position, applicant or area is simply not found (404).
+
+
+def employer_positions(user: AnyUser) -> QuerySet[Position]:
+    """Positions of the trusts (or private hospitals) the user works for."""
+    return Position.objects.filter(
+        employer__in=organisations_of(user, *EMPLOYER_KINDS).values("pk")
+    )
+
+
+def municipality_positions(user: AnyUser) -> QuerySet[Position]:
+    """Positions whose municipal part is one of the user's municipalities, alone or in an area."""
+    municipality_ids = organisations_of(user, OrganisationKind.MUNICIPALITY).values("pk")
+    return Position.objects.filter(
+        Q(municipality__in=municipality_ids)
+        | Q(municipal_area__municipalities__in=municipality_ids)
+    ).distinct()
+
+
+def employer_applications(user: AnyUser) -> QuerySet[Application]:
+    """Submitted applications to the user's trusts' positions: the only applicants employer
+    staff may see."""
+    return Application.objects.filter(
+        position__in=employer_positions(user).values("pk"), status=ApplicationStatus.SUBMITTED
+    )
+
+
+def can_rank_position(user: AnyUser, position: Position) -> bool:
+    """Staff of the position's employer (the deadline is the service's business)."""
+    return organisations_of(user, *EMPLOYER_KINDS).filter(pk=position.employer_id).exists()
+
+
+def reviewing_municipalities(user: AnyUser, position: Position) -> QuerySet[Organisation]:
+    """The user's municipalities that take part in the position's selection."""
+    mine = organisations_of(user, OrganisationKind.MUNICIPALITY)
+    if position.municipality_id:
+        return mine.filter(pk=position.municipality_id)
+    if position.municipal_area_id:
+        return mine.filter(areas=position.municipal_area_id)
+    return mine.none()
+
+
+def areas_of_municipality_staff(user: AnyUser):  # type: ignore[no-untyped-def]
+    """Municipal areas that include one of the user's municipalities."""
+    from lis1.rounds.models import MunicipalArea
+
+    municipality_ids = organisations_of(user, OrganisationKind.MUNICIPALITY).values("pk")
+    return MunicipalArea.objects.filter(municipalities__in=municipality_ids).distinct()

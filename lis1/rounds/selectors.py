@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from lis1.rounds.enums import ApplicationStatus, PositionStatus, RoundStatus
 from lis1.rounds.models import (
     Applicant,
+    ApplicantRanking,
     Application,
     Organisation,
     Placement,
@@ -120,3 +121,74 @@ def placements_published() -> QuerySet[Placement]:
 
 def round_results_published(round_: Round | None) -> bool:
     return bool(round_) and round_.match_runs.filter(published_at__isnull=False).exists()  # type: ignore[union-attr]
+
+
+# The applicant's pages. Each selector owns its joins so that a page's query count does not
+# grow with the number of positions, applications or sites.
+
+
+def positions_for_applicants(round_: Round | None) -> QuerySet[Position]:
+    """The round's published positions with everything the browser shows."""
+    if round_ is None:
+        return Position.objects.none()
+    return (
+        Position.objects.filter(round=round_, status=PositionStatus.PUBLISHED)
+        .select_related("employer__region", "municipality", "municipal_area", "round")
+        .prefetch_related("sites", "municipal_area__municipalities")
+        .order_by("employer__name", "reference")
+    )
+
+
+def ranking_of_applicant(applicant: Applicant, round_: Round | None) -> QuerySet[ApplicantRanking]:
+    if round_ is None:
+        return ApplicantRanking.objects.none()
+    return (
+        ApplicantRanking.objects.filter(applicant=applicant, round=round_)
+        .select_related("position__employer", "position__municipality", "position__municipal_area")
+        .prefetch_related("position__sites")
+        .order_by("rank")
+    )
+
+
+def placements_of_applicant(applicant: Applicant) -> QuerySet[Placement]:
+    """The applicant's placements from published runs, newest first."""
+    return (
+        placements_published()
+        .filter(applicant=applicant)
+        .select_related(
+            "position__employer",
+            "position__municipality",
+            "position__municipal_area",
+            "match_run__round",
+            "municipality",
+        )
+        .prefetch_related("position__sites")
+        .order_by("-match_run__published_at")
+    )
+
+
+def applications_for_review(position: Position) -> QuerySet[Application]:
+    """A position's submitted applications with the applicant and its place on the employer's
+    list (None when not ranked): one query whatever the number of applicants."""
+    from lis1.rounds.models import EmployerRanking
+
+    rank = EmployerRanking.objects.filter(
+        position=position, applicant=OuterRef("applicant")
+    ).values("rank")[:1]
+    return (
+        Application.objects.filter(position=position, status=ApplicationStatus.SUBMITTED)
+        .select_related("applicant")
+        .annotate(list_rank=Subquery(rank, output_field=IntegerField()))
+        .order_by("applicant__family_name", "applicant__given_name", "pk")
+    )
+
+
+def employer_ranking_entries(position: Position):  # type: ignore[no-untyped-def]
+    """The employer's list for a position, best first, with the applicants."""
+    from lis1.rounds.models import EmployerRanking
+
+    return (
+        EmployerRanking.objects.filter(position=position)
+        .select_related("applicant")
+        .order_by("rank")
+    )

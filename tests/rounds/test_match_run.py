@@ -261,3 +261,20 @@ def test_run_match_command(small_round, capsys) -> None:  # type: ignore[no-unty
 def test_run_match_command_unknown_round() -> None:
     with pytest.raises(CommandError, match="No round with slug 'nope'"):
         call_command("run_match", "--round", "nope")
+
+
+def test_publish_sends_each_applicant_the_result_once(
+    small_round, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from lis1.notifications.models import Outbox
+
+    run = _run(small_round["round"])
+    with django_capture_on_commit_callbacks(execute=True):
+        service.match_run_publish(match_run=run)
+    recipients = sorted(Outbox.objects.values_list("to", flat=True))
+    expected = sorted(small_round[k].user.email for k in ("a", "b", "c"))
+    assert recipients == expected
+    from lis1.rounds.tasks import results_published_task
+
+    results_published_task(match_run_id=run.pk)  # a re-delivered task adds nothing
+    assert Outbox.objects.count() == 3

@@ -112,8 +112,8 @@ def unique(name, rows, key):
 # ---------------------------------------------------------------- municipalities
 munis = read("municipalities_2024.csv", ["number", "name", "county_number", "county_name"])
 unique("municipalities_2024.csv", munis, "number")
-per_county = Counter()
-names_in_county = Counter()
+per_county: Counter[str] = Counter()
+names_in_county: Counter[tuple[str, str]] = Counter()
 prev = ""
 for m in munis:
     num, cnr = m["number"], m["county_number"]
@@ -162,7 +162,7 @@ unique("employers.csv", employers, "code")
 unique("employers.csv", employers, "name")
 unique("employers.csv", [e for e in employers if e["org_number"]], "org_number")
 employer_codes = {e["code"] for e in employers}
-positions_by_region = Counter()
+positions_by_region: Counter[str] = Counter()
 for e in employers:
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", e["code"]):
         err(f"employer code not a slug: {e['code']!r}")
@@ -197,7 +197,7 @@ if not POSITIONS_RANGE[0] <= total_positions <= POSITIONS_RANGE[1]:
 sites = read("hospital_sites.csv", ["code", "name", "employer", "municipality_number"])
 unique("hospital_sites.csv", sites, "code")
 unique("hospital_sites.csv", sites, "name")
-sites_per_employer = Counter()
+sites_per_employer: Counter[str] = Counter()
 for s in sites:
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s["code"]):
         err(f"site code not a slug: {s['code']!r}")

@@ -8,10 +8,12 @@ leaves a failed run with no placements, never half a result.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -328,7 +330,11 @@ def round_run_match(*, match_run: MatchRun) -> MatchRun:
     return run
 
 
-def _write_placements(run: MatchRun, matches: dict[str, str], document: dict) -> None:  # type: ignore[type-arg]
+def _write_placements(
+    run: MatchRun,
+    matches: Mapping[str, str],
+    document: dict,  # type: ignore[type-arg]
+) -> None:
     choice: dict[str, int] = {}
     for entry in document["applicants"]:
         for rank, program in enumerate(entry["ranking"], start=1):
@@ -388,7 +394,7 @@ def match_run_verify(*, match_run: MatchRun) -> list[str]:
     the hash, a byte-identical result, the verifier, and the placements in the database.
     Returns the problems found (empty when the run verifies)."""
     run = MatchRun.objects.get(pk=match_run.pk)
-    if run.status != MatchRunStatus.SUCCEEDED:
+    if run.status != MatchRunStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
         raise MatchRunError("Only a successful match run can be verified.")
     problems: list[str] = []
     instance = matching.instance_from_json(run.instance_json)
@@ -432,8 +438,11 @@ def match_run_publish(*, match_run: MatchRun, published_by=None) -> MatchRun:  #
     run.save(update_fields=["published_at", "published_by"])
     if run.kind == MatchRunKind.FOLLOW_UP:
         # Follow-up offers get a week to answer from publication.
-        run.placements.update(answer_deadline=now + timezone.timedelta(days=7))
+        run.placements.update(answer_deadline=now + dt.timedelta(days=7))
         Round.objects.filter(pk=run.round.pk).update(status=RoundStatus.FOLLOW_UP)
     else:
         Round.objects.filter(pk=run.round.pk).update(status=RoundStatus.MATCHED)
+    from lis1.rounds.tasks import results_published_task
+
+    transaction.on_commit(lambda: results_published_task.delay(match_run_id=run.pk))
     return run

@@ -10,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = reference_data_load()
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             f"Reference data: {counts.regions} regions, {counts.employers} employers, "
             f"{counts.sites} hospital sites, {counts.municipalities} municipalities."
