@@ -18,31 +18,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import ensure_database  # noqa: E402  (bench/ is not a package)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lis1_bench"
-
-
-def _ensure_database(url: str) -> None:
-    """Create the benchmark database if it is missing (psycopg2, on the server's postgres db)."""
-    from urllib.parse import urlsplit
-
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
 
 
 def main() -> int:
@@ -51,7 +30,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
 
-    _ensure_database(args.database_url)
+    ensure_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.pop("CELERY_BROKER_URL", None)  # run in-process
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lis1.settings")
