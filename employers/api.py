@@ -5,19 +5,26 @@ The same services and scoped querysets as the pages: another trust's position is
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from employers.models import InterviewNote
+from employers.services import interview_note_add
 from lis1.rounds.enums import EMPLOYER_KINDS, OrganisationKind
 from lis1.rounds.models import MunicipalArea, Organisation, Position, Round
 from lis1.rounds.permissions import employer_positions, organisations_of
 from lis1.rounds.selectors import applications_for_review
-from lis1.rounds.services.positions import PositionError, position_publish, position_save
+from lis1.rounds.services.positions import (
+    PositionError,
+    position_publish,
+    position_save,
+    position_withdraw,
+)
 from lis1.rounds.services.rankings import RankingError, ranking_ids, ranking_set, ranking_submit
 
 
@@ -79,6 +86,16 @@ class ApplicationSerializer(serializers.Serializer):
         return application.applicant.national_id_masked(show_birth_date=True)
 
 
+class InterviewNoteSerializer(serializers.ModelSerializer):
+    applicant_id = serializers.IntegerField(source="application.applicant_id")
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = InterviewNote
+        fields = ["id", "applicant_id", "author", "text", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
 class RankingSerializer(serializers.Serializer):
     applicant_ids = serializers.ListField(
         child=serializers.IntegerField(), help_text="The ranked applicants, best first."
@@ -138,6 +155,52 @@ class PositionViewSet(
         except PositionError as error:
             raise ValidationError({"detail": str(error)}) from None
         return Response(PositionSerializer(position).data)
+
+    @extend_schema(request=None, responses=PositionSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Back to draft, only while nobody has applied."""
+        try:
+            position = position_withdraw(position=self.get_object())
+        except PositionError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return Response(PositionSerializer(position).data)
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=[OpenApiParameter("applicant", int, description="Only this applicant's notes")],
+        responses=InterviewNoteSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], request=InterviewNoteSerializer, responses=InterviewNoteSerializer
+    )
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request: Request, pk: str | None = None) -> Response:
+        """The trust's private interview notes on this position's applications."""
+        position = self.get_object()
+        notes = InterviewNote.objects.filter(application__position=position).select_related(
+            "application", "author"
+        )
+        if request.method == "POST":
+            serializer = InterviewNoteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            application = position.applications.filter(
+                applicant_id=serializer.validated_data["application"]["applicant_id"]
+            ).first()
+            if application is None:
+                raise NotFound("No application from this applicant to this position.")
+            note = interview_note_add(
+                application=application,
+                author=request.user,
+                text=serializer.validated_data["text"],
+            )
+            return Response(InterviewNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        applicant = request.query_params.get("applicant")
+        if applicant:
+            if not applicant.isdigit():
+                raise ValidationError({"applicant": "A whole number."})
+            notes = notes.filter(application__applicant_id=int(applicant))
+        return Response(InterviewNoteSerializer(notes, many=True).data)
 
     @extend_schema(responses=ApplicationSerializer(many=True))
     @action(detail=True, methods=["get"])

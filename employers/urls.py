@@ -13,6 +13,7 @@ urlpatterns = [
     path("stillinger/<int:pk>/", views.position_detail, name="position"),
     path("stillinger/<int:pk>/endre/", views.position_edit, name="position_edit"),
     path("stillinger/<int:pk>/publiser/", views.position_publish_view, name="position_publish"),
+    path("stillinger/<int:pk>/trekk/", views.position_withdraw_view, name="position_withdraw"),
     path("stillinger/<int:pk>/sokere/", views.applicant_list, name="applicants"),
     path(
         "stillinger/<int:pk>/sokere/<int:application_pk>/",

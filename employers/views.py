@@ -56,6 +56,7 @@ from lis1.rounds.services.positions import (
     PositionError,
     position_publish,
     position_save,
+    position_withdraw,
     positions_export_csv,
     positions_import_csv,
     round_open_for_positions,
@@ -208,6 +209,20 @@ def position_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The position is published: applicants can apply."))
+    return redirect("employers:position", pk=position.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def position_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a published position back to draft (only while nobody has applied)."""
+    position = _position(request, pk)
+    try:
+        position_withdraw(position=position)
+    except PositionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The position is withdrawn from the round and back to draft."))
     return redirect("employers:position", pk=position.pk)
 
 

@@ -80,3 +80,67 @@ def test_openapi_schema_has_the_endpoints(employer_user) -> None:  # type: ignor
         "/api/municipality/placement-runs/",
     ):
         assert path in body
+
+
+def test_api_interview_notes_are_private_to_the_trust(
+    employer_user, other_employer_user, position, applicants
+) -> None:  # type: ignore[no-untyped-def]
+    a, b, _c = applicants
+    url = f"/api/employer/positions/{position.pk}/notes/"
+    client = client_for(employer_user)
+    created = client.post(
+        url,
+        {"applicant_id": a.pk, "text": "Sterk på akuttmedisin."},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    client.post(
+        url, {"applicant_id": b.pk, "text": "Intervju 12. mai."}, content_type="application/json"
+    )
+    assert [n["text"] for n in client.get(url, {"applicant": a.pk}).json()] == [
+        "Sterk på akuttmedisin."
+    ]
+    assert len(client.get(url).json()) == 2
+    other = client_for(other_employer_user)
+    assert other.get(url).status_code == 404
+    assert (
+        other.post(
+            url, {"applicant_id": a.pk, "text": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+
+
+def test_api_interview_note_needs_an_application_and_text(employer_user, position) -> None:  # type: ignore[no-untyped-def]
+    stranger = f.ApplicantFactory()
+    url = f"/api/employer/positions/{position.pk}/notes/"
+    client = client_for(employer_user)
+    missing = client.post(
+        url, {"applicant_id": stranger.pk, "text": "x"}, content_type="application/json"
+    )
+    assert missing.status_code == 404
+    blank = client.post(
+        url, {"applicant_id": stranger.pk, "text": "  "}, content_type="application/json"
+    )
+    assert blank.status_code == 400
+    assert client.get(url, {"applicant": "x"}).status_code == 400
+
+
+def test_api_withdraw_only_before_anyone_applied(employer_user, other_employer_user, trust) -> None:  # type: ignore[no-untyped-def]
+    round_ = f.advertising_round()
+    position = f.PositionFactory(round=round_, employer=trust)
+    client = client_for(employer_user)
+    assert (
+        client_for(other_employer_user)
+        .post(f"/api/employer/positions/{position.pk}/withdraw/")
+        .status_code
+        == 404
+    )
+    response = client.post(f"/api/employer/positions/{position.pk}/withdraw/")
+    assert response.json()["status"] == "draft"
+    f.PositionFactory._meta.model.objects.filter(pk=position.pk).update(status="published")
+    f.ApplicationFactory(position=position)
+    refused = client.post(f"/api/employer/positions/{position.pk}/withdraw/")
+    assert refused.status_code == 400
+    position.refresh_from_db()
+    assert position.status == "published"

@@ -130,3 +130,18 @@ def test_position_pages_render(employer_user, position, applicants) -> None:  # 
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
     assert dt.date.today() < position.start_date
+
+
+def test_withdraw_page_takes_a_position_back_to_draft(
+    employer_user, other_employer_user, trust
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    position = f.PositionFactory(round=f.advertising_round(), employer=trust)
+    url = reverse("employers:position_withdraw", args=[position.pk])
+    assert client_for(other_employer_user).post(url).status_code == 404
+    assert client_for(employer_user).get(url).status_code == 405
+    response = client_for(employer_user).post(url)
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert position.status == "draft"
