@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reports.conftest import report_round  # noqa: F401  (shared with the report test)
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # test body are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
