@@ -304,3 +304,16 @@ def test_demo_login_applicants_have_personal_lists(reference_data) -> None:  # t
         applicant = Applicant.objects.get(user__email=email)
         ranks = list(applicant.rankings.order_by("rank").values_list("rank", flat=True))
         assert ranks == list(range(1, applicant.applications.count() + 1))
+
+
+def test_seed_demo_writes_no_audit_events(reference_data) -> None:  # type: ignore[no-untyped-def]
+    from lis1.rounds.models import EmployerRanking
+
+    _seed_small()
+    assert EmployerRanking.objects.count() > 0
+    event_model = EmployerRanking.pgh_event_models["insert"]  # type: ignore[attr-defined]
+    assert event_model.objects.count() == 0
+    # Rankings changed afterwards, by people, are audited as before.
+    entry = EmployerRanking.objects.order_by("pk").first()
+    EmployerRanking.objects.filter(pk=entry.pk).delete()
+    assert EmployerRanking.pgh_event_models["delete"].objects.count() == 1  # type: ignore[attr-defined]

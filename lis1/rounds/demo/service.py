@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
@@ -218,8 +219,33 @@ def _moment(start: dt.datetime, end: dt.datetime, fraction: float) -> dt.datetim
     return start + dt.timedelta(seconds=int((end - start).total_seconds() * fraction))
 
 
-@transaction.atomic
+# Synthetic rows need no audit history: pghistory's triggers would write an event for each
+# of the demo's ranking rows (over a million at NRMP scale) and triple the time to seed.
+# pgtrigger.ignore acts on PostgreSQL only; SQLite has no triggers to skip.
+UNAUDITED_DEMO_TRIGGERS = tuple(
+    f"rounds.{model}:{trigger}"
+    for model in ("ApplicantRanking", "EmployerRanking", "CouplePreference", "Placement")
+    for trigger in ("insert_insert", "delete_delete")
+)
+
+
 def demo_round_seed(
+    *,
+    seed: int = 1,
+    applicants: int = 1200,
+    positions: int = 31,
+    seats: int | None = None,
+    replace: bool = False,
+) -> DemoSummary:
+    """Build the demo round (see `_demo_round_seed`) without writing audit events for it."""
+    with pgtrigger.ignore(*UNAUDITED_DEMO_TRIGGERS):
+        return _demo_round_seed(
+            seed=seed, applicants=applicants, positions=positions, seats=seats, replace=replace
+        )
+
+
+@transaction.atomic
+def _demo_round_seed(
     *,
     seed: int = 1,
     applicants: int = 1200,
