@@ -19,6 +19,7 @@ from lis1.rounds.enums import (
     PlacementStatus,
 )
 from lis1.rounds.models import Application, EmployerRanking, MatchRun, Placement, Position
+from lis1.rounds.selectors import round_results_published
 
 HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)
 
@@ -33,9 +34,7 @@ def interview_note_add(*, application: Application, author, text: str) -> Interv
 
 
 def results_published(position: Position) -> bool:
-    return position.round.match_runs.filter(
-        kind=MatchRunKind.MAIN, published_at__isnull=False
-    ).exists()
+    return round_results_published(position.round)
 
 
 def published_placements(position: Position):  # type: ignore[no-untyped-def]

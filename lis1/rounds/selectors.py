@@ -6,12 +6,11 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from lis1.rounds.enums import ApplicationStatus, PositionStatus, RoundStatus
+from lis1.rounds.enums import ApplicationStatus, MatchRunKind, PositionStatus, RoundStatus
 from lis1.rounds.models import (
     Applicant,
     ApplicantRanking,
     Application,
-    Organisation,
     Placement,
     Position,
     Round,
@@ -107,20 +106,16 @@ def applications_of_applicant(applicant: Applicant) -> QuerySet[Application]:
     )
 
 
-def employers_of_user(user) -> QuerySet[Organisation]:  # type: ignore[no-untyped-def]
-    from lis1.rounds.enums import EMPLOYER_KINDS
-    from lis1.rounds.permissions import organisations_of
-
-    return organisations_of(user, *EMPLOYER_KINDS)
-
-
 def placements_published() -> QuerySet[Placement]:
     """Placements anyone but the directorate may see: those of published runs."""
     return Placement.objects.filter(match_run__published_at__isnull=False)
 
 
 def round_results_published(round_: Round | None) -> bool:
-    return bool(round_) and round_.match_runs.filter(published_at__isnull=False).exists()  # type: ignore[union-attr]
+    """The round's results are out once its main match is published."""
+    if round_ is None:
+        return False
+    return round_.match_runs.filter(kind=MatchRunKind.MAIN, published_at__isnull=False).exists()
 
 
 # The applicant's pages. Each selector owns its joins so that a page's query count does not

@@ -44,6 +44,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
+from lis1.rounds.selectors import round_results_published
 
 logger = logging.getLogger(__name__)
 
@@ -248,14 +249,12 @@ def match_run_create(
 ) -> MatchRun:
     """Record a requested run after checking that the round is ready for it."""
     if kind == MatchRunKind.MAIN:
-        if round_.match_runs.filter(kind=MatchRunKind.MAIN, published_at__isnull=False).exists():
+        if round_results_published(round_):
             raise MatchRunError("The round's main match is already published.")
         if timezone.now() < round_.applications_close:
             raise MatchRunError("The application deadline has not passed yet.")
     else:
-        if not round_.match_runs.filter(
-            kind=MatchRunKind.MAIN, published_at__isnull=False
-        ).exists():
+        if not round_results_published(round_):
             raise MatchRunError("A follow-up match needs a published main match.")
         if timezone.now() < round_.answer_deadline:
             raise MatchRunError("A follow-up match runs after the answer deadline.")
@@ -427,10 +426,7 @@ def match_run_publish(*, match_run: MatchRun, published_by=None) -> MatchRun:  #
         raise MatchRunError("Only a successful match run can be published.")
     if run.published_at:
         raise MatchRunError("This match run is already published.")
-    if (
-        run.kind == MatchRunKind.MAIN
-        and run.round.match_runs.filter(kind=MatchRunKind.MAIN, published_at__isnull=False).exists()
-    ):
+    if run.kind == MatchRunKind.MAIN and round_results_published(run.round):
         raise MatchRunError("Another main match of this round is already published.")
     now = timezone.now()
     run.published_at = now
