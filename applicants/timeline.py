@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import Placement, Round
+from lis1.rounds.services.applications import placement_deadline
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ def round_timeline(
     now: dt.datetime | None = None,
 ) -> list[Step]:
     now = now or timezone.now()
+    answer_deadline = round_.answer_deadline
     if placement is None:
         result = _("You were not offered a position.") if results_published else ""
         answer = ""
@@ -43,6 +45,8 @@ def round_timeline(
             PlacementStatus.DECLINED: _("You declined the offer."),
             PlacementStatus.EXPIRED: _("The offer expired."),
         }[placement.status]  # type: ignore[index]
+        # An offer from a follow-up match or a direct offer carries its own, later deadline.
+        answer_deadline = placement_deadline(placement)
     applied_text = ngettext(
         "You have applied to %(n)d position.", "You have applied to %(n)d positions.", applied
     ) % {"n": applied}
@@ -54,7 +58,7 @@ def round_timeline(
         (_("Application deadline"), round_.applications_close, applied_text),
         (_("Ranking deadline"), round_.ranking_deadline, ranked_text),
         (_("Results published"), round_.results_published, result),
-        (_("Answer deadline"), round_.answer_deadline, answer),
+        (_("Answer deadline"), answer_deadline, answer),
     ]
     out: list[Step] = []
     current_given = False

@@ -146,6 +146,17 @@ def test_offer_answer_after_deadline_is_refused(me, offered) -> None:  # type: i
     assert offered.status == PlacementStatus.OFFERED
 
 
+def test_timeline_shows_the_offers_own_answer_deadline(me, offered) -> None:  # type: ignore[no-untyped-def]
+    """A follow-up offer or a direct offer has a later deadline than the round's."""
+    later = offered.match_run.round.answer_deadline + dt.timedelta(days=9)
+    offered.answer_deadline = later
+    offered.save()
+    response = client_for(me.user).get(reverse("applicants:dashboard"))
+    assert response.context["round"] == offered.match_run.round
+    steps = {step.label: step for step in response.context["timeline"]}
+    assert steps["Svarfrist"].when == later
+
+
 def test_unpublished_placement_is_not_found(me) -> None:  # type: ignore[no-untyped-def]
     round_ = ApplicantSideRoundFactory()
     position = PositionFactory(round=round_, seats=1)

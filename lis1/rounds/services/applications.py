@@ -9,6 +9,7 @@ these functions may trust that the applicant owns what it acts on, and check the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -305,7 +306,8 @@ def couple_pairs_set(
 # Offers ------------------------------------------------------------------------------------
 
 
-def placement_deadline(placement: Placement) -> object:
+def placement_deadline(placement: Placement) -> dt.datetime:
+    """The offer's own deadline (follow-up runs and direct offers) or else the round's."""
     return placement.answer_deadline or placement.match_run.round.answer_deadline
 
 
@@ -313,7 +315,7 @@ def placement_can_answer(placement: Placement) -> bool:
     return (
         placement.status == PlacementStatus.OFFERED
         and placement.match_run.published_at is not None
-        and timezone.now() < placement_deadline(placement)  # type: ignore[operator]
+        and timezone.now() < placement_deadline(placement)
     )
 
 
