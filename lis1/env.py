@@ -75,6 +75,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_url(name: str, *, reason: str, https_only: bool) -> str:
+    """A required absolute URL, e.g. an OpenID Connect provider's endpoint. Production
+    passes `https_only`, so a token or identity never travels in the clear."""
+    value = env_required(name, reason)
+    parts = urlsplit(value)
+    schemes = ("https",) if https_only else ("https", "http")
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute {' or '.join(schemes)} URL, got {value!r}."
+        )
+    return value
+
+
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     value = _raw(name)
     if value is None:

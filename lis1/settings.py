@@ -21,6 +21,7 @@ from lis1.env import (
     env_list,
     env_required,
     env_str,
+    env_url,
     parse_database_url,
 )
 
@@ -156,15 +157,20 @@ if _redis_url:
             "KEY_PREFIX": "lis1",
         }
     }
+    # Sessions are read from the shared cache and written through to the database: a session
+    # costs no query on most requests and survives a cache restart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # An in-process cache is not shared between worker processes, so a session deleted at
+    # log-out in one process could live on in another's cache: sessions stay in the database.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses log-ins while an address/user pair is locked out. Applicant
-# log-in through ID-porten (OpenID Connect) is added here by settings alone when configured.
+# log-in through ID-porten (OpenID Connect) is appended below when OIDC_RP_CLIENT_ID is set.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "lis1.accounts.backends.UserBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours: a lock-out lasts 15 minutes
@@ -182,6 +188,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+
+# Log-in through an OpenID Connect provider such as ID-porten (mozilla-django-oidc), turned on
+# by OIDC_RP_CLIENT_ID alone: then the provider's endpoints are required, the backend and the
+# /oidc/ URLs are added and the log-in page offers the provider. Unset, nothing of it exists.
+# lis1.accounts.oidc says how a provider's person is matched to an applicant.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = OIDC_RP_CLIENT_ID is not None
+if OIDC_ENABLED:
+    _oidc = "when OIDC_RP_CLIENT_ID is set"
+    OIDC_RP_CLIENT_SECRET = env_required("OIDC_RP_CLIENT_SECRET", _oidc)
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_url(
+        "OIDC_OP_AUTHORIZATION_ENDPOINT", reason=_oidc, https_only=PRODUCTION
+    )
+    OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_OP_TOKEN_ENDPOINT", reason=_oidc, https_only=PRODUCTION)
+    OIDC_OP_USER_ENDPOINT = env_url("OIDC_OP_USER_ENDPOINT", reason=_oidc, https_only=PRODUCTION)
+    OIDC_RP_SIGN_ALGO = env_choice(
+        "OIDC_RP_SIGN_ALGO", ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"), "RS256"
+    )
+    # The ID token's signature is checked against the provider's published keys.
+    OIDC_OP_JWKS_ENDPOINT = env_url("OIDC_OP_JWKS_ENDPOINT", reason=_oidc, https_only=PRODUCTION)
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile")
+    OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "ID-porten")
+    # Levels of assurance accepted (ID-porten: idporten-loa-substantial,idporten-loa-high):
+    # asked for in the authorisation request and checked in the ID token's `acr` claim.
+    OIDC_ACR_VALUES = env_list("OIDC_ACR_VALUES")
+    if OIDC_ACR_VALUES:
+        OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(OIDC_ACR_VALUES)}
+    OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", default=True)  # ID-porten requires PKCE
+    OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", default=False)
+    OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)  # seconds per call to the provider
+    OIDC_CALLBACK_CLASS = "lis1.accounts.oidc.CallbackView"
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("lis1.accounts.oidc.IdentityNumberBackend")
 
 # Internationalisation: Bokmål by default; the language act requires both written
 # standards of Norwegian in a state body's self-service, and English serves foreign doctors.

@@ -1,5 +1,6 @@
 """URL configuration: pages per role, the API under /api/, the admin for directorate staff."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -23,3 +24,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+if settings.OIDC_ENABLED:
+    # The identity provider's log-in and its redirect back (/oidc/callback/, the address to
+    # register with the provider).
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

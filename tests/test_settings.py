@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -180,3 +181,91 @@ def test_redis_broker_is_reachable() -> None:
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1)
         assert connection.connected
+
+
+OIDC_ENV = {
+    "OIDC_RP_CLIENT_ID": "lis1",
+    "OIDC_RP_CLIENT_SECRET": "oidc-client-secret",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://login.idporten.example/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://idporten.example/token",
+    "OIDC_OP_USER_ENDPOINT": "https://idporten.example/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": "https://idporten.example/jwks.json",
+}
+_OIDC_PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "from django.urls import NoReverseMatch, reverse\n"
+    "try:\n    url = reverse('oidc_authentication_callback')\n"
+    "except NoReverseMatch:\n    url = None\n"
+    "print(json.dumps([s.OIDC_ENABLED, s.AUTHENTICATION_BACKENDS, "
+    "'mozilla_django_oidc' in s.INSTALLED_APPS, url, getattr(s, 'OIDC_PROVIDER_NAME', None), "
+    "getattr(s, 'OIDC_RP_SIGN_ALGO', None), getattr(s, 'OIDC_USE_PKCE', None)]))"
+)
+
+
+def _oidc_probe(env: dict[str, str]) -> list[object]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+    result = subprocess.run(
+        [sys.executable, "-c", _OIDC_PROBE],
+        cwd=ROOT,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "lis1.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_oidc_unset_adds_no_backend_app_or_url() -> None:
+    enabled, backends, installed, url, _name, _algo, _pkce = _oidc_probe({})
+    assert (enabled, installed, url) == (False, False, None)
+    assert not any("oidc" in backend for backend in backends)  # type: ignore[attr-defined]
+
+
+def test_oidc_configured_adds_backend_after_axes_and_urls() -> None:
+    enabled, backends, installed, url, name, algo, pkce = _oidc_probe(OIDC_ENV)
+    assert (enabled, installed, url) == (True, True, "/oidc/callback/")
+    assert backends[0] == "axes.backends.AxesStandaloneBackend"  # type: ignore[index]
+    assert backends[-1] == "lis1.accounts.oidc.IdentityNumberBackend"  # type: ignore[index]
+    assert (name, algo, pkce) == ("ID-porten", "RS256", True)
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    ],
+)
+def test_oidc_without_required_variable_fails_naming_it(missing: str) -> None:
+    env = {k: v for k, v in OIDC_ENV.items() if k != missing}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line == (
+        f"django.core.exceptions.ImproperlyConfigured: {missing} must be set "
+        "when OIDC_RP_CLIENT_ID is set."
+    )
+
+
+def test_oidc_bad_algorithm_names_the_variable() -> None:
+    result = _manage("check", env={**OIDC_ENV, "OIDC_RP_SIGN_ALGO": "none"})
+    assert result.returncode != 0
+    assert "OIDC_RP_SIGN_ALGO must be one of RS256" in result.stderr
+
+
+def test_oidc_production_refuses_plain_http_endpoint() -> None:
+    env = {**PRODUCTION_ENV, **OIDC_ENV, "OIDC_OP_TOKEN_ENDPOINT": "http://idporten.example/token"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "OIDC_OP_TOKEN_ENDPOINT must be an absolute https URL" in result.stderr
+
+
+def test_oidc_production_check_deploy_reports_no_warnings() -> None:
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, **OIDC_ENV}
+    )
+    assert result.returncode == 0, result.stderr

@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from lis1.accounts.models import User
+from lis1.accounts.models import NO_EMAIL_DOMAIN, User
 from lis1.ui import DesignSystemFormMixin
 
 
@@ -23,8 +23,9 @@ class NewPasswordForm(DesignSystemFormMixin, SetPasswordForm):  # type: ignore[t
     pass
 
 
-class ApplicantRegistrationForm(DesignSystemFormMixin, forms.Form):
-    """Self-registration for doctors: an account and the start of an applicant profile."""
+class AccountNameEmailForm(DesignSystemFormMixin, forms.Form):
+    """A person's name and a new e-mail address, as registration asks; alone, it completes an
+    account an identity provider created without an e-mail address."""
 
     given_name = forms.CharField(
         label=_("Given name"),
@@ -39,6 +40,24 @@ class ApplicantRegistrationForm(DesignSystemFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email.endswith("@" + NO_EMAIL_DOMAIN):
+            raise forms.ValidationError(_("Enter a valid email address."), code="invalid")
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this e-mail address already exists. Log in or reset the password."  # noqa: E501
+                ),
+                code="email_taken",
+            )
+        return email
+
+
+class ApplicantRegistrationForm(AccountNameEmailForm):
+    """Self-registration for doctors: an account and the start of an applicant profile."""
+
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -50,17 +69,6 @@ class ApplicantRegistrationForm(DesignSystemFormMixin, forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Log in or reset the password."  # noqa: E501
-                ),
-                code="email_taken",
-            )
-        return email
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+# Accounts created through an identity provider that gives no e-mail address (ID-porten) get a
+# unique address in this domain until the person gives a real one. The `.invalid` top-level
+# domain is reserved (RFC 6761): no mail can ever reach anyone there.
+NO_EMAIL_DOMAIN = "no-email.lis1.invalid"
+
+
+def placeholder_email() -> str:
+    """A fresh, undeliverable address for an account whose owner has not given one yet."""
+    return f"{secrets.token_hex(12)}@{NO_EMAIL_DOMAIN}"
 
 
 class EmailUserManager(UserManager["User"]):
@@ -62,3 +73,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def has_email_address(self) -> bool:
+        """False while the account has only a placeholder address (see `placeholder_email`)."""
+        return not self.email.lower().endswith("@" + NO_EMAIL_DOMAIN)

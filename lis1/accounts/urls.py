@@ -9,7 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "logg-inn/",
-        auth_views.LoginView.as_view(
+        views.LoginView.as_view(
             template_name="accounts/login.html",
             authentication_form=LoginForm,
             redirect_authenticated_user=True,
@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("registrer/", views.register, name="register"),
+    path("e-post/", views.email_set, name="email"),
     path(
         "glemt-passord/",
         auth_views.PasswordResetView.as_view(

@@ -18,6 +18,10 @@ from lis1.rounds.models import Applicant, Application, Couple, MatchRun, Placeme
 def _send(
     applicant: Applicant, template: str, context: dict[str, object], dedupe_key: str | None = None
 ) -> bool:
+    if not applicant.user.has_email_address:
+        # An account from an identity provider before its owner gave an e-mail address: the
+        # placeholder reaches nobody, and the dedupe key stays free for later.
+        return False
     subject, body = notification_render(
         template=template,
         context={"applicant": applicant, "site_url": settings.LIS1_SITE_URL, **context},
