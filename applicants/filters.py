@@ -3,16 +3,95 @@ the API."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lis1.rounds.enums import EMPLOYER_KINDS, OrganisationKind, PositionKind, Rotation
 from lis1.rounds.models import MunicipalArea, Organisation, Position, Region
 from lis1.ui import DesignSystemFormMixin
+
+#: The facet lists are keyed by the positions' count and latest change, so an edit shows at
+#: once; the timeout only bounds what an edit outside Position.save (an area's membership,
+#: an organisation's name) can leave stale.
+FACETS_TIMEOUT = 300
+
+Choices = list[tuple[int, str]]
+
+
+def _sorted(pairs: dict[int, str]) -> Choices:
+    return sorted(pairs.items(), key=lambda pair: (pair[1], pair[0]))
+
+
+def position_facets(positions: QuerySet[Position]) -> dict[str, Choices]:
+    """The regions, employers, hospital sites and municipalities that occur among
+    `positions`, each as (pk, name) sorted by name, for the filter form's choices.
+
+    One aggregate query tells whether the cached lists still hold; building them costs three
+    plain queries."""
+    positions = positions.order_by()
+    state = positions.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    scope = hashlib.sha256(str(positions.values("pk").query).encode()).hexdigest()[:24]
+    changed = state["changed"].isoformat() if state["changed"] else "-"
+    key = f"position-facets:{scope}:{state['n']}:{changed}"
+    facets: dict[str, Choices] | None = cache.get(key)
+    if facets is None:
+        facets = _position_facets(positions)
+        cache.set(key, facets, FACETS_TIMEOUT)
+    return facets
+
+
+def _position_facets(positions: QuerySet[Position]) -> dict[str, Choices]:
+    regions: dict[int, str] = {}
+    employers: dict[int, str] = {}
+    municipalities: dict[int, str] = {}
+    area_ids: set[int] = set()
+    for (
+        employer,
+        employer_name,
+        region,
+        region_name,
+        town,
+        town_name,
+        area,
+    ) in positions.values_list(
+        "employer_id",
+        "employer__name",
+        "employer__region_id",
+        "employer__region__name",
+        "municipality_id",
+        "municipality__name",
+        "municipal_area_id",
+    ):
+        employers[employer] = employer_name
+        if region is not None:
+            regions[region] = region_name
+        if town is not None:
+            municipalities[town] = town_name
+        if area is not None:
+            area_ids.add(area)
+    sites = dict(
+        Position.sites.through.objects.filter(position__in=positions.values("pk")).values_list(
+            "organisation_id", "organisation__name"
+        )
+    )
+    if area_ids:
+        municipalities.update(
+            MunicipalArea.municipalities.through.objects.filter(
+                municipalarea_id__in=area_ids
+            ).values_list("organisation_id", "organisation__name")
+        )
+    return {
+        "region": _sorted(regions),
+        "employer": _sorted(employers),
+        "site": _sorted(sites),
+        "municipality": _sorted(municipalities),
+    }
 
 
 class FilterForm(DesignSystemFormMixin, forms.Form):
@@ -55,26 +134,12 @@ class PositionFilter(django_filters.FilterSet):
             field.required = False
         # Offer only the choices that occur among the positions being browsed: shorter lists
         # for the user (no choice that can only give an empty result) and a page that renders
-        # dozens of options instead of the 357 municipalities.
+        # dozens of options instead of the 357 municipalities. The lists come from the cache;
+        # a chosen value is still checked against the database.
         if self.queryset is not None:
-            positions = self.queryset.values("pk")
-            fields = self.form.fields
-            fields["region"].queryset = Region.objects.filter(
-                organisations__positions__in=positions
-            ).distinct()
-            fields["employer"].queryset = (
-                fields["employer"].queryset.filter(positions__in=positions).distinct()
-            )
-            fields["site"].queryset = (
-                fields["site"].queryset.filter(site_positions__in=positions).distinct()
-            )
-            fields["municipality"].queryset = (
-                fields["municipality"]
-                .queryset.filter(
-                    Q(municipal_positions__in=positions) | Q(areas__positions__in=positions)
-                )
-                .distinct()
-            )
+            for name, choices in position_facets(self.queryset).items():
+                field = self.form.fields[name]
+                field.widget.choices = [("", field.empty_label), *choices]
 
     def search(self, queryset: QuerySet[Position], name: str, value: str) -> QuerySet[Position]:
         condition = Q()

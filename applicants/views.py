@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applicants.cards import position_cards
 from applicants.filters import PositionFilter
 from applicants.forms import (
     ApplyForm,
@@ -50,6 +51,7 @@ from lis1.rounds.permissions import (
     role_required,
 )
 from lis1.rounds.selectors import (
+    RUN_BLOBS,
     applications_of_applicant,
     placements_of_applicant,
     positions_for_applicants,
@@ -81,13 +83,6 @@ def _applicant(request: HttpRequest) -> Applicant:
     return request.user.applicant  # type: ignore[union-attr]
 
 
-def _current_placement(placements: list[Placement], round_: Round | None) -> Placement | None:
-    for placement in placements:
-        if round_ is not None and placement.match_run.round_id == round_.pk:
-            return placement
-    return None
-
-
 # Overview ----------------------------------------------------------------------------------
 
 
@@ -99,8 +94,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     current = round_current()
     applications = list(applications_of_applicant(applicant))
     results_published = round_results_published(current)
-    all_placements = list(placements_of_applicant(applicant))
-    placements = [p for p in all_placements if current and p.match_run.round_id == current.pk]
+    # Every placement follows the main match, so before its results there is nothing to show.
+    placements = (
+        list(placements_of_applicant(applicant).filter(match_run__round=current))
+        if results_published
+        else []
+    )
     timeline = None
     if current is not None:
         timeline = round_timeline(
@@ -260,9 +259,12 @@ def positions(request: HttpRequest) -> HttpResponse:
     """Browse the current round's positions: filters, text search, pages."""
     applicant = _applicant(request)
     current = round_current()
-    filterset = PositionFilter(request.GET or None, queryset=positions_for_applicants(current))
-    queryset = filterset.qs if filterset.is_valid() else positions_for_applicants(current)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    everything = positions_for_applicants(current)
+    filterset = PositionFilter(request.GET or None, queryset=everything)
+    queryset = filterset.qs if filterset.is_valid() else everything
+    # The page needs only keys; the cards come from the cache (see applicants.cards).
+    rows = queryset.values_list("pk", "updated_at")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     applied = set(
@@ -274,6 +276,7 @@ def positions(request: HttpRequest) -> HttpResponse:
         "round": current,
         "filter": filterset,
         "page": page,
+        "cards": position_cards(page.object_list, everything),  # type: ignore[arg-type]
         "applied": applied,
         "query": query.urlencode(),
         "accepts_applications": bool(current) and round_accepts_applications(current),  # type: ignore[arg-type]
@@ -469,13 +472,15 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 def _own_placement(request: HttpRequest, pk: int) -> Placement:
     return get_object_or_404(
-        own_placements(request.user).select_related(
+        own_placements(request.user)
+        .select_related(
             "position__employer",
             "position__municipality",
             "position__municipal_area",
             "match_run__round",
             "municipality",
-        ),
+        )
+        .defer(*RUN_BLOBS),
         pk=pk,
     )
 

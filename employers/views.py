@@ -46,6 +46,7 @@ from lis1.rounds.permissions import (
     role_required,
 )
 from lis1.rounds.selectors import (
+    RUN_BLOBS,
     applications_for_review,
     employer_ranking_entries,
     positions_with_counts,
@@ -517,6 +518,7 @@ def placements(request: HttpRequest, pk: int) -> HttpResponse:
     rows = (
         published_placements(position)
         .select_related("applicant", "match_run", "municipality")
+        .defer(*RUN_BLOBS)
         .order_by("match_run__published_at", "applicant__family_name")
         if published
         else []

@@ -18,6 +18,11 @@ def _factories() -> Any:
 def _english_free_defaults(settings) -> None:  # type: ignore[no-untyped-def]
     # Fast hashing in tests; the real hasher is exercised by Django itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test starts with an empty cache: the suite shares one Redis database, and a test
+    # must not see what another (or an earlier run) cached.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

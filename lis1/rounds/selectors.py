@@ -3,6 +3,8 @@ bounded number of queries whatever the size of the round."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -16,16 +18,35 @@ from lis1.rounds.models import (
     Round,
 )
 
+#: Nearly every page asks for the current round, so it is kept in the shared cache. Saving or
+#: deleting a round forgets it (signals in lis1.rounds.apps, also after the commit); a
+#: QuerySet.update() of rounds must call round_current_forget(). The timeout bounds the rest.
+ROUND_CURRENT_KEY = "round-current"
+ROUND_CURRENT_TIMEOUT = 60
+_NO_ROUND = "none"
+
 
 def round_current() -> Round | None:
     """The round people are working in: the newest one that is not a draft or closed,
     otherwise the newest round at all."""
+    cached = cache.get(ROUND_CURRENT_KEY)
+    if cached is not None:
+        return None if cached == _NO_ROUND else cached  # type: ignore[no-any-return]
     active = (
         Round.objects.exclude(status__in=[RoundStatus.DRAFT, RoundStatus.CLOSED])
         .order_by("-start_date")
         .first()
     )
-    return active or Round.objects.order_by("-start_date").first()
+    found = active or Round.objects.order_by("-start_date").first()
+    cache.set(ROUND_CURRENT_KEY, _NO_ROUND if found is None else found, ROUND_CURRENT_TIMEOUT)
+    return found
+
+
+def round_current_forget() -> None:
+    """Drop the cached current round now and again when the transaction commits (a request
+    in between may have cached the old row)."""
+    cache.delete(ROUND_CURRENT_KEY)
+    transaction.on_commit(lambda: cache.delete(ROUND_CURRENT_KEY))
 
 
 def _subquery_count(queryset: QuerySet, field: str = "pk") -> Subquery:  # type: ignore[type-arg]
@@ -106,6 +127,11 @@ def applications_of_applicant(applicant: Applicant) -> QuerySet[Application]:
     )
 
 
+#: A run's canonical instance and result are megabytes in a national round. Pages that show a
+#: placement together with its run never need them: defer them wherever a run is joined in.
+RUN_BLOBS = ("match_run__instance_json", "match_run__result_json")
+
+
 def placements_published() -> QuerySet[Placement]:
     """Placements anyone but the directorate may see: those of published runs."""
     return Placement.objects.filter(match_run__published_at__isnull=False)
@@ -157,6 +183,7 @@ def placements_of_applicant(applicant: Applicant) -> QuerySet[Placement]:
             "match_run__round",
             "municipality",
         )
+        .defer(*RUN_BLOBS)
         .prefetch_related("position__sites")
         .order_by("-match_run__published_at")
     )

@@ -2,6 +2,7 @@
 confirmation and a receipt."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -24,7 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _titles(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [p.title for p in response.context["page"].object_list]
+    """The titles on the page's position cards, in order."""
+    return [
+        re.search(r'href="/soker/stillinger/\d+/">([^<]+)</a>', card)[1]  # type: ignore[index]
+        for _pk, card in response.context["cards"]
+    ]
 
 
 def test_positions_lists_published_positions_of_the_current_round(me, open_round) -> None:  # type: ignore[no-untyped-def]
@@ -98,14 +103,54 @@ def test_positions_filter_by_municipality_finds_areas(me, open_round, trust) -> 
     assert _titles(response) == ["Område"]
 
 
+def _choices(response, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The option labels of one filter, as rendered."""
+    field = response.context["filter"].form[name]
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', str(field))
+
+
+def test_filter_choices_follow_the_positions_at_once(me, open_round) -> None:  # type: ignore[no-untyped-def]
+    """The choices are cached, but a new, edited or withdrawn position shows at once."""
+    client = client_for(me.user)
+    url = reverse("applicants:positions")
+    before = _choices(client.get(url), "employer")
+    newcomer = OrganisationFactory(name="Aaa Nykommer HF")
+    position = PositionFactory(round=open_round["round"], employer=newcomer)
+    assert _choices(client.get(url), "employer") == ["Aaa Nykommer HF", *before]
+    renamed = OrganisationFactory(name="Zzz Sist HF")
+    position.employer = renamed
+    position.save()
+    assert _choices(client.get(url), "employer") == [*before, "Zzz Sist HF"]
+    position.status = PositionStatus.DRAFT
+    position.save()
+    assert _choices(client.get(url), "employer") == before
+    assert _choices(client.get(url), "municipality") == ["Elverum"]
+    assert _choices(client.get(url), "site") == ["Elverum sykehus"]
+
+
+def test_position_card_shows_an_edit_at_once_in_each_language(me, open_round) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(me.user)
+    url = reverse("applicants:positions")
+    assert "LIS1 Tromsø" in _titles(client.get(url))
+    position = open_round["positions"][1]
+    position.title = "LIS1 Tromsø og Finnsnes"
+    position.save()
+    assert "LIS1 Tromsø og Finnsnes" in _titles(client.get(url))
+    client.cookies["lis1_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Employer" in english and "Arbeidsgiver" not in english
+    client.cookies["lis1_language"] = "nb"
+    assert "Arbeidsgiver" in client.get(url).content.decode()
+
+
 def test_positions_paginate(me, open_round) -> None:  # type: ignore[no-untyped-def]
     for _ in range(20):
         PositionFactory(round=open_round["round"], municipality=open_round["town"])
     client = client_for(me.user)
     first = client.get(reverse("applicants:positions"))
     second = client.get(reverse("applicants:positions"), {"page": 2})
-    assert len(first.context["page"].object_list) == 20
-    assert len(second.context["page"].object_list) == 3
+    assert len(first.context["cards"]) == 20
+    assert len(second.context["cards"]) == 3
     assert 'aria-current="true"' in first.content.decode()
 
 

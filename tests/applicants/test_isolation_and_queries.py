@@ -177,3 +177,30 @@ def test_offer_page_query_count_is_bounded(me, django_assert_max_num_queries) ->
     with django_assert_max_num_queries(6):
         client.get(reverse("applicants:offer", args=[run.placements.get().pk]))
     assert timezone.now()
+
+
+def test_placement_pages_leave_the_runs_instance_and_result_in_the_database(me) -> None:  # type: ignore[no-untyped-def]
+    """A national run's instance and result are megabytes; showing a placement must not load
+    them with every row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round_ = ApplicantSideRoundFactory()
+    position = PositionFactory(round=round_, seats=1)
+    ApplicationFactory(applicant=me, position=position)
+    ApplicantRanking.objects.create(round=round_, applicant=me, position=position, rank=1)
+    employer_list(position, me)
+    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
+    matching.match_run_publish(match_run=run)
+    placement = run.placements.get()
+    client = client_for(me.user)
+    with CaptureQueriesContext(connection) as queries:
+        for url in [
+            reverse("applicants:dashboard"),
+            reverse("applicants:offer", args=[placement.pk]),
+            "/api/applicant/placements/",
+        ]:
+            assert client.get(url).status_code == 200
+    joined = [q["sql"] for q in queries.captured_queries if "rounds_placement" in q["sql"]]
+    assert joined
+    assert not [sql for sql in joined if "instance_json" in sql or "result_json" in sql]

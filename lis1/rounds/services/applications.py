@@ -28,6 +28,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
+from lis1.rounds.selectors import RUN_BLOBS
 from lis1.rounds.services import notices
 
 
@@ -326,6 +327,7 @@ def placement_answer(*, placement: Placement, accept: bool) -> Placement:
     placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("match_run__round", "position__employer", "applicant__user")
+        .defer(*RUN_BLOBS)
         .get(pk=placement.pk)
     )
     if placement.status != PlacementStatus.OFFERED or placement.match_run.published_at is None:

@@ -44,7 +44,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.selectors import round_results_published
+from lis1.rounds.selectors import round_current_forget, round_results_published
 
 logger = logging.getLogger(__name__)
 
@@ -438,6 +438,7 @@ def match_run_publish(*, match_run: MatchRun, published_by=None) -> MatchRun:  #
         Round.objects.filter(pk=run.round.pk).update(status=RoundStatus.FOLLOW_UP)
     else:
         Round.objects.filter(pk=run.round.pk).update(status=RoundStatus.MATCHED)
+    round_current_forget()
     from lis1.rounds.tasks import results_published_task
 
     transaction.on_commit(lambda: results_published_task.delay(match_run_id=run.pk))

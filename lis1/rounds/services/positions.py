@@ -313,7 +313,9 @@ def positions_import_csv(*, round_: Round, employer: Organisation, data: bytes) 
             errors.append((item.line, str(error)))
             continue
         if status == PositionStatus.PUBLISHED and position.status != PositionStatus.PUBLISHED:
-            Position.objects.filter(pk=position.pk).update(status=PositionStatus.PUBLISHED)
+            Position.objects.filter(pk=position.pk).update(
+                status=PositionStatus.PUBLISHED, updated_at=timezone.now()
+            )
         saved.append(position)
     if errors:
         transaction.set_rollback(True)
