@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -29,13 +30,28 @@ from applicants.services import (
     document_replace,
 )
 from applicants.views import document_download
-from lis1.rounds.models import ApplicantRanking, Position
-from lis1.rounds.permissions import Role, own_applications, own_placements, roles_of
-from lis1.rounds.selectors import positions_for_applicants, ranking_of_applicant, round_current
+from lis1.rounds.models import ApplicantRanking, Couple, CouplePreference, Position
+from lis1.rounds.permissions import (
+    Role,
+    own_applications,
+    own_couples,
+    own_placements,
+    roles_of,
+)
+from lis1.rounds.selectors import (
+    RUN_BLOBS,
+    positions_for_applicants,
+    ranking_of_applicant,
+    round_current,
+)
 from lis1.rounds.services.applications import (
     ApplicationError,
     application_submit,
     application_withdraw,
+    couple_answer,
+    couple_dissolve,
+    couple_invite,
+    couple_pairs_set,
     placement_answer,
     ranking_set,
 )
@@ -214,7 +230,7 @@ class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
         data.is_valid(raise_exception=True)
         current = round_current()
         if current is None:
-            raise ValidationError({"detail": "No round."})
+            raise ValidationError({"detail": _("There is no application round at the moment.")})
         try:
             ranking_set(
                 applicant=self.applicant,
@@ -240,6 +256,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
                 "position__municipal_area",
                 "match_run__round",
             )
+            .defer(*RUN_BLOBS)
             .prefetch_related("position__sites")
             .order_by("-match_run__published_at")
         )
@@ -260,6 +277,116 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
         return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
 
 
+class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
+    """Applying as a couple: invite a partner, answer an invitation, dissolve, and the joint
+    list of position pairs. The list shows the current round's couple (dissolved ones are
+    gone); any other applicant's couple is a 404."""
+
+    serializer_class = s.ApplicantCoupleSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if self.schema_only:
+            return Couple.objects.none()
+        couples = own_couples(self.request.user)
+        if self.action == "list":
+            couples = couples.filter(round=round_current())
+        return couples.select_related("first", "second", "round").order_by("-invited_at")
+
+    def get_serializer_context(self) -> dict[str, object]:
+        context = super().get_serializer_context()
+        if not self.schema_only:
+            context["applicant"] = self.applicant
+        return context
+
+    def _out(self, couple: Couple) -> Response:
+        # Not through the scoped queryset: a declined or dissolved couple is still the answer.
+        couple = Couple.objects.select_related("first", "second", "round").get(pk=couple.pk)
+        return Response(self.get_serializer(couple).data)
+
+    @extend_schema(
+        request=s.ApplicantCoupleInviteSerializer, responses={201: s.ApplicantCoupleSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        """Invite a partner (another applicant, by the e-mail address of the account)."""
+        data = s.ApplicantCoupleInviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        current = round_current()
+        if current is None:
+            raise ValidationError({"detail": _("There is no application round at the moment.")})
+        try:
+            couple = couple_invite(
+                inviter=self.applicant, round_=current, partner_email=data.validated_data["email"]
+            )
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        response = self._out(couple)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=s.ApplicantCoupleAnswerSerializer, responses=s.ApplicantCoupleSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str) -> Response:
+        """The invited partner accepts or declines (a declined couple is dissolved)."""
+        data = s.ApplicantCoupleAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            couple = couple_answer(
+                couple=self.get_object(),
+                applicant=self.applicant,
+                accept=data.validated_data["accept"],
+            )
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return self._out(couple)
+
+    @extend_schema(request=None, responses=s.ApplicantCoupleSerializer)
+    @action(detail=True, methods=["post"])
+    def dissolve(self, request: Request, pk: str) -> Response:
+        """Either member ends the couple or withdraws the invitation; the list is deleted."""
+        try:
+            couple = couple_dissolve(couple=self.get_object(), applicant=self.applicant)
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return self._out(couple)
+
+    def _pairs(self, couple: Couple) -> Response:
+        preferences = (
+            CouplePreference.objects.filter(couple=couple)
+            .select_related("first_position", "second_position")
+            .order_by("rank")
+        )
+        return Response(s.ApplicantCouplePairSerializer(preferences, many=True).data)
+
+    @extend_schema(responses=s.ApplicantCouplePairSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, parser_classes=[JSONParser])
+    def pairs(self, request: Request, pk: str) -> Response:
+        """The couple's joint list of position pairs, most wanted first."""
+        return self._pairs(self.get_object())
+
+    @extend_schema(
+        request=s.ApplicantCouplePairsSerializer,
+        responses=s.ApplicantCouplePairSerializer(many=True),
+    )
+    @pairs.mapping.put
+    def replace_pairs(self, request: Request, pk: str) -> Response:
+        """Replace the whole list (an accepted couple, before the ranking deadline)."""
+        couple = self.get_object()
+        data = s.ApplicantCouplePairsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            couple_pairs_set(
+                couple=couple,
+                applicant=self.applicant,
+                pairs=[
+                    (pair["first_position"], pair["second_position"])
+                    for pair in data.validated_data["pairs"]
+                ],
+            )
+        except ApplicationError as error:
+            raise _refuse(error) from None
+        return self._pairs(couple)
+
+
 def register(router: DefaultRouter) -> None:
     """Register the applicant's viewsets under /api/applicant/..."""
     router.register("applicant/profile", ProfileViewSet, basename="applicant-profile")
@@ -268,3 +395,4 @@ def register(router: DefaultRouter) -> None:
     router.register("applicant/applications", ApplicationViewSet, basename="applicant-application")
     router.register("applicant/ranking", RankingViewSet, basename="applicant-ranking")
     router.register("applicant/placements", PlacementViewSet, basename="applicant-placement")
+    router.register("applicant/couples", CoupleViewSet, basename="applicant-couple")

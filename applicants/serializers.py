@@ -3,7 +3,7 @@ shapes differ (the identity number goes in clear, comes out masked)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -11,7 +11,15 @@ from rest_framework import serializers
 from applicants.forms import validate_pdf
 from applicants.models import Document, DocumentKind
 from lis1.rounds import identity
-from lis1.rounds.models import Applicant, ApplicantRanking, Application, Placement, Position
+from lis1.rounds.models import (
+    Applicant,
+    ApplicantRanking,
+    Application,
+    Couple,
+    CouplePreference,
+    Placement,
+    Position,
+)
 
 
 class ApplicantProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -177,3 +185,73 @@ class ApplicantPlacementSerializer(serializers.ModelSerializer):  # type: ignore
 
 class ApplicantPlacementAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
     accept = serializers.BooleanField()
+
+
+class ApplicantCoupleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    round = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    first_name = serializers.CharField(
+        source="first.full_name", read_only=True, help_text="The inviter."
+    )
+    second_name = serializers.CharField(
+        source="second.full_name", read_only=True, help_text="The invited partner."
+    )
+    side = serializers.SerializerMethodField(
+        help_text="Which member you are: first (you invited) or second (you were invited; "
+        "only the second answers an invitation)."
+    )
+
+    class Meta:
+        model = Couple
+        fields = [
+            "id",
+            "round",
+            "status",
+            "first_name",
+            "second_name",
+            "side",
+            "invited_at",
+            "accepted_at",
+        ]
+        read_only_fields = fields
+
+    def get_side(self, couple: Couple) -> Literal["first", "second"]:
+        return "first" if couple.first_id == self.context["applicant"].pk else "second"
+
+
+class ApplicantCoupleInviteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    email = serializers.EmailField(help_text="The e-mail address the partner logs in with.")
+
+
+class ApplicantCoupleAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    accept = serializers.BooleanField()
+
+
+class ApplicantCouplePairSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    first_title = serializers.CharField(
+        source="first_position.title", default=None, allow_null=True, read_only=True
+    )
+    second_title = serializers.CharField(
+        source="second_position.title", default=None, allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = CouplePreference
+        fields = ["rank", "first_position", "first_title", "second_position", "second_title"]
+        read_only_fields = fields
+
+
+class ApplicantCouplePairInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    first_position = serializers.IntegerField(
+        allow_null=True, default=None, help_text="The first member's position, or null."
+    )
+    second_position = serializers.IntegerField(
+        allow_null=True, default=None, help_text="The second member's position, or null."
+    )
+
+
+class ApplicantCouplePairsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    pairs = ApplicantCouplePairInputSerializer(
+        many=True,
+        help_text="The whole list, most wanted pair first. Each side is a position that member "
+        "applied to, or null (that member stays unplaced); not both null.",
+    )
