@@ -1,13 +1,19 @@
 """Load test of the applicant's pages at the deadline: 200 applicants browsing, applying and
 ranking at once, against gunicorn and PostgreSQL on the loopback interface only.
 
-Run from the repository root:  python bench/load_applicants.py [--users 200] [--seconds 60]
+Run from the repository root:
+    python bench/load_applicants.py [--users 200] [--seconds 60] [--think 5-15]
+
+Each user waits --think seconds between actions: 5-15 by default, a doctor reading a position
+page or a list; 1-3 is a stress test, each user clicking every two seconds.
 
 The runner creates (or reuses) the database in BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/lis1_bench) and uses the Redis cache in BENCH_REDIS_URL
 (default redis://127.0.0.1:6379/3). It migrates the database, builds an open round with 60
 positions and the applicants with ready log-in sessions (so that password hashing and the
-log-in throttle are not what is measured), starts gunicorn on 127.0.0.1, runs locust
+log-in throttle are not what is measured), starts gunicorn on 127.0.0.1 with the Redis
+broker in BENCH_BROKER_URL (default redis://127.0.0.1:6379/4: requests queue their receipt
+e-mails as in production; no worker runs and the queue is emptied afterwards), runs locust
 headless for a bounded time and prints requests per second, p95 latency and errors.
 Locust imports this same file for the user behaviour (the classes below).
 """
@@ -65,6 +71,8 @@ def _cookie(name: str, value: str) -> Cookie:
 
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# Seconds a user waits between two actions (LIS1_BENCH_THINK, set by --think).
+THINK = tuple(float(x) for x in os.environ.get("LIS1_BENCH_THINK", "5-15").split("-", 1))
 
 
 class Applicant(FastHttpUser):
@@ -73,7 +81,7 @@ class Applicant(FastHttpUser):
     FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load generator runs
     on the same two cores as the server, and it needs several times less CPU per request."""
 
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
     _pool: list[str] = []
 
     def on_start(self) -> None:
@@ -299,16 +307,57 @@ def _seed(users: int) -> None:
     SESSIONS_FILE.write_text(" ".join(keys))
 
 
+def _warm_up(port: int, rounds: int) -> None:
+    """A server at the deadline has run for weeks: its workers have loaded their templates and
+    the cache holds the position cards. Request every page kind in each language a few times
+    (spread over the workers) before measuring, so the figures are of that server and not of
+    a cold start."""
+    from urllib.request import Request, urlopen
+
+    session = _sessions()[0]
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(rounds):
+        for language in ("nb", "nn", "en"):
+            cookie = {"Cookie": f"sessionid={session}; lis1_language={language}"}
+            html = ""
+            for path in [
+                "/soker/stillinger/",
+                "/soker/stillinger/?page=2",
+                "/soker/stillinger/?page=3",
+                "/soker/",
+                "/soker/rangering/",
+            ]:
+                request = Request(base + path, headers=cookie)  # noqa: S310 (loopback http)
+                with urlopen(request, timeout=30) as response:  # noqa: S310
+                    html += response.read().decode()
+            for pk in sorted(set(re.findall(r"/soker/stillinger/(\d+)/", html)))[:5]:
+                request = Request(f"{base}/soker/stillinger/{pk}/", headers=cookie)  # noqa: S310
+                with urlopen(request, timeout=30):  # noqa: S310
+                    pass
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--think",
+        default="5-15",
+        help="seconds between a user's actions, MIN-MAX (default 5-15: reading a page; 1-3 is"
+        " a stress test)",
+    )
     parser.add_argument("--workers", type=int, default=max(2, min(8, (os.cpu_count() or 2) * 2)))
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed is not None:
         _seed(args.seed)
         return 0
+    try:
+        low, high = (float(part) for part in args.think.split("-", 1))
+    except ValueError:
+        parser.error(f"--think must be MIN-MAX seconds, such as 5-15, not {args.think!r}")
+    if not 0 <= low <= high:
+        parser.error(f"--think must be MIN-MAX seconds with 0 <= MIN <= MAX, not {args.think!r}")
     database_url = os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lis1_bench"
     )
@@ -324,7 +373,11 @@ def main() -> int:
         # As in production: the shared Redis cache (sessions are read from it).
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
     }
-    env.pop("CELERY_BROKER_URL", None)  # receipts go to the outbox and are sent in-process
+    # As in production, a request only queues its receipt e-mail on the Redis broker; no
+    # worker runs here, and the queue is emptied afterwards (the outbox keeps the rows).
+    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/4")
+    env["CELERY_BROKER_URL"] = broker
+    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
     log = (TMP / "lis1-bench-gunicorn.log").open("w")
     server = subprocess.Popen(
         [
@@ -349,6 +402,7 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
+        _warm_up(port, rounds=args.workers)
         prefix = str(TMP / "lis1-bench")
         subprocess.run(
             [
@@ -371,7 +425,11 @@ def main() -> int:
                 "WARNING",
             ],
             cwd=ROOT,
-            env={**os.environ, "LIS1_BENCH_SESSIONS": str(SESSIONS_FILE)},
+            env={
+                **os.environ,
+                "LIS1_BENCH_SESSIONS": str(SESSIONS_FILE),
+                "LIS1_BENCH_THINK": args.think,
+            },
             check=False,
         )
         with open(f"{prefix}_stats.csv") as handle:
@@ -387,7 +445,7 @@ def main() -> int:
         p95 = float(total["95%"])
         failures = int(total["Failure Count"])
         print(
-            f"\napplicant load: {args.users} users, {args.seconds} s,"
+            f"\napplicant load: {args.users} users thinking {args.think} s, {args.seconds} s,"
             f" {args.workers} gunicorn workers:"
             f" {float(total['Requests/s']):.1f} requests/s, p95 {p95:.0f} ms (target < 300),"
             f" errors {failures} (target 0)"
@@ -396,6 +454,9 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        import redis
+
+        redis.Redis.from_url(broker).flushdb()
 
 
 if __name__ == "__main__":
