@@ -30,7 +30,7 @@ from applicants.services import (
     document_replace,
 )
 from applicants.views import document_download
-from lis1.rounds.models import ApplicantRanking, Couple, CouplePreference, Position
+from lis1.rounds.models import ApplicantRanking, Couple, CouplePreference, Position, Round
 from lis1.rounds.permissions import (
     Role,
     own_applications,
@@ -73,6 +73,14 @@ class ApplicantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def schema_only(self) -> bool:
         # drf-spectacular inspects the views without a user or a database.
         return getattr(self, "swagger_fake_view", False)
+
+
+def _current_round() -> Round:
+    """The current round, or a 400 saying there is none."""
+    current = round_current()
+    if current is None:
+        raise ValidationError({"detail": _("There is no application round at the moment.")})
+    return current
 
 
 def _refuse(error: ApplicationError) -> ValidationError:
@@ -228,9 +236,7 @@ class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
     def order(self, request: Request) -> Response:
         data = s.ApplicantRankingOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        current = round_current()
-        if current is None:
-            raise ValidationError({"detail": _("There is no application round at the moment.")})
+        current = _current_round()
         try:
             ranking_set(
                 applicant=self.applicant,
@@ -310,9 +316,7 @@ class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantV
         """Invite a partner (another applicant, by the e-mail address of the account)."""
         data = s.ApplicantCoupleInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        current = round_current()
-        if current is None:
-            raise ValidationError({"detail": _("There is no application round at the moment.")})
+        current = _current_round()
         try:
             couple = couple_invite(
                 inviter=self.applicant, round_=current, partner_email=data.validated_data["email"]

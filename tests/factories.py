@@ -366,3 +366,20 @@ def publish_main_run(round_: Round, placements: list[tuple[Applicant, Position]]
             answered_at=timezone.now() if kwargs.get("status") else None,
         )
     return run
+
+
+def matched_placement(applicant: Applicant, *, publish: bool = True, **position_fields: Any):  # type: ignore[no-untyped-def]
+    """The applicant's placement from a real main match in a new round in its answer phase:
+    one single-seat position applied to and ranked by both sides. Published unless told."""
+    from lis1.rounds.models import ApplicantRanking
+    from lis1.rounds.services import matching
+
+    round_ = ApplicantSideRoundFactory()
+    position = PositionFactory(round=round_, seats=1, **position_fields)
+    ApplicationFactory(applicant=applicant, position=position)
+    ApplicantRanking.objects.create(round=round_, applicant=applicant, position=position, rank=1)
+    employer_list(position, applicant)
+    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
+    if publish:
+        matching.match_run_publish(match_run=run)
+    return run.placements.get()

@@ -15,6 +15,7 @@ from tests.factories import (
     DocumentFactory,
     PositionFactory,
     employer_list,
+    matched_placement,
     next_identity_number,
     pdf_bytes,
 )
@@ -98,14 +99,7 @@ def test_positions_filter_and_search(me, open_round) -> None:  # type: ignore[no
 
 
 def test_placement_answer(me) -> None:  # type: ignore[no-untyped-def]
-    round_ = ApplicantSideRoundFactory()
-    position = PositionFactory(round=round_, seats=1)
-    ApplicationFactory(applicant=me, position=position)
-    ApplicantRanking.objects.create(round=round_, applicant=me, position=position, rank=1)
-    employer_list(position, me)
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
-    matching.match_run_publish(match_run=run)
-    placement = run.placements.get()
+    placement = matched_placement(me)
     response = api_for(me.user).post(
         f"/api/applicant/placements/{placement.pk}/answer/", {"accept": False}, format="json"
     )

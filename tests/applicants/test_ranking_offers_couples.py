@@ -15,7 +15,7 @@ from tests.factories import (
     ApplicantSideRoundFactory,
     ApplicationFactory,
     PositionFactory,
-    employer_list,
+    matched_placement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +88,7 @@ def test_ranking_after_the_deadline_is_refused(me, applied, open_round) -> None:
 
 @pytest.fixture
 def offered(me):  # type: ignore[no-untyped-def]
-    round_ = ApplicantSideRoundFactory()
-    position = PositionFactory(round=round_, seats=1, title="Tilbudt stilling")
-    ApplicationFactory(applicant=me, position=position)
-    ApplicantRanking.objects.create(round=round_, applicant=me, position=position, rank=1)
-    employer_list(position, me)
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
-    matching.match_run_publish(match_run=run)
-    return run.placements.get()
+    return matched_placement(me, title="Tilbudt stilling")
 
 
 def test_offer_page_shows_the_placement(me, offered) -> None:  # type: ignore[no-untyped-def]
@@ -158,13 +151,7 @@ def test_timeline_shows_the_offers_own_answer_deadline(me, offered) -> None:  # 
 
 
 def test_unpublished_placement_is_not_found(me) -> None:  # type: ignore[no-untyped-def]
-    round_ = ApplicantSideRoundFactory()
-    position = PositionFactory(round=round_, seats=1)
-    ApplicationFactory(applicant=me, position=position)
-    ApplicantRanking.objects.create(round=round_, applicant=me, position=position, rank=1)
-    employer_list(position, me)
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
-    placement = run.placements.get()
+    placement = matched_placement(me, publish=False)
     url = reverse("applicants:offer", args=[placement.pk])
     assert client_for(me.user).get(url).status_code == 404
 
