@@ -418,8 +418,9 @@ def _ranking_context(request: HttpRequest, round_: Round | None, **extra: Any) -
 @require_http_methods(["GET", "POST"])
 def ranking(request: HttpRequest) -> HttpResponse:
     """The applicant's ordered list. Without JavaScript each row's up/down buttons post the
-    whole form; with htmx the same form is posted and only the list is swapped. Drag and drop
-    (static/js/ranking.js) reorders the rows and posts the new `order`."""
+    whole form; with it (static/js/ranking.js) the same form is posted in the background with
+    an HX-Request header and only the list is swapped. Drag and drop reorders the rows and
+    posts the new `order`."""
     applicant = _applicant(request)
     current = round_current()
     status_message, error, moved = "", "", None

@@ -430,7 +430,9 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
     moved = None
     try:
         if action == "order":
-            ids = [_int(x) for x in request.POST.get("order", "").split(",") if x]
+            # One value per row (the page's rows carry their own), or one comma-separated.
+            values = request.POST.getlist("order")
+            ids = [_int(x) for value in values for x in value.split(",") if x]
             ranking_set(position=position, applicant_ids=ids, user=request.user)
             moved = _int(request.POST["moved"]) if request.POST.get("moved") else None
         else:
@@ -440,9 +442,10 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
                 entry = employer_ranking_entries(position).filter(applicant_id=applicant).first()
                 if entry is None:
                     raise RankingError(_("The applicant is not on the ranking."))
-                to = {"up": entry.rank - 1, "down": entry.rank + 1}.get(action) or _int(
-                    request.POST.get("to")
-                )
+                if action == "to":
+                    to = _int(request.POST.get("to"))
+                else:  # from the top, "up" is place 0: ranking_move keeps it first
+                    to = entry.rank - 1 if action == "up" else entry.rank + 1
                 ranking_move(
                     position=position, applicant_id=applicant, to_rank=to, user=request.user
                 )

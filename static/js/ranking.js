@@ -1,110 +1,177 @@
-/* Ranking page: drag and drop, and Alt+Arrow keys on a row's handle, reorder the list and
-   save the whole order at once. Without this script the Up/Down/Remove/Add forms still work. */
+/* Ranking lists (the applicant's positions, an employer's applicants): reorder by drag and
+   drop, by the list's own buttons, and, where the rows have a handle, by Alt+Arrow up/down on
+   it. Every change is saved at once and the server answers with the fresh list.
+
+   Configured on the element that the server's answer replaces:
+     data-ranking                 marks it
+     data-ranking-item="…"        selector of the rows that can move
+     data-ranking-key="…"         the row's data attribute with its id (data-<key>)
+     data-ranking-moved="…"       class the server gives the row it just moved; cleared when
+                                  the rows are reordered here, until the new order is saved
+     data-ranking-handle="…"      optional: selector of a row's handle for Alt+Arrow keys
+     data-ranking-form="…"        optional: id of the form that saves a new order (default:
+                                  the element itself); it holds a "moved" input and the
+                                  rows' "order" inputs
+   Without JavaScript the same forms work as plain posts. */
 (function () {
   "use strict";
-  var lastFocus = null; // {applicant, kind} to restore focus after the list is replaced
 
-  function root() { return document.getElementById("ranking"); }
-
-  function order(list) {
-    return Array.prototype.map.call(list.querySelectorAll(".ranking-item"), function (li) {
-      return li.dataset.applicant;
-    });
+  function rootOf(node) {
+    return node instanceof Element ? node.closest("[data-ranking]") : null;
   }
 
-  function restoreFocus() {
-    if (!lastFocus) return;
-    var item = document.querySelector('.ranking-item[data-applicant="' + lastFocus.applicant + '"]');
-    var target = item && (item.querySelector(lastFocus.selector) || item.querySelector(".ranking-handle"));
+  function idOf(row, s) {
+    return row.getAttribute(`data-${s.key}`);
+  }
+
+  function settings(root) {
+    const data = root.dataset;
+    return {
+      item: data.rankingItem,
+      key: data.rankingKey,
+      moved: data.rankingMoved,
+      handle: data.rankingHandle,
+      form: data.rankingForm
+    };
+  }
+
+  // One request at a time, in the order of the changes: a button pressed twice quickly moves
+  // its row twice. Only the last answer is shown; earlier ones are already out of date.
+  const queue = [];
+  let busy = false;
+  let dragged = null;
+
+  function send(root, form, data, focus) {
+    // getAttribute: the employer's forms have an input named "action", which form.action is.
+    queue.push({ id: root.id, url: form.getAttribute("action"), data, focus });
+    if (!busy) drain();
+  }
+
+  async function drain() {
+    busy = true;
+    while (queue.length) {
+      const change = queue.shift();
+      let html;
+      try {
+        const response = await fetch(change.url, {
+          method: "POST",
+          body: change.data,
+          headers: { "HX-Request": "true" },
+          credentials: "same-origin"
+        });
+        // 400 is a list with an error message; anything else (a login page after a redirect,
+        // a server error) is shown by loading the page afresh.
+        const usable = !response.redirected && (response.ok || response.status === 400);
+        if (!usable) throw new Error(response.statusText);
+        html = await response.text();
+      } catch (error) {
+        window.location.reload();
+        return;
+      }
+      // A row being dragged stays where the pointer has it; its drop sends the next change.
+      if (queue.length || dragged) continue;
+      replace(document.getElementById(change.id), html, change.focus);
+    }
+    busy = false;
+  }
+
+  // The swap and the focus happen in one go, and the listeners below are on the document, so
+  // a key press right after the swap is handled like the first one (with htmx, a form swapped
+  // in was briefly not yet processed and could submit natively: a full page load).
+  function replace(old, html, focus) {
+    if (!old) return;
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const fresh = template.content.firstElementChild;
+    const active = document.activeElement;
+    const hadFocus = old.contains(active) || active === document.body;
+    old.replaceWith(fresh);
+    if (hadFocus && focus) restoreFocus(fresh, focus);
+  }
+
+  // Back on the control that moved the row, or, when it is gone or disabled (the row reached
+  // the top or the bottom), on the row's handle or first enabled button.
+  function restoreFocus(root, focus) {
+    const s = settings(root);
+    let target = focus.control ? document.getElementById(focus.control) : null;
+    if (!target || target.disabled || !root.contains(target)) {
+      const row = root.querySelector(`${s.item}[data-${s.key}="${focus.row}"]`);
+      target = row && row.querySelector(s.handle || "button:not([disabled])");
+    }
     if (target) target.focus();
-    lastFocus = null;
   }
 
-  // One save at a time: a change made while a save is in flight is sent after it, with the
-  // order as it is then, and the stale response is not shown.
-  var inFlight = false;
-  var pending = null;
-
-  function save(moved) {
-    var form = document.getElementById("ranking-order-form");
-    var list = document.getElementById("ranking-list");
-    if (!form || !list) return;
-    Array.prototype.forEach.call(list.querySelectorAll(".ranking-item--moved"), function (li) {
-      li.classList.remove("ranking-item--moved");
-    });
-    if (inFlight) { pending = moved || ""; return; }
-    inFlight = true;
-    form.elements.order.value = order(list).join(",");
-    form.elements.moved.value = moved || "";
-    // form.action would be the hidden input named "action", not the attribute.
-    fetch(form.getAttribute("action"), {
-      method: "POST",
-      body: new FormData(form),
-      headers: { "HX-Request": "true" },
-      credentials: "same-origin"
-    }).then(function (response) { return response.text(); }).then(function (html) {
-      inFlight = false;
-      if (pending !== null) { var next = pending; pending = null; save(next); return; }
-      var old = root();
-      var holder = document.createElement("div");
-      holder.innerHTML = html.trim();
-      var fresh = holder.firstElementChild;
-      old.replaceWith(fresh);
-      if (window.htmx) window.htmx.process(fresh);
-      restoreFocus();
-    }, function () { inFlight = false; });
+  function saveOrder(root, row) {
+    const s = settings(root);
+    const form = s.form ? document.getElementById(s.form) : root;
+    const id = idOf(row, s);
+    if (s.moved) {
+      root.querySelectorAll(`.${s.moved}`).forEach((marked) => marked.classList.remove(s.moved));
+    }
+    form.elements.moved.value = id;
+    send(root, form, new FormData(form), { row: id });
   }
+
+  // The list's own forms (up, down, add, remove): sent by us rather than by the browser.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    const root = rootOf(form);
+    if (!root) return;
+    event.preventDefault();
+    const submitter = event.submitter;
+    const data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    const s = settings(root);
+    const row = submitter && submitter.closest(s.item);
+    send(root, form, data, { row: row && idOf(row, s), control: submitter && submitter.id });
+  });
 
   document.addEventListener("keydown", function (event) {
-    var handle = event.target.closest && event.target.closest(".ranking-handle");
-    if (!handle || !event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    const root = rootOf(event.target);
+    if (!root || !event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    const s = settings(root);
+    const handle = s.handle && event.target.closest(s.handle);
+    if (!handle) return;
     event.preventDefault();
-    var item = handle.closest(".ranking-item");
-    var sibling = event.key === "ArrowUp" ? item.previousElementSibling : item.nextElementSibling;
-    if (!sibling) return;
-    if (event.key === "ArrowUp") sibling.before(item); else sibling.after(item);
-    lastFocus = { applicant: item.dataset.applicant, selector: ".ranking-handle" };
+    const row = handle.closest(s.item);
+    const up = event.key === "ArrowUp";
+    const sibling = up ? row.previousElementSibling : row.nextElementSibling;
+    if (!sibling || !sibling.matches(s.item)) return;
+    if (up) sibling.before(row); else sibling.after(row);
     handle.focus();
-    save(item.dataset.applicant);
+    saveOrder(root, row);
   });
 
-  var dragged = null;
   document.addEventListener("dragstart", function (event) {
-    var item = event.target.closest && event.target.closest("#ranking-list .ranking-item");
-    if (!item) return;
-    dragged = item;
-    item.classList.add("ranking-item--dragging");
+    const root = rootOf(event.target);
+    const s = root && settings(root);
+    const row = s && event.target.closest(s.item);
+    if (!row || !row.draggable) return;
+    dragged = row;
+    row.setAttribute("data-dragging", "");
     event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", item.dataset.applicant);
+    event.dataTransfer.setData("text/plain", idOf(row, s));
   });
+
   document.addEventListener("dragover", function (event) {
     if (!dragged) return;
-    var over = event.target.closest && event.target.closest("#ranking-list .ranking-item");
-    if (!over || over === dragged) return;
+    const item = settings(rootOf(dragged)).item;
+    const over = event.target instanceof Element ? event.target.closest(item) : null;
+    if (!over || over === dragged || over.parentNode !== dragged.parentNode) return;
     event.preventDefault();
-    var box = over.getBoundingClientRect();
+    const box = over.getBoundingClientRect();
     if (event.clientY < box.top + box.height / 2) over.before(dragged); else over.after(dragged);
   });
-  document.addEventListener("drop", function (event) { if (dragged) event.preventDefault(); });
-  document.addEventListener("dragend", function () {
-    if (!dragged) return;
-    dragged.classList.remove("ranking-item--dragging");
-    var moved = dragged.dataset.applicant;
-    dragged = null;
-    save(moved);
+
+  document.addEventListener("drop", function (event) {
+    if (dragged) event.preventDefault();
   });
 
-  // After an htmx Up/Down, keep focus on the same button of the moved row.
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = event.target;
-    if (!form.closest || !form.closest("#ranking")) return;
-    var applicant = form.querySelector('input[name="applicant"]');
-    var button = form.querySelector("[data-move]");
-    if (applicant && button) {
-      lastFocus = { applicant: applicant.value, selector: '[data-move="' + button.dataset.move + '"]' };
-    }
-  });
-  document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.target.id === "ranking" || (event.target.closest && event.target.closest("#ranking"))) restoreFocus();
+  document.addEventListener("dragend", function () {
+    if (!dragged) return;
+    const row = dragged;
+    dragged = null;
+    row.removeAttribute("data-dragging");
+    saveOrder(rootOf(row), row);
   });
 })();

@@ -237,7 +237,7 @@ def test_invalid_pid_is_refused_and_never_logged(provider, caplog) -> None:  # t
     assert bad_pid not in caplog.text
     page = client.get(reverse("accounts:login"))
     assert [str(m) for m in page.context["messages"]] == [
-        "Log-in with ID-porten did not succeed. Please try again."
+        "Innlogging med ID-porten lyktes ikke. Prøv igjen."  # Bokmål, the default language
     ]
 
 

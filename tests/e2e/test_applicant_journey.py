@@ -131,14 +131,14 @@ def test_applicant_journey(page, live_server, shoot, open_world) -> None:  # typ
     )
     assert len(applied) == 3
 
-    # Rank: move the last one up with the keyboard (htmx swaps the list, focus stays).
+    # Rank: move the last one up with the keyboard (the list is swapped in, focus stays).
     page.get_by_role("link", name="My ranking").click()
     _check(page, shoot, "ranking")
     up = page.get_by_role("button", name=re.compile("Move LIS1 Førde og Sunnfjord up"))
     up.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".ranking__status")).to_contain_text("Moved to place 2")
-    # The focus comes back to the same position's button once htmx has settled the swap.
+    # The focus comes back to the same position's button once the new list is in.
     expect(
         page.get_by_role("button", name=re.compile("Move LIS1 Førde og Sunnfjord up"))
     ).to_be_focused()

@@ -91,7 +91,7 @@ def test_employer_posts_ranks_and_municipality_approves(page, live_server, shoot
     ).to_be_visible()
     assert page.evaluate("document.activeElement.closest('li').dataset.applicant") == str(c.pk)
     assert ranking_ids(position) == [c.pk, a.pk, b.pk]
-    # A plain Down button (htmx) moves a below b.
+    # A Down button (its form sent by static/js/ranking.js) moves a below b.
     page.locator(f"#ranking-list li[data-applicant='{a.pk}'] button[data-move=down]").click()
     expect(
         page.locator(f"#ranking-list li:nth-child(3).ranking-item--moved[data-applicant='{a.pk}']")

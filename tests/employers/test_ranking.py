@@ -46,6 +46,31 @@ def test_htmx_change_returns_the_fragment(employer_user, position, applicants) -
     assert ranking_ids(position) == [b.pk, a.pk, c.pk]
 
 
+def test_order_with_one_value_per_row_is_saved(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = applicants
+    ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
+    response = client_for(employer_user).post(
+        reverse("employers:ranking_change", args=[position.pk]),
+        {"action": "order", "order": [c.pk, a.pk, b.pk], "moved": c.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert ranking_ids(position) == [c.pk, a.pk, b.pk]
+
+
+def test_up_from_the_top_keeps_the_first_place(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
+    # A second quick press of a row's Up button can arrive after the row reached the top.
+    a, b, _c = applicants
+    ranking_set(position=position, applicant_ids=[a.pk, b.pk])
+    response = client_for(employer_user).post(
+        reverse("employers:ranking_change", args=[position.pk]),
+        {"action": "up", "applicant": a.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert ranking_ids(position) == [a.pk, b.pk]
+
+
 def test_duplicate_in_order_is_refused(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     a = applicants[0]
     with pytest.raises(RankingError):
