@@ -86,7 +86,31 @@
     const active = document.activeElement;
     const hadFocus = old.contains(active) || active === document.body;
     old.replaceWith(fresh);
+    announce(fresh);
     if (hadFocus && focus) restoreFocus(fresh, focus);
+  }
+
+  // A live region that arrives with the swapped-in list is not read out by every screen
+  // reader, so its message is said by one region that stays on the page. The list's own
+  // region keeps the text on screen but stops being live (no message twice).
+  function announce(fresh) {
+    const status = fresh.querySelector("[aria-live]");
+    if (!status) return;
+    status.removeAttribute("aria-live");
+    status.removeAttribute("role");
+    let region = document.getElementById("ranking-announcer");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "ranking-announcer";
+      region.className = "ds-sr-only";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      document.body.append(region);
+    }
+    // Emptied first, so that the same message twice in a row is said twice.
+    region.textContent = "";
+    const text = status.textContent.trim();
+    if (text) setTimeout(() => { region.textContent = text; }, 50);
   }
 
   // Back on the control that moved the row, or, when it is gone or disabled (the row reached

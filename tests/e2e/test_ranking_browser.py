@@ -120,6 +120,10 @@ def test_applicant_up_button_twice_quickly(page, live_server, applicant_ranking,
     assert list(order.values_list("position_id", flat=True)) == [a.pk, d.pk, b.pk, c.pk]
     assert (loads, page.evaluate("window.sameDocument === true")) == ([], True)
     expect(page.locator(f"#move-{d.pk}-up")).to_be_focused()
+    # Said by the region that stays on the page; the swapped-in one is no longer live.
+    announcer = page.locator("#ranking-announcer[role=status][aria-live=polite]")
+    expect(announcer).to_contain_text("2")
+    expect(page.locator("#my-ranking [aria-live]")).to_have_count(0)
 
 
 def test_employer_drag_saves_the_order(page, live_server, employer_ranking) -> None:  # type: ignore[no-untyped-def]
@@ -134,6 +138,7 @@ def test_employer_drag_saves_the_order(page, live_server, employer_ranking) -> N
         page.locator(f"#ranking-list li:first-child.ranking-item--moved[data-applicant='{d.pk}']")
     ).to_be_visible()
     expect(page.locator("#ranking-status")).not_to_be_empty()
+    expect(page.locator("#ranking-announcer")).to_contain_text(d.full_name)
     assert ranking_ids(position) == [d.pk, a.pk, b.pk, c.pk]
     assert (loads, page.evaluate("window.sameDocument === true")) == ([], True)
 
