@@ -70,39 +70,28 @@ def _press_twice(page, key: str, root_id: str, gap: str) -> None:  # type: ignor
     page.keyboard.press(key)
 
 
-def test_employer_alt_arrow_twice_quickly(page, live_server, employer_ranking) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("control", "key", "gap"),
+    [
+        (".ranking-handle", "Alt+ArrowUp", "at once"),
+        *[("button[data-move=up]", "Enter", gap) for gap in GAPS],
+    ],
+)
+def test_employer_moves_twice_quickly(
+    page, live_server, employer_ranking, control, key, gap
+) -> None:  # type: ignore[no-untyped-def]
     user, position, (a, b, c, d) = employer_ranking
     loads = _open(page, live_server, user.email, _employer_page(position))
 
-    page.locator(f"#ranking-list li[data-applicant='{d.pk}'] .ranking-handle").focus()
-    _press_twice(page, "Alt+ArrowUp", "ranking", "at once")
+    page.locator(f"#ranking-list li[data-applicant='{d.pk}'] {control}").focus()
+    _press_twice(page, key, "ranking", gap)
 
     expect(
         page.locator(f"#ranking-list li:nth-child(2).ranking-item--moved[data-applicant='{d.pk}']")
     ).to_be_visible()
     assert ranking_ids(position) == [a.pk, d.pk, b.pk, c.pk]
     assert (loads, page.evaluate("window.sameDocument === true")) == ([], True)
-    expect(
-        page.locator(f"#ranking-list li[data-applicant='{d.pk}'] .ranking-handle")
-    ).to_be_focused()
-
-
-@pytest.mark.parametrize("gap", GAPS)
-def test_employer_up_button_twice_quickly(page, live_server, employer_ranking, gap) -> None:  # type: ignore[no-untyped-def]
-    user, position, (a, b, c, d) = employer_ranking
-    loads = _open(page, live_server, user.email, _employer_page(position))
-
-    page.locator(f"#ranking-list li[data-applicant='{d.pk}'] button[data-move=up]").focus()
-    _press_twice(page, "Enter", "ranking", gap)
-
-    expect(
-        page.locator(f"#ranking-list li:nth-child(2).ranking-item--moved[data-applicant='{d.pk}']")
-    ).to_be_visible()
-    assert ranking_ids(position) == [a.pk, d.pk, b.pk, c.pk]
-    assert (loads, page.evaluate("window.sameDocument === true")) == ([], True)
-    expect(
-        page.locator(f"#ranking-list li[data-applicant='{d.pk}'] button[data-move=up]")
-    ).to_be_focused()
+    expect(page.locator(f"#ranking-list li[data-applicant='{d.pk}'] {control}")).to_be_focused()
 
 
 @pytest.mark.parametrize("gap", GAPS)
