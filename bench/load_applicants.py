@@ -346,7 +346,11 @@ def main() -> int:
         help="seconds between a user's actions, MIN-MAX (default 5-15: reading a page; 1-3 is"
         " a stress test)",
     )
-    parser.add_argument("--workers", type=int, default=max(2, min(8, (os.cpu_count() or 2) * 2)))
+    # One gunicorn worker per core: the pages are CPU-bound and share the cores with
+    # PostgreSQL, Redis and locust. On 2 cores, 4 workers served 79-88 requests/s with p95
+    # 1.2-1.6 s at --think 1-3; 3 workers 106-115 (p95 450-610 ms); 2 workers 107-121
+    # (p95 240-750 ms).
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed is not None:
