@@ -34,4 +34,7 @@ RUN DJANGO_ENV=production SECRET_KEY=build-only ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput
 
 EXPOSE 8000
-CMD ["gunicorn", "lis1.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Gunicorn takes its number of workers from WEB_CONCURRENCY: about one per core, since the
+# pages are CPU-bound (bench/load_applicants.py measured more workers than cores contending).
+ENV WEB_CONCURRENCY=2
+CMD ["gunicorn", "lis1.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
