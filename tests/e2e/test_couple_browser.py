@@ -114,9 +114,9 @@ def test_couple_invite_accept_and_joint_list(page, live_server, shoot, couple_wo
         expect(page.get_by_text("The couple's list has been saved.")).to_be_visible()
     expect(page.locator(".ranking__item")).to_have_count(3)
     assert _pair_texts(page) == [
-        "Kari: LIS1 Tromsø Per: LIS1 Tromsø",
-        "Kari: LIS1 Elverum Per: LIS1 Bodø",
-        "Kari: LIS1 Elverum Per: no position",
+        "Kari Lund: LIS1 Tromsø Per Dahl: LIS1 Tromsø",
+        "Kari Lund: LIS1 Elverum Per Dahl: LIS1 Bodø",
+        "Kari Lund: LIS1 Elverum Per Dahl: no position",
     ]
     _check(page, shoot, "pairs-added")
 
@@ -149,9 +149,9 @@ def test_couple_invite_accept_and_joint_list(page, live_server, shoot, couple_wo
     page.get_by_role("link", name="Apply as a couple").click()
     expect(page.locator(".ranking__item")).to_have_count(3)
     assert _pair_texts(page) == [
-        "Kari: LIS1 Elverum Per: no position",
-        "Kari: LIS1 Tromsø Per: LIS1 Tromsø",
-        "Kari: LIS1 Elverum Per: LIS1 Bodø",
+        "Kari Lund: LIS1 Elverum Per Dahl: no position",
+        "Kari Lund: LIS1 Tromsø Per Dahl: LIS1 Tromsø",
+        "Kari Lund: LIS1 Elverum Per Dahl: LIS1 Bodø",
     ]
     _check(page, shoot, "pairs-seen-by-partner")
     page.get_by_role("link", name="Dissolve the couple").click()
