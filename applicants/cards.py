@@ -10,6 +10,7 @@ the timeout bounds what an edit elsewhere (an organisation's name) can leave sta
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.core.cache import cache
@@ -23,13 +24,12 @@ from lis1.rounds.models import Position
 CARD_TIMEOUT = 300
 
 
-def _key(pk: int, updated_at: object, language: str) -> str:
-    stamp = updated_at.isoformat() if hasattr(updated_at, "isoformat") else "-"
-    return f"position-card:{pk}:{stamp}:{language}"
+def _key(pk: int, updated_at: dt.datetime, language: str) -> str:
+    return f"position-card:{pk}:{updated_at.isoformat()}:{language}"
 
 
 def position_cards(
-    page: Sequence[tuple[int, object]], positions: QuerySet[Position]
+    page: Sequence[tuple[int, dt.datetime]], positions: QuerySet[Position]
 ) -> list[tuple[int, SafeString]]:
     """The cards of one page of (pk, updated_at) rows, in order. `positions` is the full
     queryset (with its joins) that renders the cards missing from the cache."""

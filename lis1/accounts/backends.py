@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
+from lis1.rounds.permissions import remember_membership_kinds
+
 
 class UserBackend(ModelBackend):
     """E-mail and password, like ModelBackend, but the user of each request is loaded in one
@@ -31,7 +33,5 @@ class UserBackend(ModelBackend):
         except model.DoesNotExist:
             return None
         if hasattr(user, "membership_kinds"):
-            # The cache that permissions._membership_kinds fills on first use.
-            kinds = {kind for kind in user.membership_kinds if kind}
-            user._lis1_membership_kinds = kinds  # type: ignore[attr-defined]
+            remember_membership_kinds(user, {kind for kind in user.membership_kinds if kind})
         return user if self.user_can_authenticate(user) else None

@@ -48,6 +48,12 @@ class Role(models.TextChoices):
     DIRECTORATE = "directorate", "directorate"
 
 
+def remember_membership_kinds(user: AnyUser, kinds: set[str]) -> None:
+    """Give the user the kinds of organisation it works for, loaded with it (see
+    lis1.accounts.backends), so that the role checks ask the database no more."""
+    user._lis1_membership_kinds = kinds  # type: ignore[union-attr]
+
+
 def _membership_kinds(user: AnyUser) -> set[str]:
     if not user.is_authenticated:
         return set()
@@ -56,7 +62,7 @@ def _membership_kinds(user: AnyUser) -> set[str]:
         cached = set(
             StaffMembership.objects.filter(user=user).values_list("organisation__kind", flat=True)
         )
-        user._lis1_membership_kinds = cached  # type: ignore[union-attr,attr-defined]
+        remember_membership_kinds(user, cached)
     return cached
 
 
