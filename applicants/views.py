@@ -548,31 +548,33 @@ def _couple_context(request: HttpRequest, couple: Couple | None, **extra: Any) -
     applicant = _applicant(request)
     context: dict[str, Any] = {"couple": couple, "applicant": applicant, **extra}
     if couple is not None and couple.status == CoupleStatus.ACCEPTED:
-        applied = {
-            member: [
-                a.position
-                for a in Application.objects.filter(
-                    applicant_id=member,
-                    position__round=couple.round,
-                    status=ApplicationStatus.SUBMITTED,
-                ).select_related("position")
-            ]
-            for member in (couple.first_id, couple.second_id)
-        }
         context["pairs"] = list(
             couple.preferences.select_related("first_position", "second_position").order_by("rank")
         )
-        context.setdefault(
-            "pair_form",
-            PairForm(
-                first_label=couple.first.full_name,
-                second_label=couple.second.full_name,
-                first_positions=applied[couple.first_id],
-                second_positions=applied[couple.second_id],
-            ),
-        )
-        context["applied"] = applied
+        context.setdefault("pair_form", _pair_form(couple))
     return context
+
+
+def _pair_form(couple: Couple, data: Any = None) -> PairForm:
+    """The form of a new pair: each member's choices are the positions they applied to."""
+    applied = {
+        member: [
+            a.position
+            for a in Application.objects.filter(
+                applicant_id=member,
+                position__round=couple.round,
+                status=ApplicationStatus.SUBMITTED,
+            ).select_related("position")
+        ]
+        for member in (couple.first_id, couple.second_id)
+    }
+    return PairForm(
+        data,
+        first_label=couple.first.full_name,
+        second_label=couple.second.full_name,
+        first_positions=applied[couple.first_id],
+        second_positions=applied[couple.second_id],
+    )
 
 
 def _my_couple(request: HttpRequest, round_: Round | None) -> Couple | None:
@@ -667,7 +669,6 @@ def couple_pairs_view(request: HttpRequest, pk: int) -> HttpResponse:
     pairs = [
         (p.first_position_id, p.second_position_id) for p in couple_.preferences.order_by("rank")
     ]
-    pair_form = None
     try:
         if "move" in request.POST:
             index_text, _sep, direction = request.POST["move"].partition(":")
@@ -677,14 +678,7 @@ def couple_pairs_view(request: HttpRequest, pk: int) -> HttpResponse:
         elif "remove" in request.POST:
             pairs.pop(int(request.POST["remove"]))
         else:
-            context = _couple_context(request, couple_)
-            pair_form = PairForm(
-                request.POST,
-                first_label=couple_.first.full_name,
-                second_label=couple_.second.full_name,
-                first_positions=context["applied"][couple_.first_id],
-                second_positions=context["applied"][couple_.second_id],
-            )
+            pair_form = _pair_form(couple_, request.POST)
             if not pair_form.is_valid():
                 raise ApplicationError(
                     "; ".join(str(e) for errors in pair_form.errors.values() for e in errors)

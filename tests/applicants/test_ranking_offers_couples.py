@@ -213,6 +213,26 @@ def test_couple_pair_must_use_positions_each_applied_to(me, other_applicant, ope
     assert CouplePreference.objects.count() == 0
 
 
+def test_couple_pair_before_the_partner_accepts_is_refused_plainly(
+    me, other_applicant, open_round
+) -> None:  # type: ignore[no-untyped-def]
+    p1 = open_round["positions"][0]
+    ApplicationFactory(applicant=me, position=p1)
+    couple = Couple.objects.create(
+        round=open_round["round"], first=me, second=other_applicant, status="invited"
+    )
+    client = client_for(me.user)
+    client.cookies["lis1_language"] = "en"
+    response = client.post(
+        reverse("applicants:couple_pairs", args=[couple.pk]),
+        {"first": p1.pk, "second": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "The partner has not accepted the invitation yet." in response.content.decode()
+    assert CouplePreference.objects.count() == 0
+
+
 def test_couple_invite_unknown_email_is_a_field_error(me, open_round) -> None:  # type: ignore[no-untyped-def]
     response = client_for(me.user).post(reverse("applicants:couple"), {"email": "ingen@example.no"})
     assert response.status_code == 400
