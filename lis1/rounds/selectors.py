@@ -19,8 +19,8 @@ from lis1.rounds.models import (
 )
 
 #: Nearly every page asks for the current round, so it is kept in the shared cache. Saving or
-#: deleting a round forgets it (signals in lis1.rounds.apps, also after the commit); a
-#: QuerySet.update() of rounds must call round_current_forget(). The timeout bounds the rest.
+#: deleting a round forgets it (signals in lis1.rounds.apps, also after the commit), so
+#: services save rounds rather than update them in bulk. The timeout bounds the rest.
 ROUND_CURRENT_KEY = "round-current"
 ROUND_CURRENT_TIMEOUT = 60
 _NO_ROUND = "none"

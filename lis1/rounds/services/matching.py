@@ -44,7 +44,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.selectors import round_current_forget, round_results_published
+from lis1.rounds.selectors import round_results_published
 
 logger = logging.getLogger(__name__)
 
@@ -435,10 +435,11 @@ def match_run_publish(*, match_run: MatchRun, published_by=None) -> MatchRun:  #
     if run.kind == MatchRunKind.FOLLOW_UP:
         # Follow-up offers get a week to answer from publication.
         run.placements.update(answer_deadline=now + dt.timedelta(days=7))
-        Round.objects.filter(pk=run.round.pk).update(status=RoundStatus.FOLLOW_UP)
-    else:
-        Round.objects.filter(pk=run.round.pk).update(status=RoundStatus.MATCHED)
-    round_current_forget()
+    # Saved, not updated in bulk: the round's post_save forgets the cached current round.
+    run.round.status = (
+        RoundStatus.FOLLOW_UP if run.kind == MatchRunKind.FOLLOW_UP else RoundStatus.MATCHED
+    )
+    run.round.save(update_fields=["status"])
     from lis1.rounds.tasks import results_published_task
 
     transaction.on_commit(lambda: results_published_task.delay(match_run_id=run.pk))
