@@ -5,8 +5,8 @@ Roles come from what a user owns or where the user works:
 - employer staff: member of a health trust or private non-profit hospital;
 - municipality staff: member of a municipality;
 - directorate staff: member of the directorate.
-Scoped querysets (`*_visible_to`) are the only way views fetch shared objects, so nobody
-sees another organisation's or another applicant's objects.
+Scoped querysets (`own_*`, `employer_*`, `municipality_*`) are the only way views fetch
+shared objects, so nobody sees another organisation's or another applicant's objects.
 """
 
 from __future__ import annotations
@@ -98,36 +98,6 @@ def organisations_of(user: AnyUser, *kinds: str) -> QuerySet[Organisation]:
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
     return queryset
-
-
-def positions_visible_to(user: AnyUser) -> QuerySet[Position]:
-    """Positions a staff user may see: the directorate all, a trust its own, a municipality
-    those whose municipal part is theirs (alone or in an area)."""
-    if not user.is_authenticated:
-        return Position.objects.none()
-    if is_directorate(user):
-        return Position.objects.all()
-    employer_ids = organisations_of(user, *EMPLOYER_KINDS).values("pk")
-    municipality_ids = organisations_of(user, OrganisationKind.MUNICIPALITY).values("pk")
-    return Position.objects.filter(
-        Q(employer__in=employer_ids)
-        | Q(municipality__in=municipality_ids)
-        | Q(municipal_area__municipalities__in=municipality_ids)
-    ).distinct()
-
-
-def applications_visible_to(user: AnyUser) -> QuerySet[Application]:
-    """An applicant sees its own applications; staff those to positions they may see."""
-    if not user.is_authenticated:
-        return Application.objects.none()
-    roles = roles_of(user)
-    if Role.DIRECTORATE in roles:
-        return Application.objects.all()
-    if Role.EMPLOYER in roles or Role.MUNICIPALITY in roles:
-        return Application.objects.filter(position__in=positions_visible_to(user).values("pk"))
-    if Role.APPLICANT in roles:
-        return Application.objects.filter(applicant__user=user)
-    return Application.objects.none()
 
 
 def role_required(role: Role):  # type: ignore[no-untyped-def]
@@ -230,11 +200,6 @@ def employer_applications(user: AnyUser) -> QuerySet[Application]:
     return Application.objects.filter(
         position__in=employer_positions(user).values("pk"), status=ApplicationStatus.SUBMITTED
     )
-
-
-def can_rank_position(user: AnyUser, position: Position) -> bool:
-    """Staff of the position's employer (the deadline is the service's business)."""
-    return organisations_of(user, *EMPLOYER_KINDS).filter(pk=position.employer_id).exists()
 
 
 def reviewing_municipalities(user: AnyUser, position: Position) -> QuerySet[Organisation]:

@@ -31,7 +31,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.permissions import Role, organisations_of, positions_visible_to, role_of
+from lis1.rounds.permissions import Role, municipality_positions, organisations_of, role_of
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGINS = {
@@ -197,7 +197,7 @@ class TestDefaultDemo:
         municipality_user = User.objects.get(email="kommune@demo.lis1.no")
         municipality = organisations_of(municipality_user, OrganisationKind.MUNICIPALITY).get()
         trust = organisations_of(employer).get()
-        shared = positions_visible_to(municipality_user).filter(employer=trust)
+        shared = municipality_positions(municipality_user).filter(employer=trust)
 
         assert trust.code == "sykehuset-innlandet"
         assert shared.count() >= 1
