@@ -138,7 +138,9 @@ def test_directorate_dashboard_query_count_is_bounded(
         PositionFactory(round=round_)
     client = client_for(directorate_user)
     with django_assert_max_num_queries(8):
-        client.get(reverse("directorate:dashboard"))
+        response = client.get(reverse("directorate:dashboard"))
+    assert response.status_code == 200
+    assert len(response.context["rounds"]) == 5
 
 
 def test_placements_visible_only_after_publish(applicant, trust, employer_user) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from lis1.rounds.models import EmployerRanking
 from lis1.rounds.services.rankings import RankingError, ranking_ids, ranking_set
@@ -72,9 +73,11 @@ def test_up_from_the_top_keeps_the_first_place(employer_user, position, applican
 
 
 def test_duplicate_in_order_is_refused(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
-    a = applicants[0]
-    with pytest.raises(RankingError):
+    a, b, _c = applicants
+    ranking_set(position=position, applicant_ids=[b.pk])
+    with translation.override("en"), pytest.raises(RankingError, match="more than once"):
         ranking_set(position=position, applicant_ids=[a.pk, a.pk])
+    assert ranking_ids(position) == [b.pk]
 
 
 def test_submit_then_change_clears_the_submission(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from employers.models import VacancyFill
 from employers.services import VacancyError, vacancy_fill
@@ -56,22 +56,26 @@ def test_fill_offers_the_next_acceptable_unplaced_applicant(
         True,
     )
     # Nobody else is acceptable, although a seat is still vacant.
-    with pytest.raises(VacancyError):
+    fills = VacancyFill.objects.count()
+    with translation.override("en"), pytest.raises(VacancyError, match="Nobody left"):
         vacancy_fill(
             position=position,
             user=employer_user,
             answer_deadline=timezone.now() + dt.timedelta(days=2),
         )
+    assert VacancyFill.objects.count() == fills
 
 
 def test_fill_needs_published_results(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     ranking_set(position=position, applicant_ids=[applicants[0].pk])
-    with pytest.raises(VacancyError):
+    with translation.override("en"), pytest.raises(VacancyError, match="after results"):
         vacancy_fill(
             position=position,
             user=employer_user,
             answer_deadline=timezone.now() + dt.timedelta(days=2),
         )
+    assert not VacancyFill.objects.exists()
+    assert not Placement.objects.filter(position=position).exists()
 
 
 def test_employer_registers_an_answer(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]

@@ -20,8 +20,10 @@ from lis1.rounds.services.rounds import RoundTransitionError, round_close
 pytestmark = pytest.mark.django_db
 
 
-def test_task_returns_quietly_when_the_report_is_gone() -> None:
-    report_generate_task(stored_report_id=999_999)
+def test_task_returns_quietly_when_the_report_is_gone(caplog) -> None:  # type: ignore[no-untyped-def]
+    assert report_generate_task(stored_report_id=999_999) is None
+    assert StoredReport.objects.count() == 0
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
 
 
 def test_generating_twice_keeps_the_first_result(report_round) -> None:  # type: ignore[no-untyped-def]

@@ -56,7 +56,8 @@ def test_html_has_every_table_and_every_chart_beside_its_table(report) -> None: 
         if "<figure" in block:
             assert block.index("<figure") < block.index("<table")
     assert "<svg" in html and 'role="img"' in html
-    assert "national" not in html.lower() or "national identity numbers" in html.lower()
+    # No identity number, whole (11 digits) or masked (DDMMYY*****), appears anywhere.
+    assert not re.search(r"(?<!\d)\d{11}(?!\d)|\d{6}\*{5}", html)
 
 
 def test_xlsx_has_a_formatted_sheet_per_table_and_escapes_formulas(report) -> None:  # type: ignore[no-untyped-def]

@@ -303,6 +303,7 @@ def test_demo_login_applicants_have_personal_lists(reference_data) -> None:  # t
     for email in ("soker@demo.lis1.no", "soker2@demo.lis1.no"):
         applicant = Applicant.objects.get(user__email=email)
         ranks = list(applicant.rankings.order_by("rank").values_list("rank", flat=True))
+        assert ranks, email
         assert ranks == list(range(1, applicant.applications.count() + 1))
 
 
