@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from employers.models import InterviewNote, VacancyFill
 from lis1.rounds.audit import audit_context
 from lis1.rounds.enums import (
+    HOLDING,
     ApplicationStatus,
     MatchRunKind,
     MatchRunStatus,
@@ -20,8 +21,6 @@ from lis1.rounds.enums import (
 )
 from lis1.rounds.models import Application, EmployerRanking, MatchRun, Placement, Position
 from lis1.rounds.selectors import round_results_published
-
-HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)
 
 
 class VacancyError(Exception):

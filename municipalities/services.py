@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lis1.matching.instance import canonical_json_bytes
 from lis1.matching.rsd import parse_rsd_instance, rsd_result_json, solve_rsd
 from lis1.rounds.audit import audit_context
-from lis1.rounds.enums import PlacementStatus
+from lis1.rounds.enums import HOLDING
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.selectors import employer_ranking_entries
 from municipalities.models import (
@@ -29,7 +29,6 @@ from municipalities.models import (
 )
 
 logger = logging.getLogger(__name__)
-HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)
 
 
 class MunicipalError(Exception):

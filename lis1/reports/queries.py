@@ -27,6 +27,7 @@ from lis1.reports.rows import (
     SeriesRow,
 )
 from lis1.rounds.enums import (
+    HOLDING,
     ApplicationStatus,
     CoupleStatus,
     PlacementStatus,
@@ -44,7 +45,6 @@ from lis1.rounds.models import (
     Round,
 )
 
-HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)
 ACCEPTED = Q(status=PlacementStatus.ACCEPTED)
 
 

@@ -103,3 +103,7 @@ class PlacementStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
+
+
+#: The placements that hold a seat: an open offer or an accepted one.
+HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from lis1 import matching
 from lis1.matching.instance import canonical_json_bytes
 from lis1.rounds.enums import (
+    HOLDING,
     ApplicationStatus,
     AuthorisationStatus,
     CoupleStatus,
@@ -47,9 +48,6 @@ from lis1.rounds.models import (
 from lis1.rounds.selectors import round_results_published
 
 logger = logging.getLogger(__name__)
-
-# Placements that hold a seat: an open offer or an accepted one.
-HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)
 
 
 class MatchRunError(Exception):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lis1.rounds.audit import audit_context
 from lis1.rounds.enums import ApplicationStatus
 from lis1.rounds.models import Application, EmployerRanking, Position
+from lis1.rounds.selectors import employer_ranking_entries
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
 
 # Ranks are moved out of the way before they are rewritten, because the (position, rank)
@@ -136,11 +137,7 @@ RANKING_CSV_COLUMNS = ("rank", "applicant_id", "hpr_number", "name")
 
 
 def ranking_export_csv(*, position: Position) -> tuple[str, str, bytes]:
-    entries = (
-        EmployerRanking.objects.filter(position=position)
-        .select_related("applicant")
-        .order_by("rank")
-    )
+    entries = employer_ranking_entries(position)
     rows = (
         (e.rank, e.applicant_id, e.applicant.hpr_number, e.applicant.full_name) for e in entries
     )
@@ -158,7 +155,7 @@ def ranking_import_csv(*, position: Position, data: bytes, user=None) -> list[in
     applications = Application.objects.filter(
         position=position, status=ApplicationStatus.SUBMITTED
     ).select_related("applicant")
-    by_id = {a.applicant_id: a.applicant_id for a in applications}
+    applied = {a.applicant_id for a in applications}
     by_hpr = {
         a.applicant.hpr_number: a.applicant_id for a in applications if a.applicant.hpr_number
     }
@@ -177,9 +174,10 @@ def ranking_import_csv(*, position: Position, data: bytes, user=None) -> list[in
         applicant = None
         if row.get("applicant_id"):
             try:
-                applicant = by_id.get(int(row["applicant_id"]))
+                number: int | None = int(row["applicant_id"])
             except ValueError:
-                applicant = None
+                number = None
+            applicant = number if number in applied else None
         elif row.get("hpr_number"):
             applicant = by_hpr.get(row["hpr_number"])
         if applicant is None:
