@@ -30,16 +30,22 @@ from applicants.services import (
     document_replace,
 )
 from applicants.views import document_download
-from lis1.rounds.models import ApplicantRanking, Couple, CouplePreference, Position, Round
+from lis1.rounds.models import (
+    ApplicantRanking,
+    Couple,
+    CouplePreference,
+    Placement,
+    Position,
+    Round,
+)
 from lis1.rounds.permissions import (
     Role,
     own_applications,
     own_couples,
-    own_placements,
     roles_of,
 )
 from lis1.rounds.selectors import (
-    RUN_BLOBS,
+    placements_of_applicant,
     positions_for_applicants,
     ranking_of_applicant,
     round_current,
@@ -254,18 +260,9 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
     serializer_class = s.ApplicantPlacementSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return (
-            own_placements(self.request.user)
-            .select_related(
-                "position__employer__region",
-                "position__municipality",
-                "position__municipal_area",
-                "match_run__round",
-            )
-            .defer(*RUN_BLOBS)
-            .prefetch_related("position__sites")
-            .order_by("-match_run__published_at")
-        )
+        if self.schema_only:
+            return Placement.objects.none()
+        return placements_of_applicant(self.applicant).select_related("position__employer__region")
 
     @extend_schema(
         request=s.ApplicantPlacementAnswerSerializer, responses=s.ApplicantPlacementSerializer

@@ -46,12 +46,10 @@ from lis1.rounds.permissions import (
     can_view_document,
     own_applications,
     own_couples,
-    own_placements,
     positions_open_to_applicants,
     role_required,
 )
 from lis1.rounds.selectors import (
-    RUN_BLOBS,
     applications_of_applicant,
     placements_of_applicant,
     positions_for_applicants,
@@ -472,18 +470,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 def _own_placement(request: HttpRequest, pk: int) -> Placement:
-    return get_object_or_404(
-        own_placements(request.user)
-        .select_related(
-            "position__employer",
-            "position__municipality",
-            "position__municipal_area",
-            "match_run__round",
-            "municipality",
-        )
-        .defer(*RUN_BLOBS),
-        pk=pk,
-    )
+    return get_object_or_404(placements_of_applicant(_applicant(request)), pk=pk)
 
 
 @role_required(Role.APPLICANT)
