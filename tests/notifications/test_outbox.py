@@ -53,7 +53,7 @@ def test_dedupe_key_queues_once() -> None:
     assert Outbox.objects.count() == 1
 
 
-def test_reminders_a_day_before_each_deadline_once_per_applicant() -> None:
+def test_reminders_a_day_before_each_deadline_once_per_applicant(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     round_ = ApplicantSideRoundFactory()  # ranking deadline in 7 days
     applicant = ApplicantFactory()
     ApplicationFactory(applicant=applicant, position__round=round_)
@@ -61,6 +61,11 @@ def test_reminders_a_day_before_each_deadline_once_per_applicant() -> None:
     day_before = round_.ranking_deadline - dt.timedelta(hours=20)
     assert deadline_reminders_send(now=round_.ranking_deadline - dt.timedelta(days=2)) == 0
     assert deadline_reminders_send(now=day_before) == 1
+    # The next hourly run skips whoever was reminded without rendering their e-mail again.
+    monkeypatch.setattr(
+        "lis1.rounds.services.notices.notification_render",
+        lambda **kwargs: pytest.fail("rendered a reminder already sent"),
+    )
     assert deadline_reminders_send(now=day_before + dt.timedelta(hours=1)) == 0
     reminder = Outbox.objects.get()
     assert reminder.to == applicant.user.email

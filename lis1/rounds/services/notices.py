@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from lis1.notifications.models import Outbox
 from lis1.notifications.services import notification_queue, notification_render
 from lis1.rounds.enums import ApplicationStatus, PlacementStatus, RoundStatus
 from lis1.rounds.models import Applicant, Application, Couple, MatchRun, Placement, Round
@@ -123,11 +124,22 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
                 if not now < when <= now + dt.timedelta(days=1):
                     continue
                 label = round_._meta.get_field(deadline).verbose_name  # type: ignore[union-attr]
+                # The task runs every hour of the day before: skip, before rendering anything,
+                # whoever an earlier run reminded (the key would refuse them anyway).
+                prefix = f"reminder:{round_.pk}:{deadline}:"
+                done = set(
+                    Outbox.objects.filter(dedupe_key__startswith=prefix).values_list(
+                        "dedupe_key", flat=True
+                    )
+                )
                 for applicant in _recipients(round_, deadline):
+                    key = f"{prefix}{applicant.pk}"
+                    if key in done:
+                        continue
                     count += _send(
                         applicant,
                         "reminder",
                         {"round": round_, "deadline": label, "when": when},
-                        dedupe_key=f"reminder:{round_.pk}:{deadline}:{applicant.pk}",
+                        dedupe_key=key,
                     )
     return count
