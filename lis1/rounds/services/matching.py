@@ -106,9 +106,14 @@ def _seats_taken(round_: Round) -> Counter[int]:
 
 
 def _load(round_: Round, kind: str) -> _RoundData:
-    positions = Position.objects.filter(round=round_, status=PositionStatus.PUBLISHED)
-    capacity = dict(positions.values_list("pk", "seats"))
-    position_kind = dict(positions.values_list("pk", "kind"))
+    rows = Position.objects.filter(round=round_, status=PositionStatus.PUBLISHED).values_list(
+        "pk", "seats", "kind"
+    )
+    capacity: dict[int, int] = {}
+    position_kind: dict[int, str] = {}
+    for pk, seats, position_kind_ in rows:
+        capacity[pk] = seats
+        position_kind[pk] = position_kind_
     excluded: set[int] = set()
     if kind == MatchRunKind.FOLLOW_UP:
         # Vacant seats only; nobody who holds or has turned down a seat in this round.
