@@ -185,13 +185,17 @@ def position_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @role_required(Role.EMPLOYER)
 @require_GET
 def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    position = _position(request, pk)
-    counted = positions_with_counts(Position.objects.filter(pk=position.pk)).get()
+    position = get_object_or_404(
+        positions_with_counts(employer_positions(request.user)).select_related(
+            "ranking_submitted_by"
+        ),
+        pk=pk,
+    )
     return render(
         request,
         "employers/position_detail.html",
         {
-            "position": counted,
+            "position": position,
             "editable": round_open_for_positions(position.round),
             "ranking_open": ranking_open(position),
             "results_published": results_published(position),
