@@ -62,15 +62,16 @@ def ranking_review_add(
     )
 
 
-def area_placements(*, area: MunicipalArea, round_: Round, start_date: dt.date):  # type: ignore[no-untyped-def]
-    """Doctors holding a seat (offered or accepted, published) in the area's positions."""
-    return Placement.objects.filter(
+def area_placements(*, area: MunicipalArea, round_: Round, start_date: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """Doctors holding a seat (offered or accepted, published) in the area's positions, of
+    one start date or of all."""
+    placements = Placement.objects.filter(
         position__municipal_area=area,
         position__round=round_,
-        position__start_date=start_date,
         match_run__published_at__isnull=False,
         status__in=HOLDING,
     )
+    return placements if start_date is None else placements.filter(position__start_date=start_date)
 
 
 @transaction.atomic

@@ -202,13 +202,14 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The municipal placement has run."))
             return redirect("municipalities:run", pk=run.pk)
-    doctors = []
-    for start in start_dates:
-        doctors.extend(
-            area_placements(area=area, round_=round_, start_date=start)  # type: ignore[arg-type]
-            .select_related("applicant", "position", "municipality")
-            .prefetch_related("municipality_preferences__municipality")
-        )
+    # One query for every start date, in the order of the dates.
+    doctors = list(
+        area_placements(area=area, round_=round_)  # type: ignore[arg-type]
+        .filter(position__start_date__in=start_dates)
+        .select_related("applicant", "position", "municipality")
+        .prefetch_related("municipality_preferences__municipality")
+        .order_by("position__start_date", "pk")
+    )
     return render(
         request,
         "municipalities/area_detail.html",
