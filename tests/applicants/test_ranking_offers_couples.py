@@ -247,3 +247,32 @@ def test_couple_dissolve_after_confirmation(me, other_applicant, open_round) -> 
     client.post(url)
     couple.refresh_from_db()
     assert couple.status == CoupleStatus.DISSOLVED
+
+
+def test_withdrawing_removes_the_position_from_the_couples_list(
+    me, other_applicant, open_round
+) -> None:  # type: ignore[no-untyped-def]
+    from lis1.rounds.services.applications import application_withdraw
+
+    p1, p2, p3 = open_round["positions"]
+    mine = {p.pk: ApplicationFactory(applicant=me, position=p) for p in (p1, p2)}
+    for p in (p1, p3):
+        ApplicationFactory(applicant=other_applicant, position=p)
+    couple = Couple.objects.create(
+        round=open_round["round"],
+        first=me,
+        second=other_applicant,
+        status="accepted",
+        accepted_at=timezone.now(),
+    )
+    for rank, (a, b) in enumerate([(p1, p3), (p2, p1), (p1, None), (None, p3)], start=1):
+        CouplePreference.objects.create(
+            couple=couple, rank=rank, first_position=a, second_position=b
+        )
+    application_withdraw(application=mine[p2.pk])
+    rows = CouplePreference.objects.filter(couple=couple).order_by("rank")
+    assert list(rows.values_list("rank", "first_position_id", "second_position_id")) == [
+        (1, p1.pk, p3.pk),
+        (2, p1.pk, None),
+        (3, None, p3.pk),
+    ]

@@ -123,12 +123,17 @@ def application_withdraw(*, application: Application) -> Application:
         if pk != application.position_id
     ]
     _ranking_write(applicant=applicant, round_=round_, position_ids=remaining)
-    for couple in Couple.objects.filter(round=round_).filter(
-        Q(first=applicant) | Q(second=applicant)
-    ):
+    # Pairs with the withdrawn position go; the rest of a couple's list closes up.
+    couples = (
+        Couple.objects.filter(round=round_)
+        .filter(Q(first=applicant) | Q(second=applicant))
+        .exclude(status=CoupleStatus.DISSOLVED)
+    )
+    for couple in couples:
         side = "first_position" if couple.first_id == applicant.pk else "second_position"
-        couple.preferences.filter(**{side: application.position_id}).delete()
-        _renumber_couple(couple)
+        deleted, _by_model = couple.preferences.filter(**{side: application.position_id}).delete()
+        if deleted:
+            _couple_pairs_write(couple, couple_pairs(couple=couple))
     notices.notice_application_withdrawn(application=application)
     return application
 
@@ -252,8 +257,8 @@ def couple_pairs(*, couple: Couple) -> list[tuple[int | None, int | None]]:
     )
 
 
-def _renumber_couple(couple: Couple) -> None:
-    pairs = couple_pairs(couple=couple)
+def _couple_pairs_write(couple: Couple, pairs: Sequence[tuple[int | None, int | None]]) -> None:
+    """Replace the couple's list, numbered from 1 in the given order."""
     couple.preferences.all().delete()
     CouplePreference.objects.bulk_create(
         CouplePreference(couple=couple, rank=rank, first_position_id=a, second_position_id=b)
@@ -296,11 +301,7 @@ def couple_pairs_set(
         if (first, second) in cleaned:
             raise ApplicationError(_("This pair is already on the list."))
         cleaned.append((first, second))
-    couple.preferences.all().delete()
-    CouplePreference.objects.bulk_create(
-        CouplePreference(couple=couple, rank=rank, first_position_id=a, second_position_id=b)
-        for rank, (a, b) in enumerate(cleaned, start=1)
-    )
+    _couple_pairs_write(couple, cleaned)
     return cleaned
 
 
