@@ -30,6 +30,7 @@ from applicants.services import (
     document_replace,
 )
 from applicants.views import document_download
+from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
     ApplicantRanking,
     Couple,
@@ -58,9 +59,9 @@ from lis1.rounds.services.applications import (
     couple_dissolve,
     couple_invite,
     couple_pairs_set,
-    placement_answer,
     ranking_set,
 )
+from lis1.rounds.services.placements import PlacementError, placement_answer
 
 
 class IsApplicant(permissions.BasePermission):
@@ -89,7 +90,7 @@ def _current_round() -> Round:
     return current
 
 
-def _refuse(error: ApplicationError) -> ValidationError:
+def _refuse(error: RuleViolation) -> ValidationError:
     return ValidationError({"detail": str(error)})
 
 
@@ -273,9 +274,11 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
         data.is_valid(raise_exception=True)
         try:
             placement = placement_answer(
-                placement=self.get_object(), accept=data.validated_data["accept"]
+                placement=self.get_object(),
+                accept=data.validated_data["accept"],
+                actor=request.user,
             )
-        except ApplicationError as error:
+        except PlacementError as error:
             raise _refuse(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applicants.models import ApplicationDocument, Document
-from lis1.rounds.enums import ApplicationStatus, RoundStatus
+from lis1.rounds.enums import ApplicationStatus
 from lis1.rounds.models import Applicant, Application
 from lis1.rounds.services.applications import ApplicationError
 
@@ -53,7 +53,7 @@ def document_in_use(document: Document) -> bool:
         document.attachments.filter(
             application__status=ApplicationStatus.SUBMITTED,
         )
-        .exclude(application__position__round__status=RoundStatus.CLOSED)
+        .filter(application__position__round__closed_at__isnull=True)
         .exists()
     )
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import Placement, Round
-from lis1.rounds.services.applications import placement_deadline
+from lis1.rounds.services.placements import placement_deadline
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,10 @@ def round_timeline(
         answer = {
             PlacementStatus.OFFERED: _("Waiting for your answer."),
             PlacementStatus.ACCEPTED: _("You accepted the offer."),
-            PlacementStatus.DECLINED: _("You declined the offer."),
+            PlacementStatus.DECLINED: _("You turned down the offer."),
             PlacementStatus.EXPIRED: _("The offer expired."),
+            PlacementStatus.WITHDRAWN: _("You withdrew before the start."),
+            PlacementStatus.LEFT: _("You have left the position."),
         }[placement.status]  # type: ignore[index]
         # An offer from a follow-up match or a direct offer carries its own, later deadline.
         answer_deadline = placement_deadline(placement)
@@ -53,18 +55,24 @@ def round_timeline(
     ranked_text = ngettext(
         "%(n)d position in your ranking.", "%(n)d positions in your ranking.", ranked
     ) % {"n": ranked}
+    published_at = round_.published_at if results_published else None
+    if not results_published and round_.results_published <= now:
+        result = _("The results are not published yet.")
     steps = [
         (_("Applications open"), round_.applications_open, ""),
         (_("Application deadline"), round_.applications_close, applied_text),
         (_("Ranking deadline"), round_.ranking_deadline, ranked_text),
-        (_("Results published"), round_.results_published, result),
+        # The moment the results came out, once they have; the planned date until then.
+        (_("Results published"), published_at or round_.results_published, result),
         (_("Answer deadline"), answer_deadline, answer),
     ]
     out: list[Step] = []
     current_given = False
     for index, (label, when, status) in enumerate(steps):
-        # The results may be published before the planned date: then the step is done.
-        if when <= now or (index == 3 and results_published):
+        # The results and the answers are done only once the results are out, whatever the
+        # planned dates say (lis1.rounds.calendar: publication is a decision).
+        done = (when <= now or index == 3) and (index < 3 or results_published)
+        if done:
             state = "done"
         elif not current_given:
             state, current_given = "current", True

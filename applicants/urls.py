@@ -19,6 +19,7 @@ urlpatterns = [
     path("soknader/<int:pk>/trekk/", views.application_withdraw_view, name="application_withdraw"),
     path("rangering/", views.ranking, name="ranking"),
     path("tilbud/<int:pk>/", views.offer, name="offer"),
+    path("tilbud/<int:pk>/trekk/", views.offer_end, name="offer_end"),
     path("tilbud/<int:pk>/<slug:answer>/", views.offer_answer, name="offer_answer"),
     path("par/", views.couple, name="couple"),
     path("par/<int:pk>/svar/", views.couple_answer_view, name="couple_answer"),

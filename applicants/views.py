@@ -65,13 +65,18 @@ from lis1.rounds.services.applications import (
     couple_dissolve,
     couple_invite,
     couple_pairs_set,
-    placement_answer,
-    placement_can_answer,
-    placement_deadline,
     ranking_move,
     ranking_set,
     round_accepts_applications,
     round_accepts_ranking,
+)
+from lis1.rounds.services.placements import (
+    PlacementError,
+    placement_answer,
+    placement_can_answer,
+    placement_deadline,
+    placement_end,
+    placement_end_status,
 )
 
 PAGE_SIZE = 20
@@ -484,7 +489,35 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
             "placement": placement,
             "deadline": placement_deadline(placement),
             "can_answer": placement_can_answer(placement),
+            "end_status": placement_end_status(placement),
         },
+    )
+
+
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "POST"])
+def offer_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give up an accepted position: withdraw before the start date, or leave after it
+    (confirmation first; final; the seat goes to the next on the employer's list)."""
+    placement = _own_placement(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            placement_end(
+                placement=placement,
+                actor=request.user,
+                reason=request.POST.get("reason", "")[:2000],
+            )
+        except PlacementError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Recorded. A receipt is on its way by e-mail."))
+            return redirect("applicants:offer", pk=placement.pk)
+    return render(
+        request,
+        "applicants/offer_end.html",
+        {"placement": placement, "end_status": placement_end_status(placement), "error": error},
+        status=409 if error else 200,
     )
 
 
@@ -502,15 +535,15 @@ def offer_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            placement_answer(placement=placement, accept=accept)
-        except ApplicationError as exc:
+            placement_answer(placement=placement, accept=accept, actor=request.user)
+        except PlacementError as exc:
             error = str(exc)
         else:
             messages.success(
                 request,
                 _("You accepted the offer. A receipt is on its way by e-mail.")
                 if accept
-                else _("You declined the offer. A receipt is on its way by e-mail."),
+                else _("You turned down the offer. A receipt is on its way by e-mail."),
             )
             return redirect("applicants:offer", pk=placement.pk)
     return render(

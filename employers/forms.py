@@ -169,5 +169,10 @@ class VacancyFillForm(DesignSystemFormMixin, forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
-    status = forms.ChoiceField(choices=[("accepted", _("Accepted")), ("declined", _("Declined"))])
+class PlacementEndForm(DesignSystemFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the placement and shown to the doctor in the receipt."),
+    )

@@ -28,8 +28,13 @@ urlpatterns = [
     path("stillinger/<int:pk>/plasserte/", views.placements, name="placements"),
     path("stillinger/<int:pk>/plasserte/ledig/", views.vacancy_fill_view, name="vacancy_fill"),
     path(
-        "stillinger/<int:pk>/plasserte/<int:placement_pk>/svar/",
-        views.placement_answer,
+        "stillinger/<int:pk>/plasserte/<int:placement_pk>/svar/<str:answer>/",
+        views.placement_answer_view,
         name="placement_answer",
+    ),
+    path(
+        "stillinger/<int:pk>/plasserte/<int:placement_pk>/avslutt/",
+        views.placement_end_view,
+        name="placement_end",
     ),
 ]

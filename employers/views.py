@@ -16,25 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from employers.forms import (
-    AnswerForm,
     ApplicantFilterForm,
     CsvUploadForm,
     EducationGroup,
     InterviewNoteForm,
+    PlacementEndForm,
     PositionForm,
     VacancyFillForm,
 )
 from employers.models import InterviewNote, VacancyFill
-from employers.services import (
-    VacancyError,
-    interview_note_add,
-    placement_register_answer,
-    position_vacant_seats,
-    published_placements,
-    results_published,
-    vacancy_fill,
-    vacancy_next_candidate,
-)
+from employers.services import interview_note_add, vacancy_fill
 from lis1.rounds.demo.names import EEA_COUNTRIES
 from lis1.rounds.enums import EMPLOYER_KINDS
 from lis1.rounds.models import Organisation, Position, Round
@@ -49,10 +40,22 @@ from lis1.rounds.selectors import (
     RUN_BLOBS,
     applications_for_review,
     employer_ranking_entries,
+    placements_published,
     positions_with_counts,
     round_current,
+    round_results_published,
 )
 from lis1.rounds.services.csvio import CsvImportError
+from lis1.rounds.services.placements import (
+    PlacementError,
+    placement_answer,
+    placement_can_answer,
+    placement_deadline,
+    placement_end,
+    placement_end_status,
+    position_vacant_seats,
+    vacancy_next_candidate,
+)
 from lis1.rounds.services.positions import (
     PositionError,
     position_publish,
@@ -198,7 +201,7 @@ def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "position": position,
             "editable": round_open_for_positions(position.round),
             "ranking_open": ranking_open(position),
-            "results_published": results_published(position),
+            "results_published": round_results_published(position.round),
             "reviews": position.ranking_reviews.select_related("municipality", "created_by")[:10],
         },
     )
@@ -517,19 +520,32 @@ def ranking_import(request: HttpRequest, pk: int) -> HttpResponse:
 # --- after the match ---------------------------------------------------------------------
 
 
+def _published_placements(position: Position):  # type: ignore[no-untyped-def]
+    return (
+        placements_published()
+        .filter(position=position)
+        .select_related("applicant", "match_run__round", "municipality", "position")
+        .defer(*RUN_BLOBS)
+    )
+
+
 @role_required(Role.EMPLOYER)
 @require_GET
 def placements(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position(request, pk)
-    published = results_published(position)
+    published = round_results_published(position.round)
     rows = (
-        published_placements(position)
-        .select_related("applicant", "match_run", "municipality")
-        .defer(*RUN_BLOBS)
-        .order_by("match_run__published_at", "applicant__family_name")
+        list(
+            _published_placements(position).order_by(
+                "match_run__published_at", "applicant__family_name"
+            )
+        )
         if published
         else []
     )
+    for row in rows:
+        row.deadline = placement_deadline(row)  # type: ignore[attr-defined]
+        row.can_answer = placement_can_answer(row)  # type: ignore[attr-defined]
     fills = VacancyFill.objects.filter(position=position).select_related(
         "applicant", "offered_by", "placement"
     )
@@ -561,7 +577,7 @@ def vacancy_fill_view(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 answer_deadline=form.cleaned_data["answer_deadline"],
             )
-        except VacancyError as error:
+        except PlacementError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -574,19 +590,82 @@ def vacancy_fill_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("employers:placements", pk=position.pk)
 
 
+ANSWERS = {"godtatt": True, "takket-nei": False}
+
+
 @role_required(Role.EMPLOYER)
-@require_POST
-def placement_answer(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def placement_answer_view(
+    request: HttpRequest, pk: int, placement_pk: int, answer: str
+) -> HttpResponse:
+    """Record the doctor's answer on the doctor's behalf: a confirmation page, then the same
+    answer function (and rules) as the applicant's own; the doctor gets the receipt."""
+    if answer not in ANSWERS:
+        raise Http404
     position = _position(request, pk)
-    placement = get_object_or_404(published_placements(position), pk=placement_pk)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
+    placement = get_object_or_404(_published_placements(position), pk=placement_pk)
+    accept = ANSWERS[answer]
+    error = None
+    if request.method == "POST":
         try:
-            placement_register_answer(
-                placement=placement, status=form.cleaned_data["status"], user=request.user
-            )
-        except VacancyError as error:
-            messages.error(request, str(error))
+            placement_answer(placement=placement, accept=accept, actor=request.user, on_behalf=True)
+        except PlacementError as exc:
+            error = str(exc)
         else:
-            messages.success(request, _("The answer is registered."))
-    return redirect("employers:placements", pk=position.pk)
+            messages.success(
+                request,
+                _("The answer is recorded. %(name)s gets a receipt by e-mail.")
+                % {"name": placement.applicant.full_name},
+            )
+            return redirect("employers:placements", pk=position.pk)
+    return render(
+        request,
+        "employers/placement_answer.html",
+        {
+            "position": position,
+            "placement": placement,
+            "accept": accept,
+            "deadline": placement_deadline(placement),
+            "can_answer": placement_can_answer(placement),
+            "error": error,
+        },
+        status=409 if error else 200,
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def placement_end_view(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+    """Record that an accepted doctor withdraws before the start or has left after it: the
+    seat becomes vacant and can be offered from the list."""
+    position = _position(request, pk)
+    placement = get_object_or_404(_published_placements(position), pk=placement_pk)
+    form = PlacementEndForm(request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement_end(
+                placement=placement,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                on_behalf=True,
+            )
+        except PlacementError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, _("Recorded. The seat is vacant and can be offered from the list.")
+            )
+            return redirect("employers:placements", pk=position.pk)
+    return render(
+        request,
+        "employers/placement_end.html",
+        {
+            "position": position,
+            "placement": placement,
+            "form": form,
+            "end_status": placement_end_status(placement),
+            "error": error,
+        },
+        status=409 if error else 400 if form.errors else 200,
+    )

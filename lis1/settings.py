@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "lis1.accounts",
+    "lis1.jobs",
     "lis1.notifications",
     "lis1.rounds",
     "lis1.reports",
@@ -141,7 +142,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "lis1.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            # The web server and the worker share the file: write-ahead logging lets pages
+            # read while a job writes, and IMMEDIATE transactions take the write lock up
+            # front instead of failing half-way when another process holds it.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -274,13 +282,35 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# Celery: Redis broker from CELERY_BROKER_URL; without it tasks run eagerly in-process.
+# Celery: Redis broker from CELERY_BROKER_URL. Without it (the embedded default) a real worker
+# still runs the jobs, through kombu's filesystem transport under var/broker/, so that `make
+# run` shows the same progress pages as production. CELERY_TASK_ALWAYS_EAGER=true runs tasks
+# in-process instead (the test suite does).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-if CELERY_BROKER_URL:
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("filesystem://"):
+    pass
+elif CELERY_BROKER_URL:
     check_redis_url("CELERY_BROKER_URL", CELERY_BROKER_URL)
 elif PRODUCTION:
     raise ImproperlyConfigured("CELERY_BROKER_URL must be set when DJANGO_ENV=production.")
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None or env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+else:
+    CELERY_BROKER_URL = "filesystem://"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    # The worker and the web process share one folder: messages written by one are read by
+    # the other (kombu's filesystem transport, one host only).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "store_processed": False,
+    }
+    if not CELERY_TASK_ALWAYS_EAGER:
+        (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
+else:
+    # Redis re-delivers an unacknowledged task after the visibility timeout: keep it above
+    # the longest task (a national match run or report takes well under an hour).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -290,9 +320,6 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-# Redis re-delivers an unacknowledged task after the visibility timeout: keep it above the
-# longest task (a national match run or report takes well under an hour).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 # Periodic jobs (celery beat): deadline reminders hourly (one per applicant and deadline,
 # so an hourly run is idempotent), and a retry of e-mails left in the outbox.
 CELERY_BEAT_SCHEDULE = {
@@ -304,7 +331,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lis1.notifications.tasks.notifications_retry_task",
         "schedule": 5 * 60,
     },
+    # Fail jobs whose worker died, re-send jobs no worker took (lis1.jobs).
+    "jobs-sweep": {"task": "lis1.jobs.tasks.jobs_sweep_task", "schedule": 60},
+    "placements-expire": {
+        "task": "lis1.rounds.tasks.placements_expire_task",
+        "schedule": 15 * 60,
+    },
 }
+# Job lifecycle (lis1.jobs): a running job beats every few seconds; one silent for longer
+# than LIS1_JOB_STALE_SECONDS is failed by the sweep; a queued job waiting longer than
+# LIS1_JOB_NO_WORKER_SECONDS is shown as "no worker is processing jobs".
+LIS1_JOB_HEARTBEAT_SECONDS = env_int("LIS1_JOB_HEARTBEAT_SECONDS", 10, minimum=1)
+LIS1_JOB_STALE_SECONDS = env_int("LIS1_JOB_STALE_SECONDS", 120, minimum=10)
+LIS1_JOB_NO_WORKER_SECONDS = env_int("LIS1_JOB_NO_WORKER_SECONDS", 60, minimum=5)
+if LIS1_JOB_STALE_SECONDS < 3 * LIS1_JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "LIS1_JOB_STALE_SECONDS must be at least three heartbeats (LIS1_JOB_HEARTBEAT_SECONDS)."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -326,6 +369,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "applicants.models.DocumentKind",
         "PositionKindEnum": "lis1.rounds.enums.PositionKind",
+        "JobStatusEnum": "lis1.jobs.models.JobStatus",
+        "PlacementStatusEnum": "lis1.rounds.enums.PlacementStatus",
     },
 }
 

@@ -47,13 +47,18 @@ class DesignSystemFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.apply_design_system()
+
+    def apply_design_system(self) -> None:
+        """Style every widget (again, for fields a subclass adds after __init__)."""
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(
                 widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
             ):
                 continue
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
+            if "ds-input" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
             if type(widget) is forms.Select:
                 # Same widget, faster rendering: FastSelect only overrides render().
                 widget.__class__ = FastSelect

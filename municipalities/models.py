@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lis1.jobs.models import Job
 from lis1.rounds.enums import OrganisationKind
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 
@@ -130,15 +131,13 @@ class MunicipalityPreference(models.Model):
         return f"{self.placement} #{self.rank}: {self.municipality}"
 
 
-class PlacementRunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-
-
-class MunicipalPlacementRun(models.Model):
+class MunicipalPlacementRun(Job):
     """A random serial dictatorship over an area's placed doctors for one start date; the
-    instance (lis1-rsd/1), its SHA-256, the seed and the result are kept for anyone to re-run."""
+    instance (lis1-rsd/1), its SHA-256, the seed and the result are kept for anyone to re-run.
+    A background job (lis1.jobs)."""
+
+    job_task_name = "municipalities.tasks.municipal_placement_task"
+    job_task_kwarg = "run_id"
 
     area = models.ForeignKey(
         MunicipalArea,
@@ -151,17 +150,10 @@ class MunicipalPlacementRun(models.Model):
     )
     start_date = models.DateField(_("start date"))
     seed = models.BigIntegerField(_("seed"))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=PlacementRunStatus.choices,
-        default=PlacementRunStatus.QUEUED,
-    )
     instance_json = models.TextField(_("instance"), blank=True)
     result_json = models.TextField(_("result"), blank=True)
     input_sha256 = models.CharField(_("input SHA-256"), max_length=64, blank=True)
     engine_version = models.CharField(_("engine version"), max_length=40, blank=True)
-    error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -169,8 +161,6 @@ class MunicipalPlacementRun(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("municipal placement run")

@@ -9,21 +9,21 @@ import json
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.matching.instance import canonical_json_bytes
 from lis1.matching.rsd import parse_rsd_instance, rsd_result_json, solve_rsd
-from lis1.rounds.audit import audit_context
 from lis1.rounds.enums import HOLDING
+from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.selectors import employer_ranking_entries
+from lis1.rounds.services.placements import placements_set_municipality
 from municipalities.models import (
     MunicipalAssignment,
     MunicipalityPreference,
     MunicipalPlacementRun,
     MunicipalPlaces,
-    PlacementRunStatus,
     RankingReview,
     ReviewDecision,
 )
@@ -31,7 +31,7 @@ from municipalities.models import (
 logger = logging.getLogger(__name__)
 
 
-class MunicipalError(Exception):
+class MunicipalError(RuleViolation):
     """A municipal action is refused; the message says why."""
 
 
@@ -152,8 +152,6 @@ def municipal_placement_start(
     user,  # type: ignore[no-untyped-def]
 ) -> MunicipalPlacementRun:
     """Record a run and hand it to a worker once committed."""
-    from municipalities.tasks import municipal_placement_task
-
     if not 0 <= seed < 2**63:
         raise MunicipalError(_("The seed must be a whole number between 0 and 2^63 − 1."))
     if not area_placements(area=area, round_=round_, start_date=start_date).exists():
@@ -163,59 +161,47 @@ def municipal_placement_start(
     run = MunicipalPlacementRun.objects.create(
         area=area, round=round_, start_date=start_date, seed=seed, requested_by=user
     )
-    transaction.on_commit(lambda: municipal_placement_task.delay(run_id=run.pk))
+    job_enqueue(run)
     return run
 
 
 def municipal_placement_execute(*, run: MunicipalPlacementRun) -> MunicipalPlacementRun:
-    """Solve a recorded run and write where each doctor goes, atomically; the placements'
-    municipality is set too (and audited)."""
-    run = MunicipalPlacementRun.objects.select_related("round", "area").get(pk=run.pk)
-    if run.status != PlacementRunStatus.QUEUED:
-        return run  # a re-delivered task must not run twice
-    try:
+    """Solve a recorded run as a job (lis1.jobs) and write where each doctor goes, with the
+    placements' municipality (audited), in one transaction."""
+
+    def work(job: MunicipalPlacementRun) -> None:
+        document = municipal_instance_build(run=job)
+        instance = parse_rsd_instance(json.loads(canonical_json_bytes(document)))
+        result = solve_rsd(instance)
+        result_doc = rsd_result_json(instance, result)
+        chosen = {
+            int(doctor[1:]): int(result.assignment[doctor][1:])
+            if doctor in result.assignment
+            else None
+            for doctor in result.order
+        }
         with transaction.atomic():
-            document = municipal_instance_build(run=run)
-            instance = parse_rsd_instance(json.loads(canonical_json_bytes(document)))
-            result = solve_rsd(instance)
-            result_doc = rsd_result_json(instance, result)
-            placements = {
-                p.pk: p
-                for p in Placement.objects.filter(
-                    pk__in=[int(d["id"][1:]) for d in document["doctors"]]  # type: ignore[attr-defined,index]
-                )
-            }
             MunicipalAssignment.objects.bulk_create(
                 [
                     MunicipalAssignment(
-                        run=run,
+                        run=job,
                         placement_id=int(doctor[1:]),
-                        municipality_id=int(result.assignment[doctor][1:])
-                        if doctor in result.assignment
-                        else None,
+                        municipality_id=chosen[int(doctor[1:])],
                         order=order,
                     )
                     for order, doctor in enumerate(result.order, start=1)
                 ]
             )
-            for doctor in result.order:
-                placement = placements[int(doctor[1:])]
-                placement.municipality_id = (
-                    int(result.assignment[doctor][1:]) if doctor in result.assignment else None
-                )
-            with audit_context(user=run.requested_by, action="municipal_placement", run=run.pk):
-                Placement.objects.bulk_update(list(placements.values()), ["municipality"])
-            run.instance_json = canonical_json_bytes(document).decode()
-            run.input_sha256 = instance.input_sha256
-            run.result_json = json.dumps(result_doc, sort_keys=True)
-            run.engine_version = str(result_doc["engine"])
-            run.status = PlacementRunStatus.SUCCEEDED
-            run.finished_at = timezone.now()
-            run.save()
-    except Exception as error:
-        logger.exception("municipal placement run %s failed", run.pk)
-        MunicipalPlacementRun.objects.filter(pk=run.pk).update(
-            status=PlacementRunStatus.FAILED, finished_at=timezone.now(), error=str(error)[:2000]
-        )
-        raise
-    return run
+            placements_set_municipality(
+                municipalities=chosen, actor=job.requested_by, run_id=job.pk
+            )
+            job_succeed(
+                job,
+                instance_json=canonical_json_bytes(document).decode(),
+                input_sha256=instance.input_sha256,
+                result_json=json.dumps(result_doc, sort_keys=True),
+                engine_version=str(result_doc["engine"]),
+            )
+
+    done = job_run(MunicipalPlacementRun, run.pk, work)
+    return done if done is not None else run

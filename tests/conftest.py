@@ -76,7 +76,7 @@ def small_round():  # type: ignore[no-untyped-def]
     Deferred acceptance: a,b propose P1 (keeps b), c proposes P2; a proposes P2 (keeps a
     over c); c is out. Result: b→P1, a→P2, c unmatched.
     """
-    round_ = _factories().RoundFactory()
+    round_ = _factories().matching_round()  # the ranking deadline has passed
     p1 = _factories().PositionFactory(round=round_, seats=1, reference="P-1")
     p2 = _factories().PositionFactory(round=round_, seats=1, reference="P-2")
     a, b, c = (

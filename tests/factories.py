@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from lis1.accounts.models import User
+from lis1.jobs.models import JobStatus
 from lis1.rounds.enums import (
     ApplicationStatus,
     AuthorisationStatus,
@@ -19,7 +20,6 @@ from lis1.rounds.enums import (
     PositionKind,
     PositionStatus,
     Rotation,
-    RoundStatus,
     Season,
 )
 from lis1.rounds.models import (
@@ -136,7 +136,6 @@ class RoundFactory(factory.django.DjangoModelFactory):
     # Wrapped so a long test run stays within the plausible years (unique per test only).
     year = factory.Sequence(lambda n: 2030 + n % 70)
     slug = factory.LazyAttribute(lambda o: f"{o.season}-{o.year}")
-    status = RoundStatus.RANKING
     advertising_opens = factory.LazyFunction(lambda: _at(-45))
     applications_open = factory.LazyFunction(lambda: _at(-45))
     applications_close = factory.LazyFunction(lambda: _at(-31))
@@ -229,7 +228,6 @@ class ApplicantSideRoundFactory(factory.django.DjangoModelFactory):
     season = Season.AUTUMN
     year = factory.Sequence(lambda n: 2000 + n % 100)
     slug = factory.Sequence(lambda n: f"applicant-side-{n}")
-    status = RoundStatus.RANKING
     advertising_opens = factory.LazyFunction(lambda: _at(-45))
     applications_open = factory.LazyFunction(lambda: _at(-45))
     applications_close = factory.LazyFunction(lambda: _at(-31))
@@ -243,7 +241,6 @@ class ApplicantSideRoundFactory(factory.django.DjangoModelFactory):
 class OpenRoundFactory(ApplicantSideRoundFactory):
     """A round taking applications: opened ten days ago, closing in four days."""
 
-    status = RoundStatus.ADVERTISING
     advertising_opens = factory.LazyFunction(lambda: _at(-10))
     applications_open = factory.LazyFunction(lambda: _at(-10))
     applications_close = factory.LazyFunction(lambda: _at(4))
@@ -303,7 +300,6 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 def advertising_round(**kwargs: Any) -> Round:
     """A round that takes positions: advertising now, applications close in two weeks."""
     defaults = {
-        "status": RoundStatus.ADVERTISING,
         "advertising_opens": _at(-2),
         "applications_open": _at(-1),
         "applications_close": _at(14),
@@ -320,7 +316,6 @@ def advertising_round(**kwargs: Any) -> Round:
 def past_ranking_deadline_round(**kwargs: Any) -> Round:
     """A round whose ranking deadline passed yesterday (rankings are read-only)."""
     defaults = {
-        "status": RoundStatus.MATCHED,
         "advertising_opens": _at(-60),
         "applications_open": _at(-60),
         "applications_close": _at(-40),
@@ -346,23 +341,27 @@ def applicants_for(position: Position, count: int) -> list[Applicant]:
 
 def publish_main_run(round_: Round, placements: list[tuple[Applicant, Position]], **kwargs: Any):  # type: ignore[no-untyped-def]
     """A published main match run with the given (applicant, position) placements."""
-    from lis1.rounds.enums import MatchRunKind, MatchRunStatus, PlacementStatus
+    from lis1.rounds.enums import MatchRunKind, PlacementStatus
     from lis1.rounds.models import MatchRun, Placement
 
+    now = timezone.now()
     run = MatchRun.objects.create(
         round=round_,
         kind=MatchRunKind.MAIN,
         seed=1,
-        status=MatchRunStatus.SUCCEEDED,
-        published_at=timezone.now(),
+        status=JobStatus.SUCCEEDED,
+        published_at=now,
+        verified_ok=True,
     )
+    if round_.published_at is None:
+        round_.published_at = now
+        round_.save(update_fields=["published_at"])
     for applicant, position in placements:
         Placement.objects.create(
             match_run=run,
             applicant=applicant,
             position=position,
             status=kwargs.get("status", PlacementStatus.OFFERED),
-            answer_deadline=round_.answer_deadline,
             answered_at=timezone.now() if kwargs.get("status") else None,
         )
     return run
@@ -374,12 +373,63 @@ def matched_placement(applicant: Applicant, *, publish: bool = True, **position_
     from lis1.rounds.models import ApplicantRanking
     from lis1.rounds.services import matching
 
-    round_ = ApplicantSideRoundFactory()
+    round_ = ApplicantSideRoundFactory(**MATCHING_CALENDAR())
     position = PositionFactory(round=round_, seats=1, **position_fields)
     ApplicationFactory(applicant=applicant, position=position)
     ApplicantRanking.objects.create(round=round_, applicant=applicant, position=position, rank=1)
     employer_list(position, applicant)
     run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
     if publish:
-        matching.match_run_publish(match_run=run)
+        matching.match_run_verify(match_run=run)
+        matching.match_run_publish(match_run=run, confirm=True, reason="test")
     return run.placements.get()
+
+
+def MATCHING_CALENDAR() -> dict[str, Any]:
+    """A calendar in the match phase: the ranking deadline passed yesterday, answers are due
+    in five days (the main match may run and be published)."""
+    return {
+        "advertising_opens": _at(-60),
+        "applications_open": _at(-60),
+        "applications_close": _at(-40),
+        "ranking_deadline": _at(-1),
+        "match_date": _at(-1, 13),
+        "results_published": _at(-1, 14),
+        "answer_deadline": _at(5),
+        "start_date": _at(90).date(),
+    }
+
+
+def matching_round(**kwargs: Any) -> Round:
+    """A round whose main match can run now (see MATCHING_CALENDAR)."""
+    return RoundFactory(**{**MATCHING_CALENDAR(), **kwargs})
+
+
+def pass_ranking_deadline(round_: Round) -> Round:
+    """Move the round's calendar so that its ranking deadline passed an hour ago (as if the
+    test had waited for it), keeping the dates in order and the answer deadline ahead."""
+    now = timezone.now()
+    hour = dt.timedelta(hours=1)
+    fields = {
+        "advertising_opens": min(round_.advertising_opens, now - 4 * hour),
+        "applications_open": min(round_.applications_open, now - 3 * hour),
+        "applications_close": min(round_.applications_close, now - 2 * hour),
+        "ranking_deadline": now - hour,
+        "match_date": now - hour,
+        "results_published": now - hour,
+        "answer_deadline": max(round_.answer_deadline, now + 5 * 24 * hour),
+    }
+    Round.objects.filter(pk=round_.pk).update(**fields)
+    round_.refresh_from_db()
+    return round_
+
+
+def run_and_publish_main_match(round_: Round, *, seed: int = 1):  # type: ignore[no-untyped-def]
+    """What the directorate does: after the ranking deadline, run the main match, verify it
+    and publish it (confirming that the test's rankings were never submitted)."""
+    from lis1.rounds.services import matching
+
+    pass_ranking_deadline(round_)
+    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=seed))
+    assert matching.match_run_verify(match_run=run) == []
+    return matching.match_run_publish(match_run=run, confirm=True, reason="test")

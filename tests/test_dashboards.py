@@ -13,6 +13,8 @@ from tests.factories import (
     PositionFactory,
     RoundFactory,
     UserFactory,
+    pass_ranking_deadline,
+    run_and_publish_main_match,
 )
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +154,7 @@ def test_placements_visible_only_after_publish(applicant, trust, employer_user) 
     ApplicationFactory(applicant=applicant, position=position)
     ApplicantRanking.objects.create(round=round_, applicant=applicant, position=position, rank=1)
     EmployerRanking.objects.create(position=position, applicant=applicant, rank=1)
+    pass_ranking_deadline(round_)
     run = service.round_run_match(match_run=service.match_run_create(round_=round_, seed=1))
     applicant_client, employer_client = client_for(applicant.user), client_for(employer_user)
 
@@ -163,7 +166,8 @@ def test_placements_visible_only_after_publish(applicant, trust, employer_user) 
         == 0
     )
 
-    service.match_run_publish(match_run=run)
+    service.match_run_verify(match_run=run)
+    service.match_run_publish(match_run=run, confirm=True, reason="test")
 
     after = applicant_client.get(reverse("applicants:dashboard"))
     assert [p.position for p in after.context["placements"]] == [position]
@@ -175,13 +179,11 @@ def test_placements_visible_only_after_publish(applicant, trust, employer_user) 
 
 
 def test_unplaced_applicant_is_told_plainly(applicant) -> None:  # type: ignore[no-untyped-def]
-    from lis1.rounds.services import matching as service
 
     round_ = RoundFactory()
     PositionFactory(round=round_)
     ApplicationFactory(applicant=applicant, position__round=round_)
-    run = service.round_run_match(match_run=service.match_run_create(round_=round_, seed=1))
-    service.match_run_publish(match_run=run)
+    run_and_publish_main_match(round_)
     response = client_for(applicant.user).get(reverse("applicants:dashboard"))
     assert response.context["results_published"] is True
     assert list(response.context["placements"]) == []

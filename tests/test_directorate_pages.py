@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lis1.rounds.enums import MatchRunStatus
+from lis1.jobs.models import JobStatus
 from lis1.rounds.models import MatchRun
 from lis1.rounds.services import matching as service
 from tests.conftest import client_for
@@ -33,7 +33,7 @@ def test_round_page_starts_a_run_that_runs_after_commit(
     assert response.url == reverse("directorate:match_run", args=[run.pk])
     run.refresh_from_db()
     assert (run.status, run.seed, run.requested_by) == (
-        MatchRunStatus.SUCCEEDED,
+        JobStatus.SUCCEEDED,
         42,
         directorate_user,
     )
@@ -49,12 +49,15 @@ def test_round_page_rejects_bad_seed(small_round, directorate_user) -> None:  # 
 
 def test_round_page_shows_service_refusal_as_form_error(small_round, directorate_user) -> None:  # type: ignore[no-untyped-def]
     url = reverse("directorate:round", args=[small_round["round"].slug])
-    response = client_for(directorate_user).post(url, {"kind": "follow_up", "seed": "1"})
-    assert response.status_code == 400
+    client = client_for(directorate_user)
+    client.cookies["lis1_language"] = "en"
+    response = client.post(url, {"kind": "follow_up", "seed": "1"})
+    assert response.status_code == 409
     assert (
-        "A follow-up match needs a published main match."
+        "A follow-up match runs once the follow-up is opened, after the answer deadline."
         in response.context["form"].non_field_errors()
     )
+    assert MatchRun.objects.count() == 0
 
 
 def test_match_run_page_shows_statistics(run, directorate_user) -> None:  # type: ignore[no-untyped-def]
@@ -70,7 +73,7 @@ def test_status_fragment_asks_htmx_to_reload_when_finished(run, directorate_user
         reverse("directorate:match_run_status", args=[run.pk])
     )
     assert response["HX-Refresh"] == "true"
-    MatchRun.objects.filter(pk=run.pk).update(status=MatchRunStatus.RUNNING)
+    MatchRun.objects.filter(pk=run.pk).update(status=JobStatus.RUNNING)
     response = client_for(directorate_user).get(
         reverse("directorate:match_run_status", args=[run.pk])
     )
@@ -86,18 +89,40 @@ def test_downloads_are_the_stored_instance_and_result(run, directorate_user) -> 
     assert instance["Content-Disposition"].startswith("attachment;")
 
 
-def test_verify_and_publish_through_the_pages(run, directorate_user) -> None:  # type: ignore[no-untyped-def]
+def test_verify_and_publish_through_the_pages(
+    run, directorate_user, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     client = client_for(directorate_user)
-    client.post(reverse("directorate:match_run_verify", args=[run.pk]))
+    client.cookies["lis1_language"] = "en"
+    publish = reverse("directorate:match_run_publish", args=[run.pk])
+    refused = client.post(publish, {"confirm": "on", "reason": "x"})
+    assert refused.status_code == 409
+    assert "Only a verified run can be published" in refused.context["error"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("directorate:match_run_verify", args=[run.pk]))
     run.refresh_from_db()
     assert run.verified_ok is True
-    confirm = client.get(reverse("directorate:match_run_publish", args=[run.pk]))
+    confirm = client.get(publish)
     assert confirm.status_code == 200
+    assert confirm.context["unranked_count"] == 2
     run.refresh_from_db()
     assert run.published_at is None  # GET only asks
-    client.post(reverse("directorate:match_run_publish", args=[run.pk]))
+    # Neither position's ranking was submitted: a confirmation with a reason is needed.
+    refused = client.post(publish)
+    assert refused.status_code == 409
+    assert "2 positions have no submitted ranking" in refused.context["error"]
+    run.refresh_from_db()
+    assert run.published_at is None
+    client.post(publish, {"confirm": "on", "reason": "Two trusts confirmed by phone."})
     run.refresh_from_db()
     assert (run.published_at is not None, run.published_by) == (True, directorate_user)
+    assert run.publish_reason == "Two trusts confirmed by phone."
+    event = run.round.events.get(kind="published")
+    assert (event.actor, event.reason, event.details["positions_without_submitted_ranking"]) == (
+        directorate_user,
+        "Two trusts confirmed by phone.",
+        2,
+    )
 
 
 @pytest.mark.parametrize(

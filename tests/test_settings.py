@@ -125,11 +125,14 @@ def test_parse_database_url_without_database_name_fails() -> None:
         parse_database_url("DATABASE_URL", "postgres://localhost")
 
 
-def test_default_environment_is_embedded_development() -> None:
+def test_default_environment_is_embedded_development(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Background jobs behave as in production: a real worker over kombu's filesystem
+    # transport in var/broker/, not tasks run inside the request.
     script = (
         "import django, json; django.setup(); from django.conf import settings as s; "
         "print(json.dumps([s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
-        "s.TIME_ZONE, s.LANGUAGE_CODE, [c for c, _ in s.LANGUAGES], s.USE_TZ]))"
+        "s.CELERY_BROKER_URL, s.TIME_ZONE, s.LANGUAGE_CODE, [c for c, _ in s.LANGUAGES], "
+        "s.USE_TZ]))"
     )
     clean = {
         k: v
@@ -145,6 +148,7 @@ def test_default_environment_is_embedded_development() -> None:
         }
     }
     clean["DJANGO_SETTINGS_MODULE"] = "lis1.settings"
+    clean["LIS1_VAR_DIR"] = str(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
@@ -155,8 +159,10 @@ def test_default_environment_is_embedded_development() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        '[true, "django.db.backends.sqlite3", true, "Europe/Oslo", "nb", ["nb", "nn", "en"], true]'
+        '[true, "django.db.backends.sqlite3", false, "filesystem://", "Europe/Oslo", "nb", '
+        '["nb", "nn", "en"], true]'
     )
+    assert (tmp_path / "broker" / "queue").is_dir()
 
 
 def test_celery_configuration() -> None:

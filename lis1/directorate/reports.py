@@ -9,9 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lis1.reports.enums import ReportFormat, ReportStatus
+from lis1.jobs.models import JobStatus
+from lis1.jobs.services import job_requeue
+from lis1.reports.enums import ReportFormat
 from lis1.reports.models import StoredReport
 from lis1.reports.selectors import stored_report_file, stored_reports
 from lis1.reports.services import stored_report_request
@@ -70,10 +72,22 @@ def round_reports_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(Role.DIRECTORATE)
+@require_POST
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a failed report back in the queue (the failure stays in the log until it runs)."""
+    report = get_object_or_404(StoredReport.objects.select_related("round"), pk=pk)
+    if job_requeue(report):
+        messages.success(request, _("The report is queued again."))
+    else:
+        messages.error(request, _("Only a failed report can be tried again."))
+    return redirect("directorate:round_reports", slug=report.round.slug)
+
+
+@role_required(Role.DIRECTORATE)
 @require_GET
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """A stored format: the HTML opens in the browser, the others download."""
-    report = get_object_or_404(StoredReport, pk=pk, status=ReportStatus.READY)
+    report = get_object_or_404(StoredReport, pk=pk, status=JobStatus.SUCCEEDED)
     stored = stored_report_file(report_id=report.pk, fmt=fmt)
     if stored is None:
         raise Http404

@@ -1,5 +1,5 @@
-"""Directorate pages: rounds, match runs (start, progress, statistics, downloads, verify,
-publish)."""
+"""Directorate pages for match runs: progress, statistics, downloads, verification (a
+background check), publication with the round's checklist, and running a failed run again."""
 
 from __future__ import annotations
 
@@ -11,72 +11,43 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lis1.directorate.forms import StartMatchRunForm
-from lis1.rounds.enums import MatchRunStatus
-from lis1.rounds.models import MatchRun, Round
+from lis1.directorate.forms import PublishForm
+from lis1.directorate.rounds import round_checklist_items
+from lis1.jobs.models import ACTIVE
+from lis1.notifications.models import EmailBatch
+from lis1.rounds.errors import RuleViolation
+from lis1.rounds.models import MatchRun
 from lis1.rounds.permissions import Role, role_required
-from lis1.rounds.selectors import rounds_with_counts
+from lis1.rounds.selectors import positions_without_submitted_ranking
 from lis1.rounds.services.matching import (
-    MatchRunError,
     match_run_publish,
-    match_run_start,
-    match_run_verify,
+    match_run_rerun,
+    match_run_verify_start,
 )
 
-
-def _with_ratio(rounds: list[Round]) -> list[Round]:
-    for round_ in rounds:
-        seats = round_.seat_count  # type: ignore[attr-defined]
-        round_.applicants_per_seat = round_.applicant_count / seats if seats else None  # type: ignore[attr-defined]
-    return rounds
+_BLOBS = ("instance_json", "result_json")
 
 
-@role_required(Role.DIRECTORATE)
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Every round with its headline counts."""
-    return render(
-        request, "directorate/dashboard.html", {"rounds": _with_ratio(list(rounds_with_counts()))}
-    )
-
-
-@role_required(Role.DIRECTORATE)
-@require_http_methods(["GET", "POST"])
-def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A round's calendar and counts, its match runs, and the form that starts a run."""
-    round_ = get_object_or_404(Round, slug=slug)
-    counted = _with_ratio(list(rounds_with_counts().filter(pk=round_.pk)))[0]
-    form = StartMatchRunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = match_run_start(
-                round_=round_,
-                kind=form.cleaned_data["kind"],
-                seed=form.cleaned_data["seed"],
-                requested_by=request.user,
-            )
-        except MatchRunError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The match run has started."))
-            return redirect("directorate:match_run", pk=run.pk)
-    runs = round_.match_runs.select_related("requested_by", "published_by").order_by("-created_at")
-    return render(
-        request,
-        "directorate/round_detail.html",
-        {"round": counted, "runs": runs, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-def _run_or_404(pk: int) -> MatchRun:
-    return get_object_or_404(
-        MatchRun.objects.select_related("round", "requested_by", "published_by"), pk=pk
-    )
+def _run_or_404(pk: int, *, blobs: bool = False) -> MatchRun:
+    runs = MatchRun.objects.select_related("round", "requested_by", "published_by")
+    return get_object_or_404(runs if blobs else runs.defer(*_BLOBS), pk=pk)
 
 
 def _histogram_rows(histogram: dict[str, int]) -> list[tuple[int, int]]:
     return sorted((int(choice), count) for choice, count in histogram.items())
+
+
+def _run_context(run: MatchRun) -> dict[str, object]:
+    """What the page and its polled fragment show: the run's job, its newest check and the
+    results e-mails once published."""
+    check = run.checks.order_by("-created_at", "-pk").first()
+    batch = EmailBatch.objects.filter(key=f"results:{run.pk}").first()
+    busy = (
+        run.in_progress
+        or (check is not None and check.in_progress)
+        or (batch is not None and batch.in_progress)
+    )
+    return {"run": run, "check": check, "batch": batch, "busy": busy}
 
 
 @role_required(Role.DIRECTORATE)
@@ -84,18 +55,20 @@ def _histogram_rows(histogram: dict[str, int]) -> list[tuple[int, int]]:
 def match_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(pk)
     stats = run.statistics or {}
+    blocking: list[object] = []
+    if run.stable is False:
+        # Only the blocking pairs, not the whole result document.
+        text = MatchRun.objects.filter(pk=run.pk).values_list("result_json", flat=True).get()
+        blocking = json.loads(text)["blocking_pairs"][:50] if text else []
     return render(
         request,
         "directorate/match_run.html",
         {
-            "run": run,
+            **_run_context(run),
             "stats": stats,
             "choices": _histogram_rows(stats.get("choice_histogram", {})),
             "couple_choices": _histogram_rows(stats.get("couple_choice_histogram", {})),
-            "running": run.status in (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING),
-            "blocking_pairs": json.loads(run.result_json)["blocking_pairs"][:50]
-            if run.result_json
-            else [],
+            "blocking_pairs": blocking,
         },
     )
 
@@ -103,10 +76,11 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.DIRECTORATE)
 @require_GET
 def match_run_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The polled status fragment; tells htmx to reload the page once the run has finished."""
+    """The polled status fragment; tells htmx to reload the page once nothing runs."""
     run = _run_or_404(pk)
-    response = render(request, "directorate/_run_status.html", {"run": run})
-    if run.status not in (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING):
+    context = _run_context(run)
+    response = render(request, "directorate/_run_status.html", context)
+    if not context["busy"]:
         response["HX-Refresh"] = "true"
     return response
 
@@ -114,7 +88,7 @@ def match_run_status(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.DIRECTORATE)
 @require_GET
 def match_run_download(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    run = _run_or_404(pk)
+    run = _run_or_404(pk, blobs=True)
     text = run.instance_json if part == "instance" else run.result_json
     if not text:
         return HttpResponse(_("Not available for this run."), status=404, content_type="text/plain")
@@ -128,37 +102,71 @@ def match_run_download(request: HttpRequest, pk: int, part: str) -> HttpResponse
 @role_required(Role.DIRECTORATE)
 @require_POST
 def match_run_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the background check: re-run the engine on the stored instance and compare."""
     run = _run_or_404(pk)
     try:
-        problems = match_run_verify(match_run=run)
-    except MatchRunError as error:
-        messages.error(request, str(error))
+        match_run_verify_start(match_run=run, requested_by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
     else:
-        if problems:
-            for problem in problems:
-                messages.error(request, problem)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Verified: the engine gives the same result from the stored instance, the verifier "  # noqa: E501
-                    "finds what the run reported, and the placements match."
-                ),
-            )
+        messages.success(request, _("The run is being verified; the page updates by itself."))
     return redirect("directorate:match_run", pk=run.pk)
+
+
+@role_required(Role.DIRECTORATE)
+@require_POST
+def match_run_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(pk)
+    try:
+        again = match_run_rerun(match_run=run, requested_by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("directorate:match_run", pk=run.pk)
+    messages.success(request, _("The run is started again with the same seed."))
+    return redirect("directorate:match_run", pk=again.pk)
 
 
 @role_required(Role.DIRECTORATE)
 @require_http_methods(["GET", "POST"])
 def match_run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publishing is irreversible: a confirmation page first, then the POST."""
+    """Publishing is irreversible: the round's checklist and a confirmation first. Positions
+    without a submitted ranking need an explicit confirmation with a reason."""
     run = _run_or_404(pk)
-    if request.method == "POST":
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
         try:
-            match_run_publish(match_run=run, published_by=request.user)
-        except MatchRunError as error:
-            messages.error(request, str(error))
+            match_run_publish(
+                match_run=run,
+                published_by=request.user,
+                confirm=form.cleaned_data["confirm"],
+                reason=form.cleaned_data["reason"],
+            )
+        except RuleViolation as exc:
+            error = exc.message
+            status = 409
         else:
-            messages.success(request, _("The results are published to applicants and employers."))
-        return redirect("directorate:match_run", pk=run.pk)
-    return render(request, "directorate/match_run_publish.html", {"run": run})
+            messages.success(
+                request,
+                _(
+                    "The results are published to applicants and employers. The results "
+                    "e-mails are being written; the page shows their progress."
+                ),
+            )
+            return redirect("directorate:match_run", pk=run.pk)
+    unranked = positions_without_submitted_ranking(run.round).select_related("employer")
+    return render(
+        request,
+        "directorate/match_run_publish.html",
+        {
+            "run": run,
+            "form": form,
+            "error": error,
+            "checklist": round_checklist_items(run.round),
+            "unranked": unranked[:100],
+            "unranked_count": unranked.count(),
+            "checking": run.checks.filter(status__in=ACTIVE).exists(),
+        },
+        status=status,
+    )

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lis1.jobs.models import Job
+
 
 class Outbox(models.Model):
     """One e-mail to send. A worker sends it after commit; a periodic task retries the rest."""
@@ -39,3 +41,24 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class EmailBatch(Job):
+    """Writing a batch of e-mails to the outbox (the results e-mails of a published match
+    run: one per applicant), as a background job with progress. Each e-mail has its own
+    de-duplication key, so a batch that is run again writes only what is missing."""
+
+    job_task_name = "lis1.notifications.tasks.email_batch_task"
+    job_task_kwarg = "batch_id"
+
+    # What the batch writes, as the task that owns it understands it, e.g. "results:<run id>".
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=200)
+
+    class Meta:
+        verbose_name = _("e-mail batch")
+        verbose_name_plural = _("e-mail batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.description

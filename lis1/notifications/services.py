@@ -8,6 +8,7 @@ sent again), so a re-delivered task or the periodic retry cannot send twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lis1.notifications.models import Outbox
+from lis1.jobs.services import job_enqueue, job_progress, job_run, job_succeed
+from lis1.notifications.models import EmailBatch, Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +89,47 @@ def notifications_retry_unsent(*, limit: int = 500) -> int:
     )[:limit]:
         sent += notification_send(message=message)
     return sent
+
+
+# E-mail batches: many e-mails written by a background job with progress ---------------------
+
+#: Writes the e-mails of a batch chunk by chunk, yielding (done, total) after each chunk.
+BatchWriter = Callable[[EmailBatch], Iterator[tuple[int, int]]]
+_BATCH_WRITERS: dict[str, BatchWriter] = {}
+
+
+def email_batch_writer(prefix: str) -> Callable[[BatchWriter], BatchWriter]:
+    """Register the writer of batches whose key starts with `prefix:`. The app that knows
+    what to write registers it (lis1.rounds: the results e-mails of a match run), so this
+    layer never imports it."""
+
+    def register(writer: BatchWriter) -> BatchWriter:
+        _BATCH_WRITERS[prefix] = writer
+        return writer
+
+    return register
+
+
+def email_batch_start(*, key: str, description: str) -> EmailBatch:
+    """Record a batch (once per key) and hand it to a worker after commit."""
+    batch, created = EmailBatch.objects.get_or_create(
+        key=key, defaults={"description": description[:200]}
+    )
+    if created:
+        job_enqueue(batch)
+    return batch
+
+
+def email_batch_run(*, batch: EmailBatch) -> EmailBatch | None:
+    """The task's work: run the batch's writer with progress, as a job (lis1.jobs)."""
+
+    def work(job: EmailBatch) -> None:
+        writer = _BATCH_WRITERS.get(job.key.split(":", 1)[0])
+        if writer is None:
+            raise LookupError(f"No writer is registered for e-mail batch {job.key!r}.")
+        for done, total in writer(job):
+            job_progress(job, done=done, total=total)
+        with transaction.atomic():
+            job_succeed(job)
+
+    return job_run(EmailBatch, batch.pk, work)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from lis1.notifications.models import Outbox
-from lis1.notifications.services import notification_send, notifications_retry_unsent
+from lis1.notifications.models import EmailBatch, Outbox
+from lis1.notifications.services import (
+    email_batch_run,
+    notification_send,
+    notifications_retry_unsent,
+)
 
 
 @shared_task(acks_late=True)
@@ -27,3 +31,11 @@ def deadline_reminders_task() -> None:
     from lis1.rounds.services.notices import deadline_reminders_send
 
     deadline_reminders_send()
+
+
+@shared_task(acks_late=True)
+def email_batch_task(*, batch_id: int) -> None:
+    batch = EmailBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return
+    email_batch_run(batch=batch)

@@ -19,7 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from lis1.reports.enums import ReportFormat, ReportStatus
+from lis1.jobs.models import JobStatus
+from lis1.reports.enums import ReportFormat
 from lis1.reports.models import StoredReport
 from lis1.reports.selectors import stored_report_file, stored_reports
 from lis1.reports.services import stored_report_request
@@ -53,7 +54,7 @@ class StoredReportSerializer(serializers.ModelSerializer):
         ]
 
     def get_downloads(self, report: StoredReport) -> dict[str, str]:
-        if report.status != ReportStatus.READY:
+        if report.status != JobStatus.SUCCEEDED:
             return {}
         return {
             file.format: reverse("directorate:report_download", args=[report.pk, file.format])
@@ -100,7 +101,7 @@ class StoredReportViewSet(
     def content(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()
         stored = stored_report_file(report_id=report.pk, fmt=ReportFormat.JSON)
-        if report.status != ReportStatus.READY or stored is None:
+        if report.status != JobStatus.SUCCEEDED or stored is None:
             return Response(
                 {"detail": "The report is not ready.", "status": report.status},
                 status=status.HTTP_409_CONFLICT,

@@ -4,13 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ReportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Generating")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
 class ReportTrigger(models.TextChoices):
     ON_DEMAND = "on_demand", _("Requested")
     ROUND_CLOSED = "round_closed", _("Round closed")

@@ -7,19 +7,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lis1.reports.enums import ReportFormat, ReportStatus, ReportTrigger
+from lis1.jobs.models import Job, JobStatus
+from lis1.reports.enums import ReportFormat, ReportTrigger
 from lis1.rounds.models import Round
 
 
-class StoredReport(models.Model):
+class StoredReport(Job):
     """One generation of a round's status report: every format rendered from the same data
-    snapshot (`data_as_of`), downloadable for as long as the row exists."""
+    snapshot (`data_as_of`), downloadable for as long as the row exists. A background job
+    (lis1.jobs)."""
+
+    job_task_name = "lis1.reports.tasks.report_generate_task"
+    job_task_kwarg = "stored_report_id"
 
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="stored_reports"
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     internal = models.BooleanField(
         _("internal version"),
@@ -38,11 +40,8 @@ class StoredReport(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("generation time (ms)"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("stored report")
@@ -50,17 +49,13 @@ class StoredReport(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status=ReportStatus.READY) | Q(data_as_of__isnull=False),
+                condition=~Q(status=JobStatus.SUCCEEDED) | Q(data_as_of__isnull=False),
                 name="stored_report_ready_has_data_time",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.round} · #{self.pk}"
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
 
 
 class StoredReportFile(models.Model):

@@ -67,7 +67,7 @@ def round_info(round_: Round) -> RoundInfo:
         season=round_.season,
         year=round_.year,
         start_date=round_.start_date,
-        status=round_.status,
+        phase=round_.phase,
         answer_deadline=round_.answer_deadline,
     )
 

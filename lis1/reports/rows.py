@@ -17,7 +17,7 @@ class RoundInfo:
     season: str  # "spring" | "autumn"
     year: int
     start_date: dt.date
-    status: str
+    phase: str  # lis1.rounds.enums.RoundPhase
     answer_deadline: dt.datetime | None = None
 
 

@@ -6,11 +6,12 @@ import logging
 import time
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
+from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.reports import queries
 from lis1.reports.build import Report, report_build
-from lis1.reports.enums import ReportStatus, ReportTrigger
+from lis1.reports.enums import ReportTrigger
 from lis1.reports.models import StoredReport, StoredReportFile
 from lis1.reports.render import FORMATS, Export, report_render
 from lis1.rounds.models import Round
@@ -40,8 +41,6 @@ def stored_report_request(
     language: str | None = None,
 ) -> StoredReport:
     """Record a requested report and hand it to a worker once the row is committed."""
-    from lis1.reports.tasks import report_generate_task
-
     report = StoredReport.objects.create(
         round=round_,
         requested_by=requested_by,
@@ -49,23 +48,17 @@ def stored_report_request(
         trigger=trigger,
         language=language or translation.get_language() or "nb",
     )
-    transaction.on_commit(lambda: report_generate_task.delay(stored_report_id=report.pk))
+    job_enqueue(report)
     return report
 
 
 def stored_report_generate(*, stored_report: StoredReport) -> StoredReport:
-    """Build and render every format from one snapshot and store them with the data time.
+    """Build and render every format from one snapshot and store them with the data time,
+    as a job (lis1.jobs): a re-delivered task finds the report taken or done and returns; a
+    failure is recorded on the report (the page shows it) rather than raised into the worker."""
 
-    Idempotent: a re-delivered task finds the report ready and returns; a failure is recorded
-    on the report (the page shows it) rather than raised into the worker."""
-    claimed = StoredReport.objects.filter(
-        pk=stored_report.pk, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
-    ).update(status=ReportStatus.RUNNING, error="")
-    stored = StoredReport.objects.select_related("round").get(pk=stored_report.pk)
-    if not claimed:
-        return stored
-    began = time.perf_counter()
-    try:
+    def work(stored: StoredReport) -> None:
+        began = time.perf_counter()
         with translation.override(stored.language):
             report = round_report_build(round_=stored.round, internal=stored.internal)
             files = round_report_render_all(report)
@@ -84,15 +77,11 @@ def stored_report_generate(*, stored_report: StoredReport) -> StoredReport:
                     for fmt, (filename, content_type, content) in files
                 ]
             )
-            stored.status = ReportStatus.READY
-            stored.data_as_of = report.data_as_of
-            stored.finished_at = timezone.now()
-            stored.duration_ms = round((time.perf_counter() - began) * 1000)
-            stored.save(update_fields=["status", "data_as_of", "finished_at", "duration_ms"])
-    except Exception as error:
-        logger.exception("report %s failed", stored.pk)
-        StoredReport.objects.filter(pk=stored.pk).update(
-            status=ReportStatus.FAILED, finished_at=timezone.now(), error=str(error)[:2000]
-        )
-        stored.refresh_from_db()
-    return stored
+            job_succeed(
+                stored,
+                data_as_of=report.data_as_of,
+                duration_ms=round((time.perf_counter() - began) * 1000),
+            )
+
+    done = job_run(StoredReport, stored_report.pk, work)
+    return done if done is not None else stored_report

@@ -26,6 +26,7 @@ from lis1.rounds.models import (
     Position,
     Region,
     Round,
+    RoundEvent,
     StaffMembership,
 )
 
@@ -62,12 +63,40 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rounds, match runs and placements change only through their services (the directorate's
+    pages and API), which enforce the round's rules and record who did what; the admin shows
+    them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "applications_close", "ranking_deadline", "start_date"]
-    list_filter = ["status", "season", "year"]
+class RoundAdmin(ReadOnlyAdmin):
+    list_display = [
+        "__str__",
+        "applications_close",
+        "ranking_deadline",
+        "start_date",
+        "published_at",
+        "closed_at",
+    ]
+    list_filter = ["season", "year"]
     search_fields = ["slug"]
-    prepopulated_fields = {"slug": ("season", "year")}
+
+
+@admin.register(RoundEvent)
+class RoundEventAdmin(ReadOnlyAdmin):
+    list_display = ["round", "kind", "actor", "at"]
+    list_filter = ["round", "kind"]
+    list_select_related = ["round", "actor"]
 
 
 @admin.register(Position)
@@ -175,7 +204,7 @@ class CoupleAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "kind", "status", "seed", "stable", "engine_ms", "published_at"]
     list_filter = ["round", "kind", "status"]
     readonly_fields = ["input_sha256", "engine_version", "statistics", "created_at"]
@@ -183,12 +212,9 @@ class MatchRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(ReadOnlyAdmin):
     list_display = ["applicant", "position", "status", "choice_rank", "answered_at"]
     list_filter = ["status", "match_run__round", "position__employer"]
     search_fields = ["applicant__family_name", "position__reference"]
     raw_id_fields = ["applicant", "position", "match_run", "municipality"]
     list_select_related = ["applicant", "position"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # placements come from match runs and recorded direct hires only

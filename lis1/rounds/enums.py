@@ -20,15 +20,31 @@ class Season(models.TextChoices):
     AUTUMN = "autumn", _("Autumn")
 
 
-class RoundStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ADVERTISING = "advertising", _("Advertising")
-    APPLICATIONS_CLOSED = "applications_closed", _("Applications closed")
-    RANKING = "ranking", _("Ranking")
-    MATCHED = "matched", _("Results published")
-    ANSWERS = "answers", _("Answers")
+class RoundPhase(models.TextChoices):
+    """Where a round is, derived from its calendar and the decisions taken on it (see
+    lis1.rounds.calendar); never stored."""
+
+    DRAFT = "draft", _("Planned")
+    ADVERTISING = "advertising", _("Positions advertised")
+    APPLICATIONS = "applications", _("Applications open")
+    RANKING = "ranking", _("Screening and ranking")
+    MATCHING = "matching", _("Lists locked, match to be published")
+    ANSWERS = "answers", _("Results published, answers due")
+    ANSWERS_IN = "answers_in", _("Answer deadline passed")
     FOLLOW_UP = "follow_up", _("Follow-up")
     CLOSED = "closed", _("Closed")
+
+
+class RoundEventKind(models.TextChoices):
+    """The decisions and changes recorded in a round's log."""
+
+    CREATED = "created", _("Round created")
+    CALENDAR_CHANGED = "calendar_changed", _("Calendar changed")
+    MATCH_STARTED = "match_started", _("Match run started")
+    PUBLISHED = "published", _("Results published")
+    FOLLOW_UP_OPENED = "follow_up_opened", _("Follow-up opened")
+    CLOSED = "closed", _("Round closed")
+    SEATS_ADDED = "seats_added", _("Extra seats added")
 
 
 class Rotation(models.TextChoices):
@@ -91,19 +107,18 @@ class MatchRunKind(models.TextChoices):
     DIRECT_OFFER = "direct_offer", _("Direct offer from the ranked list")
 
 
-class MatchRunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-
-
 class PlacementStatus(models.TextChoices):
     OFFERED = "offered", _("Offered")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", _("Turned down")
     EXPIRED = "expired", _("Expired")
+    # An accepted doctor can withdraw before the start date or leave after it; either way
+    # the seat is vacant again and can be filled from the ranked list.
+    WITHDRAWN = "withdrawn", _("Withdrew before start")
+    LEFT = "left", _("Left after start")
 
 
 #: The placements that hold a seat: an open offer or an accepted one.
 HOLDING = (PlacementStatus.OFFERED, PlacementStatus.ACCEPTED)
+#: An accepted placement that ended: the seat became vacant.
+ENDED = (PlacementStatus.WITHDRAWN, PlacementStatus.LEFT)

@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from lis1.rounds.enums import ApplicationStatus, MatchRunKind, PositionStatus, RoundStatus
+from lis1.rounds.enums import ApplicationStatus, PositionStatus
 from lis1.rounds.models import (
     Applicant,
     ApplicantRanking,
@@ -26,17 +27,20 @@ ROUND_CURRENT_TIMEOUT = 60
 _NO_ROUND = "none"
 
 
+def rounds_open(now=None) -> QuerySet[Round]:  # type: ignore[no-untyped-def]
+    """Rounds under way: advertised and not closed (lis1.rounds.calendar has the phases)."""
+    return Round.objects.filter(
+        closed_at__isnull=True, advertising_opens__lte=now or timezone.now()
+    )
+
+
 def round_current() -> Round | None:
-    """The round people are working in: the newest one that is not a draft or closed,
+    """The round people are working in: the newest one under way (advertised, not closed),
     otherwise the newest round at all."""
     cached = cache.get(ROUND_CURRENT_KEY)
     if cached is not None:
         return None if cached == _NO_ROUND else cached  # type: ignore[no-any-return]
-    active = (
-        Round.objects.exclude(status__in=[RoundStatus.DRAFT, RoundStatus.CLOSED])
-        .order_by("-start_date")
-        .first()
-    )
+    active = rounds_open().order_by("-start_date").first()
     found = active or Round.objects.order_by("-start_date").first()
     cache.set(ROUND_CURRENT_KEY, _NO_ROUND if found is None else found, ROUND_CURRENT_TIMEOUT)
     return found
@@ -138,10 +142,16 @@ def placements_published() -> QuerySet[Placement]:
 
 
 def round_results_published(round_: Round | None) -> bool:
-    """The round's results are out once its main match is published."""
-    if round_ is None:
-        return False
-    return round_.match_runs.filter(kind=MatchRunKind.MAIN, published_at__isnull=False).exists()
+    """The round's results are out once its main match is published (the round records the
+    moment in the same transaction)."""
+    return round_ is not None and round_.published_at is not None
+
+
+def positions_without_submitted_ranking(round_: Round) -> QuerySet[Position]:
+    """Published positions of the round whose employer has not submitted a ranking."""
+    return Position.objects.filter(
+        round=round_, status=PositionStatus.PUBLISHED, ranking_submitted_at__isnull=True
+    )
 
 
 # The applicant's pages. Each selector owns its joins so that a page's query count does not

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from lis1.rounds.models import MatchRun
-from lis1.rounds.services.matching import round_run_match
-
-
-@shared_task(acks_late=True)
-def results_published_task(*, match_run_id: int) -> None:
-    """Write the results e-mails of a published run (idempotent per run and applicant)."""
-    from lis1.rounds.services.notices import notifications_results_published
-
-    run = MatchRun.objects.filter(pk=match_run_id, published_at__isnull=False).first()
-    if run is None:
-        return
-    notifications_results_published(match_run=run)
+from lis1.rounds.models import MatchRun, MatchRunCheck
+from lis1.rounds.services.matching import match_run_check_execute, round_run_match
+from lis1.rounds.services.placements import placements_expire_overdue
 
 
 @shared_task(acks_late=True)
 def match_run_task(*, match_run_id: int) -> None:
-    run = MatchRun.objects.filter(pk=match_run_id).first()
+    run = MatchRun.objects.filter(pk=match_run_id).defer("instance_json", "result_json").first()
     if run is None:
         return
     round_run_match(match_run=run)
+
+
+@shared_task(acks_late=True)
+def match_run_check_task(*, check_id: int) -> None:
+    check = MatchRunCheck.objects.filter(pk=check_id).first()
+    if check is None:
+        return
+    match_run_check_execute(check=check)
+
+
+@shared_task(acks_late=True)
+def placements_expire_task() -> None:
+    """Offers whose own deadline has passed lapse (beat, every 15 minutes)."""
+    placements_expire_overdue()

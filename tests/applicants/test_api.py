@@ -7,14 +7,10 @@ from rest_framework.test import APIClient
 
 from applicants.models import Document
 from lis1.rounds.enums import ApplicationStatus, PlacementStatus
-from lis1.rounds.models import ApplicantRanking, Application
-from lis1.rounds.services import matching
+from lis1.rounds.models import Application
 from tests.factories import (
-    ApplicantSideRoundFactory,
     ApplicationFactory,
     DocumentFactory,
-    PositionFactory,
-    employer_list,
     matched_placement,
     next_identity_number,
     pdf_bytes,
@@ -109,16 +105,7 @@ def test_placement_answer(me) -> None:  # type: ignore[no-untyped-def]
 def test_another_applicants_objects_are_404(me, other_applicant, open_round) -> None:  # type: ignore[no-untyped-def]
     document = DocumentFactory(applicant=other_applicant)
     application = ApplicationFactory(applicant=other_applicant, position=open_round["positions"][0])
-    round_ = ApplicantSideRoundFactory()
-    position = PositionFactory(round=round_, seats=1)
-    ApplicationFactory(applicant=other_applicant, position=position)
-    ApplicantRanking.objects.create(
-        round=round_, applicant=other_applicant, position=position, rank=1
-    )
-    employer_list(position, other_applicant)
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
-    matching.match_run_publish(match_run=run)
-    placement = run.placements.get()
+    placement = matched_placement(other_applicant)
     client = api_for(me.user)
     pdf = SimpleUploadedFile("cv.pdf", pdf_bytes())
     for method, url, data in [

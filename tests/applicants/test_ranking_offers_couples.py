@@ -9,13 +9,13 @@ from django.utils import timezone
 from lis1.notifications.models import Outbox
 from lis1.rounds.enums import CoupleStatus, PlacementStatus
 from lis1.rounds.models import ApplicantRanking, Couple, CouplePreference
-from lis1.rounds.services import matching
 from tests.conftest import client_for
 from tests.factories import (
     ApplicantSideRoundFactory,
     ApplicationFactory,
     PositionFactory,
     matched_placement,
+    run_and_publish_main_match,
 )
 
 pytestmark = pytest.mark.django_db
@@ -159,8 +159,7 @@ def test_unpublished_placement_is_not_found(me) -> None:  # type: ignore[no-unty
 def test_dashboard_tells_unplaced_applicant_plainly(me) -> None:  # type: ignore[no-untyped-def]
     round_ = ApplicantSideRoundFactory()
     ApplicationFactory(applicant=me, position__round=round_)
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
-    matching.match_run_publish(match_run=run)
+    run_and_publish_main_match(round_)
     client = client_for(me.user)
     client.cookies["lis1_language"] = "en"
     body = client.get(reverse("applicants:dashboard")).content.decode()

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from lis1.rounds.enums import ApplicationStatus, PlacementStatus
 from lis1.rounds.models import Applicant, ApplicantRanking, Application, Placement
-from lis1.rounds.services import matching
 from tests.e2e.conftest import axe_violations
 from tests.factories import (
     OpenRoundFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     employer_list,
     next_identity_number,
     pdf_bytes,
+    run_and_publish_main_match,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,8 +176,7 @@ def test_applicant_journey(page, live_server, shoot, open_world) -> None:  # typ
     round_.save()
     for application in Application.objects.filter(status=ApplicationStatus.SUBMITTED):
         employer_list(application.position, applicant)
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=7))
-    matching.match_run_publish(match_run=run)
+    run_and_publish_main_match(round_, seed=7)
     placement = Placement.objects.get(applicant=applicant)
     assert placement.position.title == order[0]
 

@@ -14,8 +14,8 @@ from tests.factories import (
     DirectorateFactory,
     MembershipFactory,
     PositionFactory,
-    RoundFactory,
     employer_list,
+    matching_round,
     rank_positions,
 )
 
@@ -26,7 +26,7 @@ def test_directorate_runs_verifies_and_publishes_a_match(
     page, live_server, shoot, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    round_ = RoundFactory()
+    round_ = matching_round()
     first, second = PositionFactory(round=round_, seats=1), PositionFactory(round=round_, seats=1)
     a, b, c = ApplicantFactory(), ApplicantFactory(), ApplicantFactory()
     rank_positions(round_, a, first, second)
@@ -46,18 +46,21 @@ def test_directorate_runs_verifies_and_publishes_a_match(
     page.get_by_role("button", name=re.compile("Start")).click()
     run = MatchRun.objects.get()
     expect(page).to_have_url(re.compile(rf"/direktorat/kjoringer/{run.pk}/$"))
-    expect(page.locator("#run-status")).to_contain_text(re.compile("Fullført|Succeeded"))
+    expect(page.locator("#run-status")).to_contain_text(re.compile("Ferdig|Done"))
     shoot("run")
     assert axe_violations(page) == []
 
     page.get_by_role("button", name=re.compile("Verify|Verifiser|Kontroller")).click()
     expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator("#run-status")).to_contain_text(re.compile("Verif|Kontroll"))
     run.refresh_from_db()
     assert run.verified_ok is True
 
     page.get_by_role("link", name=re.compile("Publish|Publiser")).click()
     shoot("confirm-publish")
     assert axe_violations(page) == []
+    page.get_by_label(re.compile("Publish although|Publiser selv om", re.I)).check()
+    page.get_by_label(re.compile("^(Reason|Grunn)", re.I)).fill("Test rankings are not submitted.")
     page.get_by_role("button", name=re.compile("publish|publiser", re.I)).click()
     run.refresh_from_db()
     assert run.published_at is not None

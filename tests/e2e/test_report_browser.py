@@ -29,7 +29,7 @@ def test_directorate_generates_and_reads_the_status_report(  # type: ignore[no-u
 
     page.get_by_role("button", name=re.compile("Lag|Generate")).click()
     expect(page.get_by_role("link", name="HTML")).to_be_visible(timeout=60_000)
-    assert StoredReport.objects.get().status == "ready"
+    assert StoredReport.objects.get().status == "succeeded"
     shoot("reports-ready")
     assert axe_violations(page) == []
 

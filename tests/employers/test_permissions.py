@@ -26,7 +26,13 @@ def _urls(position, application, placement):  # type: ignore[no-untyped-def]
         ("get", reverse("employers:ranking_import", args=[position.pk])),
         ("get", reverse("employers:placements", args=[position.pk])),
         ("post", reverse("employers:vacancy_fill", args=[position.pk])),
-        ("post", reverse("employers:placement_answer", args=[position.pk, placement.pk])),
+        ("get", reverse("employers:placement_answer", args=[position.pk, placement.pk, "godtatt"])),
+        (
+            "post",
+            reverse("employers:placement_answer", args=[position.pk, placement.pk, "takket-nei"]),
+        ),
+        ("get", reverse("employers:placement_end", args=[position.pk, placement.pk])),
+        ("post", reverse("employers:placement_end", args=[position.pk, placement.pk])),
     ]
 
 

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from employers.models import VacancyFill
-from employers.services import VacancyError, vacancy_fill
+from employers.services import vacancy_fill
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import Placement
+from lis1.rounds.services.placements import PlacementError
 from lis1.rounds.services.rankings import ranking_set
 from tests import factories as f
 from tests.conftest import client_for
@@ -57,7 +58,7 @@ def test_fill_offers_the_next_acceptable_unplaced_applicant(
     )
     # Nobody else is acceptable, although a seat is still vacant.
     fills = VacancyFill.objects.count()
-    with translation.override("en"), pytest.raises(VacancyError, match="Nobody left"):
+    with translation.override("en"), pytest.raises(PlacementError, match="Nobody left"):
         vacancy_fill(
             position=position,
             user=employer_user,
@@ -68,7 +69,7 @@ def test_fill_offers_the_next_acceptable_unplaced_applicant(
 
 def test_fill_needs_published_results(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     ranking_set(position=position, applicant_ids=[applicants[0].pk])
-    with translation.override("en"), pytest.raises(VacancyError, match="after results"):
+    with translation.override("en"), pytest.raises(PlacementError, match="after the results"):
         vacancy_fill(
             position=position,
             user=employer_user,
@@ -78,12 +79,17 @@ def test_fill_needs_published_results(employer_user, position, applicants) -> No
     assert not Placement.objects.filter(position=position).exists()
 
 
-def test_employer_registers_an_answer(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
+def test_employer_records_an_answer_after_a_confirmation(
+    employer_user, position, applicants, mailoutbox
+) -> None:  # type: ignore[no-untyped-def]
     run = f.publish_main_run(position.round, [(applicants[0], position)])
     placement = run.placements.get()
-    client_for(employer_user).post(
-        reverse("employers:placement_answer", args=[position.pk, placement.pk]),
-        {"status": "accepted"},
-    )
+    url = reverse("employers:placement_answer", args=[position.pk, placement.pk, "godtatt"])
+    client = client_for(employer_user)
+    confirm = client.get(url)
+    assert confirm.status_code == 200
     placement.refresh_from_db()
-    assert placement.status == PlacementStatus.ACCEPTED
+    assert placement.status == PlacementStatus.OFFERED  # the page only asks
+    client.post(url)
+    placement.refresh_from_db()
+    assert (placement.status, placement.answered_by) == (PlacementStatus.ACCEPTED, employer_user)

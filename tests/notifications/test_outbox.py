@@ -10,7 +10,6 @@ from django.utils import timezone
 from lis1.notifications.models import Outbox
 from lis1.notifications.services import notification_queue, notifications_retry_unsent
 from lis1.rounds.models import ApplicantRanking
-from lis1.rounds.services import matching
 from lis1.rounds.services.notices import deadline_reminders_send, notifications_results_published
 from tests.factories import (
     ApplicantFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     ApplicationFactory,
     PositionFactory,
     employer_list,
+    run_and_publish_main_match,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,7 @@ def test_results_published_tells_placed_and_unplaced() -> None:
             round=round_, applicant=applicant, position=position, rank=1
         )
     employer_list(position, placed)
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
-    matching.match_run_publish(match_run=run)
+    run = run_and_publish_main_match(round_)
     assert notifications_results_published(match_run=run) == 2
     assert notifications_results_published(match_run=run) == 0  # idempotent
     to_placed = Outbox.objects.get(to=placed.user.email)

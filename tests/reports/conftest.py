@@ -27,12 +27,12 @@ def report_round(db):  # type: ignore[no-untyped-def]
     """
     from django.utils import timezone
 
+    from lis1.jobs.models import JobStatus
     from lis1.rounds.enums import (
         ApplicationStatus,
         CoupleStatus,
         Gender,
         MatchRunKind,
-        MatchRunStatus,
         PlacementStatus,
         PositionStatus,
     )
@@ -118,7 +118,7 @@ def report_round(db):  # type: ignore[no-untyped-def]
             round=round_,
             kind=kind,
             seed=1,
-            status=MatchRunStatus.SUCCEEDED,
+            status=JobStatus.SUCCEEDED,
             statistics=stats,
             published_at=published,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from lis1.reports.enums import ReportStatus
+from lis1.jobs.models import JobStatus
 from lis1.reports.models import StoredReport
 from tests.conftest import client_for
 
@@ -23,12 +23,12 @@ def test_directorate_requests_and_reads_a_report_as_json(
         )
     assert response.status_code == 202
     report_id = response.json()["id"]
-    assert StoredReport.objects.get(pk=report_id).status == ReportStatus.READY
+    assert StoredReport.objects.get(pk=report_id).status == JobStatus.SUCCEEDED
 
     listing = client.get(BASE, {"round": "spring-2040"}).json()
     assert [r["id"] for r in listing["results"]] == [report_id]
     detail = client.get(f"{BASE}{report_id}/").json()
-    assert detail["status"] == "ready"
+    assert detail["status"] == "succeeded"
     assert set(detail["downloads"]) == {"csv", "html", "json", "pdf", "xlsx"}
 
     content = client.get(f"{BASE}{report_id}/content/").json()

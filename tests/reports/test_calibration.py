@@ -9,7 +9,7 @@ import pytest
 from lis1.reports.services import round_report_build
 from lis1.rounds.demo import demo_round_seed
 from lis1.rounds.models import Round
-from lis1.rounds.services import matching
+from tests.factories import run_and_publish_main_match
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -17,9 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def test_spring_2018_figures_give_the_published_headline() -> None:
     summary = demo_round_seed(seed=2018, applicants=1278, positions=31, seats=456)
     round_ = Round.objects.get(slug=summary.round_slug)
-    run = matching.match_run_create(round_=round_, seed=2018)
-    run = matching.round_run_match(match_run=run)
-    matching.match_run_publish(match_run=run)
+    run_and_publish_main_match(round_, seed=2018)
 
     report = round_report_build(round_=round_)
     headline = report.table("headline")

@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from lis1.reports.enums import ReportStatus, ReportTrigger
+from lis1.jobs.models import JobStatus
+from lis1.reports.enums import ReportTrigger
 from lis1.reports.models import StoredReport
 from lis1.reports.services import stored_report_generate
 from lis1.reports.tasks import report_generate_task
-from lis1.rounds.enums import RoundStatus
 from lis1.rounds.models import Round
 from lis1.rounds.services.rounds import RoundTransitionError, round_close
 
@@ -30,7 +30,7 @@ def test_generating_twice_keeps_the_first_result(report_round) -> None:  # type:
     report = StoredReport.objects.create(round=report_round["round"])
     first = stored_report_generate(stored_report=report)
     again = stored_report_generate(stored_report=report)
-    assert first.status == again.status == ReportStatus.READY
+    assert first.status == again.status == JobStatus.SUCCEEDED
     assert again.data_as_of == first.data_as_of
     assert report.files.count() == 5
 
@@ -45,7 +45,7 @@ def test_a_failure_is_recorded_on_the_report(report_round, monkeypatch) -> None:
     report = services.stored_report_generate(
         stored_report=StoredReport.objects.create(round=report_round["round"])
     )
-    assert report.status == ReportStatus.FAILED
+    assert report.status == JobStatus.FAILED
     assert report.error == "the database went away"
     assert report.files.count() == 0
 
@@ -53,7 +53,7 @@ def test_a_failure_is_recorded_on_the_report(report_round, monkeypatch) -> None:
 def _past_answers(round_: Round) -> Round:
     now = timezone.now()
     Round.objects.filter(pk=round_.pk).update(
-        status=RoundStatus.FOLLOW_UP,
+        published_at=now - dt.timedelta(days=49),
         advertising_opens=now - dt.timedelta(days=100),
         applications_open=now - dt.timedelta(days=100),
         applications_close=now - dt.timedelta(days=90),
@@ -71,30 +71,31 @@ def test_closing_a_round_generates_its_report_after_commit(
     round_ = _past_answers(report_round["round"])
     with django_capture_on_commit_callbacks(execute=True):
         closed = round_close(round_=round_, closed_by=directorate_user)
-    assert closed.status == RoundStatus.CLOSED
+    assert closed.closed_at is not None
     report = StoredReport.objects.get()
     assert (report.trigger, report.requested_by, report.internal, report.status) == (
         ReportTrigger.ROUND_CLOSED,
         directorate_user,
         False,
-        ReportStatus.READY,
+        JobStatus.SUCCEEDED,
     )
 
 
 def test_closing_is_refused_before_the_answer_deadline_twice_or_by_others(
-    report_round, directorate_user, employer_user
+    report_round, directorate_user, employer_user, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     round_ = report_round["round"]  # its answer deadline is two weeks ahead
-    with pytest.raises(RoundTransitionError, match="after its results are published"):
+    with pytest.raises(RoundTransitionError, match="not published yet"):
         round_close(round_=round_, closed_by=directorate_user)
-    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.MATCHED)
+    Round.objects.filter(pk=round_.pk).update(published_at=timezone.now())
     with pytest.raises(RoundTransitionError, match="answer deadline"):
         round_close(round_=round_, closed_by=directorate_user)
     round_ = _past_answers(round_)
     with pytest.raises(RoundTransitionError, match="Only directorate staff"):
         round_close(round_=round_, closed_by=employer_user)
-    round_close(round_=round_, closed_by=directorate_user)
-    with pytest.raises(RoundTransitionError, match="already closed"):
+    with django_capture_on_commit_callbacks(execute=True):
+        round_close(round_=round_, closed_by=directorate_user)
+    with pytest.raises(RoundTransitionError, match="is closed"):
         round_close(round_=round_, closed_by=directorate_user)
     assert StoredReport.objects.count() == 1
 

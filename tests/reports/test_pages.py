@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lis1.reports.enums import ReportStatus, ReportTrigger
+from lis1.jobs.models import JobStatus
+from lis1.reports.enums import ReportTrigger
 from lis1.reports.models import StoredReport
 from tests.conftest import client_for
 
@@ -33,7 +34,7 @@ def test_requesting_a_report_generates_every_format_after_commit(
     assert response.url == url
     queued = StoredReport.objects.get()
     assert (queued.status, queued.internal, queued.requested_by) == (
-        ReportStatus.QUEUED,
+        JobStatus.QUEUED,
         False,
         directorate_user,
     )
@@ -48,7 +49,7 @@ def test_requesting_a_report_generates_every_format_after_commit(
         callback()
 
     report = StoredReport.objects.get()
-    assert report.status == ReportStatus.READY
+    assert report.status == JobStatus.SUCCEEDED
     assert report.trigger == ReportTrigger.ON_DEMAND
     assert report.data_as_of is not None
     assert sorted(report.files.values_list("format", flat=True)) == [
@@ -96,7 +97,7 @@ def stored_report(report_round):  # type: ignore[no-untyped-def]
     from lis1.reports.models import StoredReportFile
 
     report = StoredReport.objects.create(
-        round=report_round["round"], status=ReportStatus.READY, data_as_of=timezone.now()
+        round=report_round["round"], status=JobStatus.SUCCEEDED, data_as_of=timezone.now()
     )
     for fmt in ("html", "pdf", "xlsx", "csv", "json"):
         StoredReportFile.objects.create(

@@ -11,14 +11,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from lis1.jobs.models import JobStatus
 from lis1.rounds.enums import (
     AuthorisationStatus,
     CoupleStatus,
     MatchRunKind,
-    MatchRunStatus,
     PlacementStatus,
     PositionKind,
-    RoundStatus,
 )
 from lis1.rounds.models import (
     ApplicantRanking,
@@ -33,6 +32,7 @@ from tests.factories import (
     ApplicationFactory,
     PositionFactory,
     RoundFactory,
+    matching_round,
 )
 from tests.factories import (
     employer_list as _employer_list,
@@ -49,6 +49,14 @@ def _run(round_, seed=7, kind=MatchRunKind.MAIN):  # type: ignore[no-untyped-def
     return service.round_run_match(match_run=run)
 
 
+def _publish(run, **kwargs):  # type: ignore[no-untyped-def]
+    """Verify, then publish (the test rounds have no submitted rankings: confirm it)."""
+    service.match_run_verify(match_run=run)
+    return service.match_run_publish(
+        match_run=run, confirm=True, reason="test rankings are not submitted", **kwargs
+    )
+
+
 def _placements(run):  # type: ignore[no-untyped-def]
     return {(p.applicant_id, p.position_id, p.choice_rank) for p in run.placements.all()}
 
@@ -56,7 +64,7 @@ def _placements(run):  # type: ignore[no-untyped-def]
 def test_match_run_places_the_applicant_optimal_stable_matching(small_round) -> None:  # type: ignore[no-untyped-def]
     s = small_round
     run = _run(s["round"])
-    assert run.status == MatchRunStatus.SUCCEEDED
+    assert run.status == JobStatus.SUCCEEDED
     assert run.stable is True
     assert _placements(run) == {(s["b"].pk, s["p1"].pk, 1), (s["a"].pk, s["p2"].pk, 2)}
     assert run.statistics["matched"] == 2
@@ -117,7 +125,7 @@ def test_instance_keeps_only_complete_eligible_applications() -> None:
 
 
 def test_couples_are_matched_as_couples_only() -> None:
-    round_ = RoundFactory()
+    round_ = matching_round()
     p1, p2 = PositionFactory(round=round_, seats=1), PositionFactory(round=round_, seats=1)
     first, second = ApplicantFactory(), ApplicantFactory()
     for applicant in (first, second):
@@ -158,10 +166,9 @@ def test_crash_leaves_failed_run_without_placements(small_round, monkeypatch) ->
     # Fault injection after the placements are written, inside the transaction.
     monkeypatch.setattr(service, "match_statistics", explode)
     run = service.match_run_create(round_=small_round["round"], seed=1)
-    with pytest.raises(RuntimeError, match="disk full"):
-        service.round_run_match(match_run=run)
+    service.round_run_match(match_run=run)  # the job records the failure, not the worker
     run.refresh_from_db()
-    assert run.status == MatchRunStatus.FAILED
+    assert run.status == JobStatus.FAILED
     assert run.error == "disk full"
     assert Placement.objects.count() == 0
     assert run.result_json == ""
@@ -182,35 +189,42 @@ def test_verify_passes_and_detects_tampering(small_round) -> None:  # type: igno
     assert run.verified_ok is False
 
 
-def test_publish_once_and_round_status(small_round) -> None:  # type: ignore[no-untyped-def]
+def test_publish_once_and_round_phase(small_round) -> None:  # type: ignore[no-untyped-def]
     run = _run(small_round["round"])
-    service.match_run_publish(match_run=run)
+    _publish(run)
     run.refresh_from_db()
     assert run.published_at is not None
     small_round["round"].refresh_from_db()
-    assert small_round["round"].status == RoundStatus.MATCHED
-    with pytest.raises(service.MatchRunError, match="already published"):
+    assert small_round["round"].published_at == run.published_at
+    with pytest.raises(service.MatchRunError) as refused:
         service.match_run_publish(match_run=run)
-    with pytest.raises(service.MatchRunError, match="already published"):
+    assert refused.value.rule == "already_published"
+    with pytest.raises(service.MatchRunError) as refused:
         service.match_run_create(round_=small_round["round"], seed=2)
+    assert refused.value.rule == "results_published"
 
 
-def test_main_run_refused_before_application_deadline() -> None:
+def test_main_run_refused_before_the_ranking_deadline() -> None:
     round_ = RoundFactory(
-        applications_close=timezone.now() + dt.timedelta(days=1),
+        applications_close=timezone.now() - dt.timedelta(days=1),
         ranking_deadline=timezone.now() + dt.timedelta(days=2),
     )
-    with pytest.raises(service.MatchRunError, match="application deadline"):
+    with pytest.raises(service.MatchRunError) as refused:
         service.match_run_create(round_=round_, seed=1)
+    assert refused.value.rule == "ranking_deadline_not_passed"
+    assert not MatchRun.objects.exists()
 
 
 def test_follow_up_fills_declined_seat_from_the_same_lists(small_round) -> None:  # type: ignore[no-untyped-def]
     s = small_round
     main = _run(s["round"])
-    service.match_run_publish(match_run=main)
-    # a declines P2; the answer deadline passes.
+    _publish(main)
+    # a turns P2 down and b accepts P1; the answer deadline passes.
     main.placements.filter(applicant=s["a"]).update(
         status=PlacementStatus.DECLINED, answered_at=timezone.now()
+    )
+    main.placements.filter(applicant=s["b"]).update(
+        status=PlacementStatus.ACCEPTED, answered_at=timezone.now()
     )
     round_ = s["round"]
     past = timezone.now() - dt.timedelta(hours=1)
@@ -224,6 +238,11 @@ def test_follow_up_fills_declined_seat_from_the_same_lists(small_round) -> None:
         answer_deadline=past,
     )
     round_.refresh_from_db()
+    from lis1.rounds.services.rounds import round_follow_up_open
+    from tests.factories import DirectorateFactory, MembershipFactory
+
+    staff = MembershipFactory(organisation=DirectorateFactory()).user
+    round_follow_up_open(round_=round_, opened_by=staff)
 
     follow_up = _run(round_, kind=MatchRunKind.FOLLOW_UP)
 
@@ -238,23 +257,33 @@ def test_follow_up_fills_declined_seat_from_the_same_lists(small_round) -> None:
 
 
 def test_follow_up_refused_without_published_main(small_round) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(service.MatchRunError, match="published main match"):
+    with pytest.raises(service.MatchRunError) as refused:
         service.match_run_create(round_=small_round["round"], kind=MatchRunKind.FOLLOW_UP, seed=1)
+    assert refused.value.rule == "follow_up_not_open"
 
 
 def test_start_runs_the_task_after_commit(small_round, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         run = service.match_run_start(round_=small_round["round"], seed=5)
     run.refresh_from_db()
-    assert run.status == MatchRunStatus.SUCCEEDED
+    assert run.status == JobStatus.SUCCEEDED
     assert run.placements.count() == 2
 
 
 def test_run_match_command(small_round, capsys) -> None:  # type: ignore[no-untyped-def]
-    call_command("run_match", "--round", small_round["round"].slug, "--seed", "9", "--publish")
+    call_command(
+        "run_match",
+        "--round",
+        small_round["round"].slug,
+        "--seed",
+        "9",
+        "--publish",
+        "--reason",
+        "test rankings are not submitted",
+    )
     out = capsys.readouterr().out
     assert "2 placed, 1 unplaced" in out
-    assert "Published." in out
+    assert "Verified and published." in out
     assert MatchRun.objects.get().published_at is not None
 
 
@@ -266,15 +295,18 @@ def test_run_match_command_unknown_round() -> None:
 def test_publish_sends_each_applicant_the_result_once(
     small_round, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    from lis1.notifications.models import Outbox
+    from lis1.notifications.models import EmailBatch, Outbox
+    from lis1.notifications.tasks import email_batch_task
 
     run = _run(small_round["round"])
     with django_capture_on_commit_callbacks(execute=True):
-        service.match_run_publish(match_run=run)
+        _publish(run)
     recipients = sorted(Outbox.objects.values_list("to", flat=True))
     expected = sorted(small_round[k].user.email for k in ("a", "b", "c"))
     assert recipients == expected
-    from lis1.rounds.tasks import results_published_task
-
-    results_published_task(match_run_id=run.pk)  # a re-delivered task adds nothing
+    batch = EmailBatch.objects.get(key=f"results:{run.pk}")
+    assert (batch.status, batch.progress_done, batch.progress_total) == (JobStatus.SUCCEEDED, 3, 3)
+    email_batch_task(batch_id=batch.pk)  # a re-delivered task adds nothing
+    EmailBatch.objects.filter(pk=batch.pk).update(status=JobStatus.QUEUED)
+    email_batch_task(batch_id=batch.pk)  # nor does writing the batch again
     assert Outbox.objects.count() == 3

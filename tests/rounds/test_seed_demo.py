@@ -19,7 +19,7 @@ from lis1.accounts.models import User
 from lis1.rounds.demo import DemoSummary, demo_calendar, demo_round_seed
 from lis1.rounds.demo.names import EEA_COUNTRIES
 from lis1.rounds.demo.service import OSLO
-from lis1.rounds.enums import CoupleStatus, OrganisationKind, RoundStatus
+from lis1.rounds.enums import CoupleStatus, OrganisationKind, RoundPhase
 from lis1.rounds.identity import validate_identity_number
 from lis1.rounds.models import (
     Applicant,
@@ -83,7 +83,7 @@ class TestDefaultDemo:
         today = timezone.localdate(timezone=OSLO)
 
         assert round_.slug == default_demo.round_slug == demo_calendar(today).slug
-        assert round_.status == RoundStatus.RANKING
+        assert round_.phase == RoundPhase.RANKING
         assert round_.applications_close.astimezone(OSLO).date() == today - dt.timedelta(days=31)
         assert round_.applications_close.astimezone(OSLO).hour == 12
         assert round_.ranking_deadline.astimezone(OSLO).date() == today + dt.timedelta(days=7)

@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from lis1.rounds.enums import MatchRunKind, RoundStatus
+from lis1.rounds.enums import MatchRunKind, RoundPhase
 from lis1.rounds.models import Round
 from lis1.rounds.selectors import round_current
 from lis1.rounds.services import matching
-from tests.factories import RoundFactory
+from tests.factories import RoundFactory, matching_round
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_saving_or_deleting_a_round_is_seen_at_once() -> None:
     older = RoundFactory()
     newer = RoundFactory(start_date=older.start_date + dt.timedelta(days=180))
     assert round_current() == newer
-    newer.status = RoundStatus.CLOSED
+    newer.published_at = newer.closed_at = timezone.now()
     newer.save()
     assert round_current() == older
     older.ranking_deadline += dt.timedelta(days=1)
@@ -41,10 +42,11 @@ def test_saving_or_deleting_a_round_is_seen_at_once() -> None:
 
 
 def test_publishing_results_is_seen_at_once() -> None:
-    round_ = RoundFactory()
-    assert round_current().status == RoundStatus.RANKING
+    round_ = matching_round()
+    assert round_current().phase == RoundPhase.MATCHING
     run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
     assert run.kind == MatchRunKind.MAIN
-    matching.match_run_publish(match_run=run)
-    assert Round.objects.get(pk=round_.pk).status == RoundStatus.MATCHED
-    assert round_current().status == RoundStatus.MATCHED
+    matching.match_run_verify(match_run=run)
+    matching.match_run_publish(match_run=run, confirm=True, reason="no rankings in this test")
+    assert Round.objects.get(pk=round_.pk).phase == RoundPhase.ANSWERS
+    assert round_current().phase == RoundPhase.ANSWERS

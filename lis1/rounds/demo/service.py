@@ -49,7 +49,6 @@ from lis1.rounds.enums import (
     Gender,
     OrganisationKind,
     PositionStatus,
-    RoundStatus,
     Season,
 )
 from lis1.rounds.models import (
@@ -319,7 +318,6 @@ def _demo_round_seed(
         season=calendar.season,
         year=calendar.year,
         slug=calendar.slug,
-        status=RoundStatus.RANKING,
         is_demo=True,
         advertising_opens=calendar.advertising_opens,
         applications_open=calendar.applications_open,

@@ -1,6 +1,6 @@
 """The one shared model of lis1: every role and the matching job read these tables."""
 
-from lis1.rounds.models.matching import MatchRun, Placement
+from lis1.rounds.models.matching import MatchRun, MatchRunCheck, Placement
 from lis1.rounds.models.organisations import MunicipalArea, Organisation, Region, StaffMembership
 from lis1.rounds.models.people import (
     Applicant,
@@ -10,7 +10,7 @@ from lis1.rounds.models.people import (
     CouplePreference,
     EmployerRanking,
 )
-from lis1.rounds.models.rounds import CALENDAR_FIELDS, Position, Round
+from lis1.rounds.models.rounds import CALENDAR_FIELDS, Position, Round, RoundEvent, SeatAddition
 
 __all__ = [
     "CALENDAR_FIELDS",
@@ -21,11 +21,14 @@ __all__ = [
     "CouplePreference",
     "EmployerRanking",
     "MatchRun",
+    "MatchRunCheck",
     "MunicipalArea",
     "Organisation",
     "Placement",
     "Position",
     "Region",
     "Round",
+    "RoundEvent",
+    "SeatAddition",
     "StaffMembership",
 ]

@@ -8,15 +8,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lis1.rounds.enums import MatchRunKind, MatchRunStatus, PlacementStatus
+from lis1.jobs.models import ACTIVE, Job, JobStatus
+from lis1.rounds.enums import ENDED, MatchRunKind, PlacementStatus
 from lis1.rounds.models.organisations import Organisation
 from lis1.rounds.models.people import Applicant
 from lis1.rounds.models.rounds import Position, Round
 
 
-class MatchRun(models.Model):
+class MatchRun(Job):
     """One run of the matching engine over a round: its exact input, seed and result are kept
-    so that anyone can re-run and verify it."""
+    so that anyone can re-run and verify it. A background job (lis1.jobs): at most one main
+    or follow-up run of a round is queued or running at a time, enforced by the database."""
+
+    job_task_name = "lis1.rounds.tasks.match_run_task"
+    job_task_kwarg = "match_run_id"
 
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="match_runs"
@@ -25,9 +30,6 @@ class MatchRun(models.Model):
         _("kind"), max_length=16, choices=MatchRunKind.choices, default=MatchRunKind.MAIN
     )
     seed = models.BigIntegerField(_("seed"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=MatchRunStatus.choices, default=MatchRunStatus.QUEUED
-    )
     engine_version = models.CharField(_("engine version"), max_length=40, blank=True)
     input_sha256 = models.CharField(_("input SHA-256"), max_length=64, blank=True)
     # Canonical JSON text, kept byte for byte so the download hashes to input_sha256.
@@ -35,7 +37,6 @@ class MatchRun(models.Model):
     result_json = models.TextField(_("result"), blank=True)
     statistics = models.JSONField(_("statistics"), default=dict, blank=True)
     stable = models.BooleanField(_("stable"), null=True)
-    error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -44,9 +45,6 @@ class MatchRun(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     load_ms = models.PositiveIntegerField(_("load time (ms)"), null=True, blank=True)
     engine_ms = models.PositiveIntegerField(_("engine time (ms)"), null=True, blank=True)
     write_ms = models.PositiveIntegerField(_("write time (ms)"), null=True, blank=True)
@@ -56,6 +54,21 @@ class MatchRun(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Publishing while positions lack a submitted ranking needs a stated reason, kept here and
+    # in the round's log.
+    publish_reason = models.TextField(_("reason given for publishing"), blank=True)
+    # Offers of a follow-up run are answered by their own deadline (set when published); a
+    # main run's offers by the round's answer deadline (None here).
+    answer_deadline = models.DateTimeField(_("answer deadline"), null=True, blank=True)
+    # The run this one repeats (same kind and seed) after it failed.
+    rerun_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeats"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -72,8 +85,17 @@ class MatchRun(models.Model):
                 condition=Q(published_at__isnull=False, kind=MatchRunKind.MAIN),
                 name="match_run_one_published_main_per_round",
             ),
+            # Four staff pressing start at once give one run: the insert of the others fails.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(status__in=ACTIVE) & ~Q(kind=MatchRunKind.DIRECT_OFFER),
+                name="match_run_one_active_per_round",
+                violation_error_message=_(
+                    "Another match run of this round is queued or running: wait for it to finish."
+                ),
+            ),
             models.CheckConstraint(
-                condition=Q(published_at__isnull=True) | Q(status=MatchRunStatus.SUCCEEDED),
+                condition=Q(published_at__isnull=True) | Q(status=JobStatus.SUCCEEDED),
                 name="match_run_only_succeeded_published",
                 violation_error_message=_("Only a successful match run can be published."),
             ),
@@ -81,6 +103,35 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.get_kind_display()} #{self.pk}"
+
+
+class MatchRunCheck(Job):
+    """A verification of a match run, as a background job: re-run the engine on the stored
+    instance, compare byte for byte, run the verifier and compare with the placements."""
+
+    job_task_name = "lis1.rounds.tasks.match_run_check_task"
+    job_task_kwarg = "check_id"
+
+    match_run = models.ForeignKey(
+        MatchRun, verbose_name=_("match run"), on_delete=models.CASCADE, related_name="checks"
+    )
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("match run check")
+        verbose_name_plural = _("match run checks")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match_run} check #{self.pk}"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -114,8 +165,27 @@ class Placement(models.Model):
     status = models.CharField(
         _("answer"), max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.OFFERED
     )
+    # Only a direct offer carries its own deadline; see placement_deadline().
     answer_deadline = models.DateTimeField(_("answer deadline"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answer recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("end recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(_("reason for ending"), blank=True)
 
     class Meta:
         verbose_name = _("placement")
@@ -129,6 +199,10 @@ class Placement(models.Model):
                 condition=Q(status__in=[PlacementStatus.OFFERED, PlacementStatus.EXPIRED])
                 | Q(answered_at__isnull=False),
                 name="placement_answer_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=ENDED) | Q(ended_at__isnull=False),
+                name="placement_end_has_time",
             ),
         ]
 

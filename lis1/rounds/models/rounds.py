@@ -14,7 +14,8 @@ from lis1.rounds.enums import (
     PositionKind,
     PositionStatus,
     Rotation,
-    RoundStatus,
+    RoundEventKind,
+    RoundPhase,
     Season,
 )
 from lis1.rounds.models.organisations import MunicipalArea, Organisation
@@ -38,9 +39,6 @@ class Round(models.Model):
     season = models.CharField(_("season"), max_length=6, choices=Season.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     slug = models.SlugField(_("slug"), max_length=32, unique=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
-    )
     advertising_opens = models.DateTimeField(_("positions published"))
     applications_open = models.DateTimeField(_("applications open"))
     applications_close = models.DateTimeField(_("application deadline"))
@@ -53,6 +51,28 @@ class Round(models.Model):
         _("demo round"), default=False, help_text=_("Built by seed_demo; rebuilt by --replace.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The decisions people take; the phase is derived from these and the calendar by
+    # lis1.rounds.calendar. Results are published when the main match run is (same
+    # transaction); follow-up and closing are the directorate's own steps.
+    published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    follow_up_opened_at = models.DateTimeField(_("follow-up opened"), null=True, blank=True)
+    follow_up_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("follow-up opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("round")
@@ -69,7 +89,7 @@ class Round(models.Model):
                 condition=Q(
                     applications_open__gte=F("advertising_opens"),
                     applications_close__gt=F("applications_open"),
-                    ranking_deadline__gte=F("applications_close"),
+                    ranking_deadline__gt=F("applications_close"),
                     match_date__gte=F("ranking_deadline"),
                     results_published__gte=F("match_date"),
                     answer_deadline__gt=F("results_published"),
@@ -82,15 +102,67 @@ class Round(models.Model):
                     "answer deadline, start date."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(follow_up_opened_at__isnull=True) | Q(published_at__isnull=False),
+                name="round_follow_up_after_publication",
+                violation_error_message=_("Follow-up opens only after the results are published."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(published_at__isnull=False),
+                name="round_closed_after_publication",
+                violation_error_message=_("A round closes only after its results are published."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_season_display()} {self.year}"
 
     @property
-    def accepts_applications(self) -> bool:
-        now = timezone.now()
-        return self.applications_open <= now < self.applications_close
+    def phase(self) -> RoundPhase:
+        """Where the round is now (lis1.rounds.calendar derives it)."""
+        from lis1.rounds.calendar import round_phase
+
+        return round_phase(self)
+
+    @property
+    def results_are_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class RoundEvent(models.Model):
+    """One decision or change in a round's life, with who took it and why: the round's log,
+    shown on its page and in the audit history (on every database, not only PostgreSQL)."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=RoundEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    # What changed, as plain data: {"field": ..., "old": ..., "new": ...} for a calendar change,
+    # {"match_run": id, "positions_without_ranking": n} for a publication, and so on.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("round event")
+        verbose_name_plural = _("round events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["round", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.get_kind_display()}"
 
 
 class Position(models.Model):
@@ -209,3 +281,42 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+class SeatAddition(models.Model):
+    """Extra seats given to a position after its round's results are published (the
+    directorate's proposal 1). The position's seat count includes them; this row records how
+    many, why, by whom and when, for the report's follow-up section."""
+
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("position"),
+        on_delete=models.CASCADE,
+        related_name="seat_additions",
+    )
+    seats = models.PositiveSmallIntegerField(_("extra seats"))
+    reason = models.TextField(_("reason"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("seat addition")
+        verbose_name_plural = _("seat additions")
+        ordering = ["-added_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seats__gte=1, seats__lte=50),
+                name="seat_addition_between_1_and_50",
+                violation_error_message=_("Add between 1 and 50 seats at a time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} +{self.seats}"

@@ -1,15 +1,14 @@
 """The applicant's workflow: apply, withdraw, rank, form a couple, answer an offer.
 
-Every function checks the round's calendar on the server (`timezone.now()` against the
-round's deadlines, stored as aware datetimes and shown in Europe/Oslo) and raises
-`ApplicationError` with a message for the applicant when the action is not allowed. The
+Every function asks the round's calendar (lis1.rounds.calendar: deadlines stored as aware
+datetimes, shown in Europe/Oslo) and raises `ApplicationError` with a message for the
+applicant when the action is not allowed. The
 callers (pages and API) fetch the objects through the scoped querysets of `permissions`, so
 these functions may trust that the applicant owns what it acts on, and check the rest.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -17,23 +16,25 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lis1.rounds.enums import ApplicationStatus, CoupleStatus, PlacementStatus, PositionStatus
+from lis1.rounds.calendar import Action, calendar_allows, calendar_check
+from lis1.rounds.enums import ApplicationStatus, CoupleStatus, PositionStatus
+from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
     Applicant,
     ApplicantRanking,
     Application,
     Couple,
     CouplePreference,
-    Placement,
     Position,
     Round,
 )
-from lis1.rounds.selectors import RUN_BLOBS
 from lis1.rounds.services import notices
 
 
-class ApplicationError(Exception):
+class ApplicationError(RuleViolation):
     """An applicant's action is not allowed now; the message says why, in the user's language."""
+
+    default_rule = "application"
 
 
 def _lock(applicant: Applicant) -> Applicant:
@@ -42,24 +43,19 @@ def _lock(applicant: Applicant) -> Applicant:
 
 
 def round_accepts_applications(round_: Round) -> bool:
-    return round_.applications_open <= timezone.now() < round_.applications_close
+    return calendar_allows(round_, Action.APPLY)
 
 
 def round_accepts_ranking(round_: Round) -> bool:
-    return round_.applications_open <= timezone.now() < round_.ranking_deadline
+    return calendar_allows(round_, Action.RANK)
 
 
 def _check_applications_open(round_: Round) -> None:
-    now = timezone.now()
-    if now < round_.applications_open:
-        raise ApplicationError(_("Applications for this round have not opened yet."))
-    if now >= round_.applications_close:
-        raise ApplicationError(_("The application deadline has passed."))
+    calendar_check(round_, Action.APPLY, error=ApplicationError)
 
 
 def _check_ranking_open(round_: Round) -> None:
-    if not round_accepts_ranking(round_):
-        raise ApplicationError(_("The ranking deadline has passed."))
+    calendar_check(round_, Action.RANK, error=ApplicationError)
 
 
 # Applications ------------------------------------------------------------------------------
@@ -305,38 +301,4 @@ def couple_pairs_set(
     return cleaned
 
 
-# Offers ------------------------------------------------------------------------------------
-
-
-def placement_deadline(placement: Placement) -> dt.datetime:
-    """The offer's own deadline (follow-up runs and direct offers) or else the round's."""
-    return placement.answer_deadline or placement.match_run.round.answer_deadline
-
-
-def placement_can_answer(placement: Placement) -> bool:
-    return (
-        placement.status == PlacementStatus.OFFERED
-        and placement.match_run.published_at is not None
-        and timezone.now() < placement_deadline(placement)
-    )
-
-
-@transaction.atomic
-def placement_answer(*, placement: Placement, accept: bool) -> Placement:
-    """Accept or decline an offer before its answer deadline. A decline frees the seat for
-    the follow-up match (which counts only offered and accepted seats as taken)."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("match_run__round", "position__employer", "applicant__user")
-        .defer(*RUN_BLOBS)
-        .get(pk=placement.pk)
-    )
-    if placement.status != PlacementStatus.OFFERED or placement.match_run.published_at is None:
-        raise ApplicationError(_("This offer has already been answered."))
-    if not placement_can_answer(placement):
-        raise ApplicationError(_("The answer deadline has passed."))
-    placement.status = PlacementStatus.ACCEPTED if accept else PlacementStatus.DECLINED
-    placement.answered_at = timezone.now()
-    placement.save(update_fields=["status", "answered_at"])
-    notices.notice_placement_answered(placement=placement)
-    return placement
+# Offers: the answer and the rest of the placement lifecycle live in services.placements.

@@ -2,8 +2,9 @@
 
 Everything the engine sees is stored on the MatchRun (canonical instance JSON, its SHA-256,
 the seed and the engine version), so anyone can download the instance, re-run the engine
-and compare. Placements are written in the same transaction as the run's result: a crash
-leaves a failed run with no placements, never half a result.
+and compare. A run is a background job (lis1.jobs): placements are written in the same
+transaction as the run's result, committed only while the run is still its worker's, so a
+crash or a killed worker leaves a failed run with no placements, never half a result.
 """
 
 from __future__ import annotations
@@ -13,26 +14,29 @@ import json
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lis1 import matching
+from lis1.jobs.models import ACTIVE, JobStatus
+from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.matching.instance import canonical_json_bytes
+from lis1.notifications.services import email_batch_start
+from lis1.rounds.calendar import Action, calendar_check
 from lis1.rounds.enums import (
     HOLDING,
     ApplicationStatus,
     AuthorisationStatus,
     CoupleStatus,
     MatchRunKind,
-    MatchRunStatus,
-    PlacementStatus,
-    PositionKind,
     PositionStatus,
-    RoundStatus,
+    RoundEventKind,
 )
+from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
     Applicant,
     ApplicantRanking,
@@ -41,17 +45,26 @@ from lis1.rounds.models import (
     CouplePreference,
     EmployerRanking,
     MatchRun,
+    MatchRunCheck,
     Placement,
     Position,
     Round,
+    RoundEvent,
 )
-from lis1.rounds.selectors import round_results_published
+from lis1.rounds.selectors import positions_without_submitted_ranking
+from lis1.rounds.services.eligibility import part_needed
+from lis1.rounds.services.placements import (
+    placements_expire_overdue,
+    placements_write_run_result,
+)
 
 logger = logging.getLogger(__name__)
 
 
-class MatchRunError(Exception):
+class MatchRunError(RuleViolation):
     """A match run cannot be started, published or verified; the message says why."""
+
+    default_rule = "match_run"
 
 
 def applicant_id(pk: int) -> str:
@@ -64,21 +77,6 @@ def program_id(pk: int) -> str:
 
 def _pk(engine_id: str) -> int:
     return int(engine_id[1:])
-
-
-def part_needed(*, prior_hospital_months: int, prior_municipal_months: int) -> str | None:
-    """The kind of position an applicant can still be placed in, or None when LIS1 is done.
-
-    Doctors who have completed one part are offered only the part they miss."""
-    hospital_done = prior_hospital_months >= 12
-    municipal_done = prior_municipal_months >= 6
-    if hospital_done and municipal_done:
-        return None
-    if hospital_done:
-        return PositionKind.MUNICIPALITY_ONLY
-    if municipal_done:
-        return PositionKind.HOSPITAL_ONLY
-    return PositionKind.FULL
 
 
 @dataclass
@@ -249,122 +247,113 @@ def match_run_create(
     kind: str = MatchRunKind.MAIN,
     seed: int,
     requested_by=None,  # type: ignore[no-untyped-def]
+    rerun_of: MatchRun | None = None,
 ) -> MatchRun:
-    """Record a requested run after checking that the round is ready for it."""
+    """Record a requested run after checking that the round is ready for it: the main match
+    after the ranking deadline and before publication, a follow-up match once the follow-up
+    is open. One queued or running run per round, enforced by the database."""
+    round_ = Round.objects.get(pk=round_.pk)  # the decisions as they are now
     if kind == MatchRunKind.MAIN:
-        if round_results_published(round_):
-            raise MatchRunError("The round's main match is already published.")
-        if timezone.now() < round_.applications_close:
-            raise MatchRunError("The application deadline has not passed yet.")
+        calendar_check(round_, Action.START_MAIN_MATCH, error=MatchRunError)
+    elif kind == MatchRunKind.FOLLOW_UP:
+        calendar_check(round_, Action.FOLLOW_UP_MATCH, error=MatchRunError)
     else:
-        if not round_results_published(round_):
-            raise MatchRunError("A follow-up match needs a published main match.")
-        if timezone.now() < round_.answer_deadline:
-            raise MatchRunError("A follow-up match runs after the answer deadline.")
-    if round_.match_runs.filter(
-        status__in=[MatchRunStatus.QUEUED, MatchRunStatus.RUNNING]
-    ).exists():
-        raise MatchRunError("Another match run of this round is still running.")
+        raise MatchRunError("bad_kind", _("A match run is a main or a follow-up match."))
     if not 0 <= seed < 2**63:
-        raise MatchRunError("The seed must be a whole number between 0 and 2^63 − 1.")
-    return MatchRun.objects.create(round=round_, kind=kind, seed=seed, requested_by=requested_by)
-
-
-def match_run_start(
-    *, round_: Round, kind: str = MatchRunKind.MAIN, seed: int, requested_by=None
-) -> MatchRun:  # type: ignore[no-untyped-def]
-    """Create the run and hand it to a worker once the row is committed."""
-    from lis1.rounds.tasks import match_run_task
-
-    run = match_run_create(round_=round_, kind=kind, seed=seed, requested_by=requested_by)
-    transaction.on_commit(lambda: match_run_task.delay(match_run_id=run.pk))
+        raise MatchRunError(
+            "bad_seed", _("The seed must be a whole number between 0 and 2^63 − 1.")
+        )
+    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            run = MatchRun.objects.create(
+                round=round_, kind=kind, seed=seed, requested_by=user, rerun_of=rerun_of
+            )
+    except IntegrityError as error:
+        if "match_run_one_active_per_round" not in str(error):
+            raise
+        raise MatchRunError(
+            "match_run_active",
+            _("Another match run of this round is queued or running: wait for it to finish."),
+        ) from error
+    RoundEvent.objects.create(
+        round=round_,
+        kind=RoundEventKind.MATCH_STARTED,
+        actor=user,
+        details={
+            "match_run": run.pk,
+            "kind": kind,
+            "seed": seed,
+            "rerun_of": rerun_of and rerun_of.pk,
+        },
+    )
     return run
 
 
-def _expire_unanswered(round_: Round) -> int:
-    """Offers not answered by the deadline lapse and free their seats."""
-    return Placement.objects.filter(
-        match_run__round=round_,
-        status=PlacementStatus.OFFERED,
-        answer_deadline__lt=timezone.now(),
-    ).update(status=PlacementStatus.EXPIRED)
+@transaction.atomic
+def match_run_start(
+    *,
+    round_: Round,
+    kind: str = MatchRunKind.MAIN,
+    seed: int,
+    requested_by=None,  # type: ignore[no-untyped-def]
+    rerun_of: MatchRun | None = None,
+) -> MatchRun:
+    """Create the run and hand it to a worker once the row is committed."""
+    run = match_run_create(
+        round_=round_, kind=kind, seed=seed, requested_by=requested_by, rerun_of=rerun_of
+    )
+    job_enqueue(run)
+    return run
+
+
+def match_run_rerun(*, match_run: MatchRun, requested_by=None) -> MatchRun:  # type: ignore[no-untyped-def]
+    """Run a failed run again as a new run with the same kind and seed (the failed one stays
+    in the record); the same input gives byte-identical results."""
+    run = MatchRun.objects.select_related("round").defer(*_BLOBS).get(pk=match_run.pk)
+    if run.status != JobStatus.FAILED:
+        raise MatchRunError("not_failed", _("Only a failed match run is run again."))
+    return match_run_start(
+        round_=run.round, kind=run.kind, seed=run.seed, requested_by=requested_by, rerun_of=run
+    )
+
+
+_BLOBS = ("instance_json", "result_json")
 
 
 def round_run_match(*, match_run: MatchRun) -> MatchRun:
-    """Execute a recorded run: build, solve, write placements and statistics atomically."""
-    run = MatchRun.objects.select_related("round").get(pk=match_run.pk)
-    if run.status not in (MatchRunStatus.QUEUED, MatchRunStatus.FAILED):
-        return run  # already done (a re-delivered task must not run twice)
-    MatchRun.objects.filter(pk=run.pk).update(
-        status=MatchRunStatus.RUNNING, started_at=timezone.now(), error=""
-    )
-    try:
-        with transaction.atomic():
-            run = MatchRun.objects.select_for_update().select_related("round").get(pk=run.pk)
-            started = time.perf_counter()
-            if run.kind == MatchRunKind.FOLLOW_UP:
-                _expire_unanswered(run.round)
-            document = match_instance_build(round_=run.round, kind=run.kind, seed=run.seed)
-            instance_bytes = canonical_json_bytes(document)
-            instance = matching.parse_instance(document)
-            loaded = time.perf_counter()
-            result = matching.solve(instance)
-            solved = time.perf_counter()
-            _write_placements(run, result.matches, document)
-            run.instance_json = instance_bytes.decode()
-            run.input_sha256 = instance.input_sha256
-            run.result_json = matching.result_to_json(result)
-            run.engine_version = result.engine
-            run.stable = result.stable
-            run.statistics = match_statistics(run=run, result=result)
-            run.status = MatchRunStatus.SUCCEEDED
-            run.finished_at = timezone.now()
-            run.load_ms = round((loaded - started) * 1000)
-            run.engine_ms = round((solved - loaded) * 1000)
-            run.write_ms = round((time.perf_counter() - solved) * 1000)
-            run.save()
-    except Exception as error:
-        logger.exception("match run %s failed", run.pk)
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRunStatus.FAILED, finished_at=timezone.now(), error=str(error)[:2000]
+    """Execute a recorded run as a job: build and solve outside any transaction (the lists are
+    frozen after the ranking deadline), then write placements, result and statistics in one
+    transaction that commits only while the run is still this worker's. A crash or a kill
+    leaves no placements; the sweep marks the run failed."""
+    done = job_run(MatchRun, match_run.pk, _execute)
+    return done if done is not None else match_run
+
+
+def _execute(run: MatchRun) -> None:
+    started = time.perf_counter()
+    if run.kind == MatchRunKind.FOLLOW_UP:
+        placements_expire_overdue(round_id=run.round_id)
+    document = match_instance_build(round_=run.round, kind=run.kind, seed=run.seed)
+    instance_bytes = canonical_json_bytes(document)
+    instance = matching.parse_instance(document)
+    loaded = time.perf_counter()
+    result = matching.solve(instance)
+    solved = time.perf_counter()
+    with transaction.atomic():
+        placements_write_run_result(run=run, matches=result.matches, document=document)
+        job_succeed(
+            run,
+            instance_json=instance_bytes.decode(),
+            input_sha256=instance.input_sha256,
+            result_json=matching.result_to_json(result),
+            engine_version=result.engine,
+            stable=result.stable,
+            statistics=match_statistics(run=run, result=result),
+            load_ms=round((loaded - started) * 1000),
+            engine_ms=round((solved - loaded) * 1000),
+            write_ms=round((time.perf_counter() - solved) * 1000),
         )
-        raise
-    return run
-
-
-def _write_placements(
-    run: MatchRun,
-    matches: Mapping[str, str],
-    document: dict,  # type: ignore[type-arg]
-) -> None:
-    choice: dict[str, int] = {}
-    for entry in document["applicants"]:
-        for rank, program in enumerate(entry["ranking"], start=1):
-            if matches.get(entry["id"]) == program:
-                choice[entry["id"]] = rank
-    for couple in document["couples"]:
-        first, second = couple["members"]
-        pair = [matches.get(first), matches.get(second)]
-        for rank, option in enumerate(couple["ranking"], start=1):
-            if option == pair:
-                choice[first] = choice[second] = rank
-                break
-    Placement.objects.bulk_create(
-        [
-            Placement(
-                match_run=run,
-                applicant_id=_pk(applicant),
-                position_id=_pk(program),
-                choice_rank=choice.get(applicant),
-                status=PlacementStatus.OFFERED,
-                answer_deadline=run.round.answer_deadline
-                if run.kind == MatchRunKind.MAIN
-                else None,
-            )
-            for applicant, program in sorted(matches.items())
-        ],
-        batch_size=2000,
-    )
 
 
 def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, object]:
@@ -391,59 +380,151 @@ def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, obj
     return stats
 
 
-def match_run_verify(*, match_run: MatchRun) -> list[str]:
+def match_run_problems(*, match_run: MatchRun) -> list[str]:
     """Re-run the engine on the stored instance and check everything a sceptic would:
     the hash, a byte-identical result, the verifier, and the placements in the database.
     Returns the problems found (empty when the run verifies)."""
     run = MatchRun.objects.get(pk=match_run.pk)
-    if run.status != MatchRunStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
-        raise MatchRunError("Only a successful match run can be verified.")
+    if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
+        raise MatchRunError("not_verifiable", _("Only a successful match run can be verified."))
     problems: list[str] = []
     instance = matching.instance_from_json(run.instance_json)
     if instance.input_sha256 != run.input_sha256:
-        problems.append("The stored instance does not match its SHA-256.")
+        problems.append(_("The stored instance does not match its SHA-256."))
     result = matching.solve(instance)
     if matching.result_to_json(result) != run.result_json:
-        problems.append("Re-running the engine gives a different result.")
+        problems.append(_("Re-running the engine gives a different result."))
     stored = json.loads(run.result_json)["matches"]
     blocking = matching.verify(instance, stored)
     if blocking and run.stable:
         problems.append(
-            f"The verifier finds {len(blocking)} blocking pairs in a run marked stable."
+            _("The verifier finds %(count)s blocking pairs in a run marked stable.")
+            % {"count": len(blocking)}
         )
     placed = {
         applicant_id(a): program_id(p)
         for a, p in run.placements.values_list("applicant_id", "position_id")
     }
     if placed != stored:
-        problems.append("The placements in the database differ from the stored result.")
-    MatchRun.objects.filter(pk=run.pk).update(verified_at=timezone.now(), verified_ok=not problems)
+        problems.append(_("The placements in the database differ from the stored result."))
     return problems
 
 
 @transaction.atomic
-def match_run_publish(*, match_run: MatchRun, published_by=None) -> MatchRun:  # type: ignore[no-untyped-def]
-    """Make a run's placements visible to applicants and employers."""
-    run = MatchRun.objects.select_for_update().select_related("round").get(pk=match_run.pk)
-    if run.status != MatchRunStatus.SUCCEEDED:
-        raise MatchRunError("Only a successful match run can be published.")
-    if run.published_at:
-        raise MatchRunError("This match run is already published.")
-    if run.kind == MatchRunKind.MAIN and round_results_published(run.round):
-        raise MatchRunError("Another main match of this round is already published.")
-    now = timezone.now()
-    run.published_at = now
-    run.published_by = published_by
-    run.save(update_fields=["published_at", "published_by"])
-    if run.kind == MatchRunKind.FOLLOW_UP:
-        # Follow-up offers get a week to answer from publication.
-        run.placements.update(answer_deadline=now + dt.timedelta(days=7))
-    # Saved, not updated in bulk: the round's post_save forgets the cached current round.
-    run.round.status = (
-        RoundStatus.FOLLOW_UP if run.kind == MatchRunKind.FOLLOW_UP else RoundStatus.MATCHED
-    )
-    run.round.save(update_fields=["status"])
-    from lis1.rounds.tasks import results_published_task
+def match_run_verify_start(*, match_run: MatchRun, requested_by=None) -> MatchRunCheck:  # type: ignore[no-untyped-def]
+    """Verify a run in the background (re-running the engine grows with the round)."""
+    run = MatchRun.objects.defer(*_BLOBS).get(pk=match_run.pk)
+    if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
+        raise MatchRunError("not_verifiable", _("Only a successful match run can be verified."))
+    if run.checks.filter(status__in=ACTIVE).exists():
+        raise MatchRunError("check_active", _("This run is being verified already."))
+    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
+    check = MatchRunCheck.objects.create(match_run=run, requested_by=user)
+    job_enqueue(check)
+    return check
 
-    transaction.on_commit(lambda: results_published_task.delay(match_run_id=run.pk))
+
+def match_run_check_execute(*, check: MatchRunCheck) -> MatchRunCheck:
+    def work(job: MatchRunCheck) -> None:
+        problems = match_run_problems(match_run=job.match_run)
+        with transaction.atomic():
+            MatchRun.objects.filter(pk=job.match_run_id).update(
+                verified_at=timezone.now(), verified_ok=not problems
+            )
+            job_succeed(job, problems=problems)
+
+    done = job_run(MatchRunCheck, check.pk, work)
+    return done if done is not None else check
+
+
+def match_run_verify(*, match_run: MatchRun) -> list[str]:
+    """Verify now, in the caller's process (the command line and tests); records the result
+    on the run like the background check does."""
+    problems = match_run_problems(match_run=match_run)
+    MatchRun.objects.filter(pk=match_run.pk).update(
+        verified_at=timezone.now(), verified_ok=not problems
+    )
+    return problems
+
+
+#: Follow-up offers get a week to answer from publication.
+FOLLOW_UP_ANSWER_DAYS = 7
+
+
+@transaction.atomic
+def match_run_publish(
+    *,
+    match_run: MatchRun,
+    published_by=None,  # type: ignore[no-untyped-def]
+    confirm: bool = False,
+    reason: str = "",
+) -> MatchRun:
+    """Make a verified run's placements visible to applicants and employers and start its
+    results e-mails in the background. The main match publishes only after the ranking
+    deadline; publishing while positions lack a submitted ranking needs `confirm` and a
+    `reason`, both kept on the run and in the round's log."""
+    run = (
+        MatchRun.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .defer(*_BLOBS)
+        .get(pk=match_run.pk)
+    )
+    round_ = Round.objects.select_for_update().get(pk=run.round_id)
+    if run.kind == MatchRunKind.DIRECT_OFFER:
+        raise MatchRunError("direct_offer", _("A direct offer is published when it is made."))
+    if run.published_at:
+        raise MatchRunError("already_published", _("This match run is already published."))
+    if run.status != JobStatus.SUCCEEDED:
+        raise MatchRunError("not_succeeded", _("Only a successful match run can be published."))
+    if run.kind == MatchRunKind.MAIN:
+        calendar_check(round_, Action.PUBLISH_MAIN, error=MatchRunError)
+    else:
+        calendar_check(round_, Action.FOLLOW_UP_MATCH, error=MatchRunError)
+    if not run.verified_ok:
+        raise MatchRunError(
+            "not_verified",
+            _("Only a verified run can be published: verify it first (it re-runs the engine)."),
+        )
+    unranked = positions_without_submitted_ranking(round_).count()
+    reason = reason.strip()
+    if unranked and not (confirm and reason):
+        raise MatchRunError(
+            "confirmation_required",
+            ngettext(
+                "%(count)s position has no submitted ranking: confirm and give a reason to "
+                "publish anyway.",
+                "%(count)s positions have no submitted ranking: confirm and give a reason to "
+                "publish anyway.",
+                unranked,
+            )
+            % {"count": unranked},
+        )
+    now = timezone.now()
+    user = published_by if getattr(published_by, "is_authenticated", False) else None
+    run.published_at = now
+    run.published_by = user
+    run.publish_reason = reason
+    if run.kind == MatchRunKind.FOLLOW_UP:
+        run.answer_deadline = now + dt.timedelta(days=FOLLOW_UP_ANSWER_DAYS)
+    run.save(update_fields=["published_at", "published_by", "publish_reason", "answer_deadline"])
+    if run.kind == MatchRunKind.MAIN:
+        # Saved, not updated in bulk: the round's post_save forgets the cached current round.
+        round_.published_at = now
+        round_.save(update_fields=["published_at"])
+    RoundEvent.objects.create(
+        round=round_,
+        kind=RoundEventKind.PUBLISHED,
+        actor=user,
+        reason=reason,
+        details={
+            "match_run": run.pk,
+            "kind": run.kind,
+            "placements": (run.statistics or {}).get("matched"),
+            "positions_without_submitted_ranking": unranked,
+        },
+    )
+    email_batch_start(
+        key=f"results:{run.pk}",
+        description=_("Results e-mails of %(run)s") % {"run": run},
+    )
     return run

@@ -7,13 +7,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from lis1.notifications.models import Outbox
-from lis1.notifications.services import notification_queue, notification_render
-from lis1.rounds.enums import ApplicationStatus, PlacementStatus, RoundStatus
+from lis1.notifications.models import EmailBatch, Outbox
+from lis1.notifications.services import (
+    email_batch_writer,
+    notification_queue,
+    notification_render,
+)
+from lis1.rounds.enums import ApplicationStatus, MatchRunKind, PlacementStatus
 from lis1.rounds.models import Applicant, Application, Couple, MatchRun, Placement, Round
+
+RUN_BLOB_FIELDS = ("instance_json", "result_json")
 
 
 def _send(
@@ -43,48 +50,119 @@ def notice_application_withdrawn(*, application: Application) -> None:
     _send(application.applicant, "application_withdrawn", {"application": application})
 
 
-def notice_placement_answered(*, placement: Placement) -> None:
+def notice_placement_answered(*, placement: Placement, on_behalf: bool = False) -> None:
+    """The receipt of an answer; when staff recorded it, the e-mail says so."""
     template = (
         "placement_accepted"
         if placement.status == PlacementStatus.ACCEPTED
         else "placement_declined"
     )
-    _send(placement.applicant, template, {"placement": placement})
+    _send(placement.applicant, template, {"placement": placement, "on_behalf": on_behalf})
+
+
+def notice_placement_ended(*, placement: Placement) -> None:
+    _send(placement.applicant, "placement_ended", {"placement": placement})
+
+
+def notice_direct_offer(*, placement: Placement) -> None:
+    """A vacant seat offered from the ranked list: the offer and its own deadline."""
+    _send(
+        placement.applicant,
+        "results_placed",
+        {
+            "placement": placement,
+            "round": placement.match_run.round,
+            "deadline": placement.answer_deadline,
+            "direct": True,
+        },
+    )
 
 
 def notice_couple_invited(*, couple: Couple) -> None:
     _send(couple.second, "couple_invited", {"couple": couple})
 
 
-def notifications_results_published(*, match_run: MatchRun) -> int:
-    """Tell every applicant of the run's round the result: the offer, or plainly that no
-    position was given. Idempotent per run and applicant. Call it from the publish service."""
-    run = MatchRun.objects.select_related("round").get(pk=match_run.pk)
+#: Results e-mails are written in chunks, each in its own transaction, with progress between.
+RESULTS_CHUNK = 200
+
+
+def results_recipients(run: MatchRun) -> list[int]:
+    """Who is told a run's result: every applicant of the round after the main match; only
+    those it places after a follow-up run."""
+    if run.kind == MatchRunKind.MAIN:
+        return list(
+            Applicant.objects.filter(
+                applications__position__round_id=run.round_id,
+                applications__status=ApplicationStatus.SUBMITTED,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    return list(run.placements.order_by("applicant_id").values_list("applicant_id", flat=True))
+
+
+def notifications_results_write(*, match_run: MatchRun, applicant_ids: list[int]) -> int:
+    """The results e-mails of some applicants of a published run: the offer with its
+    deadline, or plainly that no position was given. Idempotent per run and applicant."""
+    from lis1.rounds.services.placements import placement_deadline
+
+    run = MatchRun.objects.select_related("round").defer(*RUN_BLOB_FIELDS).get(pk=match_run.pk)
     placements = {
         p.applicant_id: p
-        for p in run.placements.select_related("position__employer", "applicant__user")
-    }
-    applicants = (
-        Applicant.objects.filter(
-            applications__position__round=run.round,
-            applications__status=ApplicationStatus.SUBMITTED,
+        for p in run.placements.filter(applicant_id__in=applicant_ids).select_related(
+            "position__employer"
         )
-        .select_related("user")
-        .distinct()
+    }
+    done = set(
+        Outbox.objects.filter(
+            dedupe_key__in=[f"results:{run.pk}:{pk}" for pk in applicant_ids]
+        ).values_list("dedupe_key", flat=True)
     )
     count = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for applicant in applicants:
+        for applicant in Applicant.objects.filter(pk__in=applicant_ids).select_related("user"):
+            key = f"results:{run.pk}:{applicant.pk}"
+            if key in done:
+                continue
             placement = placements.get(applicant.pk)
-            if placement is None and run.kind != "main":
-                continue  # a follow-up run only writes to those it places
+            if placement is not None:
+                placement.match_run = run
             count += _send(
                 applicant,
                 "results_placed" if placement else "results_unplaced",
-                {"placement": placement, "round": run.round, "run": run},
-                dedupe_key=f"results:{run.pk}:{applicant.pk}",
+                {
+                    "placement": placement,
+                    "round": run.round,
+                    "run": run,
+                    "deadline": placement_deadline(placement) if placement else None,
+                },
+                dedupe_key=key,
             )
     return count
+
+
+def notifications_results_published(*, match_run: MatchRun) -> int:
+    """Every results e-mail of a published run at once (tests and small rounds); the publish
+    service runs the same writer as a background e-mail batch with progress."""
+    count = 0
+    for _done, _total, written in results_batch_chunks(match_run=match_run):
+        count += written
+    return count
+
+
+def results_batch_chunks(*, match_run: MatchRun):  # type: ignore[no-untyped-def]
+    """Write the run's results e-mails chunk by chunk, each chunk in its own transaction;
+    yields (done, total, written) after each."""
+    recipients = results_recipients(match_run)
+    total = len(recipients)
+    for start in range(0, total, RESULTS_CHUNK):
+        chunk = recipients[start : start + RESULTS_CHUNK]
+        with transaction.atomic():
+            written = notifications_results_write(match_run=match_run, applicant_ids=chunk)
+        yield min(start + RESULTS_CHUNK, total), total, written
+    if not total:
+        yield 0, 0, 0
 
 
 REMINDED_DEADLINES = ("applications_close", "ranking_deadline", "answer_deadline")
@@ -116,7 +194,8 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
     de-duplication key makes it one reminder per applicant, round and deadline."""
     now = now or timezone.now()
     count = 0
-    rounds = Round.objects.exclude(status__in=[RoundStatus.DRAFT, RoundStatus.CLOSED])
+    # Open rounds only: a closed round sends no reminders; each deadline checks its own date.
+    rounds = Round.objects.filter(closed_at__isnull=True, advertising_opens__lte=now)
     with translation.override(settings.LANGUAGE_CODE):
         for round_ in rounds:
             for deadline in REMINDED_DEADLINES:
@@ -143,3 +222,11 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
                         dedupe_key=key,
                     )
     return count
+
+
+@email_batch_writer("results")
+def results_batch_writer(batch: EmailBatch):  # type: ignore[no-untyped-def]
+    """The e-mail batch `results:<match run id>`, started when a run is published."""
+    run = MatchRun.objects.defer(*RUN_BLOB_FIELDS).get(pk=int(batch.key.split(":", 1)[1]))
+    for done, total, _written in results_batch_chunks(match_run=run):
+        yield done, total

@@ -13,38 +13,34 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lis1.rounds.calendar import Action, calendar_allows, calendar_check
 from lis1.rounds.enums import (
     OrganisationKind,
     PositionKind,
     PositionStatus,
     Rotation,
-    RoundStatus,
 )
+from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import MunicipalArea, Organisation, Position, Round
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
 
 
-class PositionError(Exception):
+class PositionError(RuleViolation):
     """A position cannot be created, changed or published; the message says why."""
 
 
 def round_open_for_positions(round_: Round) -> bool:
-    """Trusts post and edit positions until the application deadline."""
-    return round_.status != RoundStatus.CLOSED and timezone.now() < round_.applications_close
+    """Trusts post and edit positions until the application deadline (lis1.rounds.calendar)."""
+    return calendar_allows(round_, Action.EDIT_POSITIONS)
 
 
 def rounds_open_for_positions():  # type: ignore[no-untyped-def]
-    return Round.objects.exclude(status=RoundStatus.CLOSED).filter(
-        applications_close__gt=timezone.now()
-    )
+    """The rounds whose positions can still change: the queryset form of the same rule."""
+    return Round.objects.filter(closed_at__isnull=True, applications_close__gt=timezone.now())
 
 
 def _check_open(round_: Round) -> None:
-    if not round_open_for_positions(round_):
-        raise PositionError(
-            _("The application deadline of %(round)s has passed: positions can no longer change.")
-            % {"round": round_}
-        )
+    calendar_check(round_, Action.EDIT_POSITIONS, error=PositionError)
 
 
 def _check_parts(position: Position, sites: list[Organisation]) -> None:

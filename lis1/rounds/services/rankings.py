@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis1.rounds.audit import audit_context
+from lis1.rounds.calendar import Action, calendar_allows, calendar_check
 from lis1.rounds.enums import ApplicationStatus
+from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import Application, EmployerRanking, Position
 from lis1.rounds.selectors import employer_ranking_entries
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
@@ -24,17 +26,18 @@ from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
 _PARKING_OFFSET = 1_000_000
 
 
-class RankingError(Exception):
+class RankingError(RuleViolation):
     """A ranking cannot be changed or submitted; the message says why."""
+
+    default_rule = "ranking"
 
 
 def ranking_open(position: Position) -> bool:
-    return timezone.now() < position.round.ranking_deadline
+    return calendar_allows(position.round, Action.RANK)
 
 
 def _check_open(position: Position) -> None:
-    if not ranking_open(position):
-        raise RankingError(_("The ranking deadline has passed: the ranking is read-only."))
+    calendar_check(position.round, Action.RANK, error=RankingError)
 
 
 def ranking_ids(position: Position) -> list[int]:

@@ -5,9 +5,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lis1.jobs.models import JobStatus
 from lis1.rounds.enums import MatchRunKind
 from lis1.rounds.models import Round
-from lis1.rounds.services.matching import MatchRunError, match_run_create, round_run_match
+from lis1.rounds.services.matching import (
+    MatchRunError,
+    match_run_create,
+    match_run_publish,
+    match_run_verify,
+    round_run_match,
+)
 
 
 class Command(BaseCommand):
@@ -19,7 +26,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--follow-up", action="store_true", help="Match vacant seats again (after answers)."
         )
-        parser.add_argument("--publish", action="store_true", help="Publish the run when done.")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Verify the run and publish it when it verifies.",
+        )
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="Publish although positions lack a submitted ranking, for this reason.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         round_ = Round.objects.filter(slug=options["round"]).first()
@@ -31,10 +47,9 @@ class Command(BaseCommand):
             run = match_run_create(round_=round_, kind=kind, seed=seed)
         except MatchRunError as error:
             raise CommandError(str(error)) from None
-        try:
-            run = round_run_match(match_run=run)
-        except Exception as error:
-            raise CommandError(f"Match run #{run.pk} failed: {error}") from None
+        run = round_run_match(match_run=run)
+        if run.status != JobStatus.SUCCEEDED:
+            raise CommandError(f"Match run #{run.pk} failed: {run.error}")
         stats = run.statistics
         self.stdout.write(
             f"Match run #{run.pk} of {round_} ({run.get_kind_display()}), seed {seed}: "
@@ -45,10 +60,13 @@ class Command(BaseCommand):
             f"Input SHA-256: {run.input_sha256}"
         )
         if options["publish"]:
-            from lis1.rounds.services.matching import match_run_publish
-
+            problems = match_run_verify(match_run=run)
+            if problems:
+                raise CommandError("The run does not verify: " + " ".join(problems))
             try:
-                match_run_publish(match_run=run)
+                match_run_publish(
+                    match_run=run, confirm=bool(options["reason"]), reason=options["reason"]
+                )
             except MatchRunError as error:
                 raise CommandError(str(error)) from None
-            self.stdout.write("Published.")
+            self.stdout.write("Verified and published.")
