@@ -20,11 +20,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The web server and, beside it, a real Celery worker with beat: background jobs (match runs,
+# reports, e-mails) behave as in production. Without CELERY_BROKER_URL they travel through
+# kombu's filesystem transport under var/broker/; Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --if-missing
-	@echo "lis1 is served on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "lis1 is served on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@trap 'kill 0' EXIT; \
+	$(VENV)/bin/celery -A lis1.celery worker --beat --loglevel=warning --concurrency=2 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -294,7 +294,7 @@ elif CELERY_BROKER_URL:
 elif PRODUCTION:
     raise ImproperlyConfigured("CELERY_BROKER_URL must be set when DJANGO_ENV=production.")
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
@@ -303,6 +303,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     if not CELERY_TASK_ALWAYS_EAGER:
@@ -320,6 +321,7 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs (celery beat): deadline reminders hourly (one per applicant and deadline,
 # so an hourly run is idempotent), and a retry of e-mails left in the outbox.
 CELERY_BEAT_SCHEDULE = {

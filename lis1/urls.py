@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("oversikt/", views.dashboard, name="dashboard"),
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
+    path("slik-fungerer-matchingen/", views.how_the_match_works, name="how_the_match_works"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("lis1.accounts.urls")),
     path("soker/", include("applicants.urls")),

@@ -37,6 +37,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
 
 
+@require_GET
+def how_the_match_works(request: HttpRequest) -> HttpResponse:
+    """For applicants (and anyone): one central match instead of offer waves, and why ranking
+    in one's true order of preference is always safe."""
+    return render(request, "how_the_match_works.html")
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

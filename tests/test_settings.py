@@ -159,8 +159,8 @@ def test_default_environment_is_embedded_development(tmp_path) -> None:  # type:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        '[true, "django.db.backends.sqlite3", false, "filesystem://", "Europe/Oslo", "nb", '
-        '["nb", "nn", "en"], true]'
+        '[true, "django.db.backends.sqlite3", false, "filesystem://localhost/", '
+        '"Europe/Oslo", "nb", ["nb", "nn", "en"], true]'
     )
     assert (tmp_path / "broker" / "queue").is_dir()
 

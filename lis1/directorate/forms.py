@@ -80,7 +80,7 @@ class StartMatchRunForm(DesignSystemFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"seed": secrets.randbelow(2**31)})
+        kwargs["initial"] = {"seed": secrets.randbelow(2**31), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
 
 

@@ -258,17 +258,16 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _refusal_text(round_: Round) -> str:
-    """Why no match can start now, in words (the calendar's own message)."""
+    """Why no match can start now, in words (the calendar's own message): the main match's
+    rule before publication, the follow-up's after it."""
     from lis1.rounds.calendar import calendar_check
 
-    for action in (Action.START_MAIN_MATCH, Action.FOLLOW_UP_MATCH):
-        try:
-            calendar_check(round_, action)
-        except RuleViolation as error:
-            last = error.message
-        else:
-            return ""
-    return last
+    action = Action.FOLLOW_UP_MATCH if round_.published_at else Action.START_MAIN_MATCH
+    try:
+        calendar_check(round_, action)
+    except RuleViolation as error:
+        return error.message
+    return ""
 
 
 def _decision_page(

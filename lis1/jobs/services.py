@@ -218,7 +218,7 @@ def job_stalled(job: Job, *, now: dt.datetime | None = None) -> bool:
 
 
 def _when(moment: dt.datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(moment), "j. F Y H:i")
 
 
 def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -60,10 +60,10 @@ class Action(StrEnum):
 
 
 def when(moment: dt.datetime | dt.date) -> str:
-    """A date or time as people read it here: Oslo time, the active language's format."""
+    """A date or time as the pages show it: Oslo time, in the pages' own format."""
     if isinstance(moment, dt.datetime):
-        return date_format(timezone.localtime(moment, OSLO), "DATETIME_FORMAT")
-    return date_format(moment, "DATE_FORMAT")
+        return date_format(timezone.localtime(moment, OSLO), "j. F Y H:i")
+    return date_format(moment, "j. F Y")
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -317,7 +317,9 @@ def calendar_validate(
         start = values["start_date"]
         if start <= answer_day:  # type: ignore[operator]
             add("start_date", _("Must be after the answer deadline."))
-        if (start.month, start.day) not in ((3, 1), (9, 1)):  # type: ignore[attr-defined]
+        if round_ is not None and start == round_.start_date:
+            pass  # an unchanged start date is not re-judged (rounds from before this rule)
+        elif (start.month, start.day) not in ((3, 1), (9, 1)):  # type: ignore[attr-defined]
             add("start_date", _("LIS1 positions start on 1 March or 1 September."))
         elif start != season_start_date(season, year):
             add(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lis1.rounds.calendar import (
     CALENDAR_FIELDS,
+    OSLO,
     Action,
     CalendarInvalid,
     calendar_check,
@@ -44,7 +45,7 @@ def _require_directorate(user) -> None:  # type: ignore[no-untyped-def]
 
 def _jsonable(value: object) -> object:
     if isinstance(value, dt.datetime):
-        return value.isoformat()
+        return timezone.localtime(value, OSLO).isoformat()  # as people entered it
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
