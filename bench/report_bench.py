@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import ensure_database  # noqa: E402  (bench/ is not a package)
+from benchdb import bench_environment, pass_ranking_deadline, verified  # noqa: E402  (bench/ is not a package)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lis1_bench_reports"
 
@@ -34,10 +34,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    ensure_database(args.database_url)
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.pop("CELERY_BROKER_URL", None)  # run in-process
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lis1.settings")
+    bench_environment(args.database_url)
     sys.path.insert(0, str(ROOT))
 
     import django
@@ -81,8 +78,9 @@ def main() -> int:
         began = time.perf_counter()
         summary = demo_round_seed(seed=1, replace=True, **options)
         round_ = Round.objects.get(slug=summary.round_slug)
-        run = round_run_match(match_run=match_run_create(round_=round_, seed=7))
-        match_run_publish(match_run=run)
+        pass_ranking_deadline(round_)
+        run = verified(round_run_match(match_run=match_run_create(round_=round_, seed=7)))
+        match_run_publish(match_run=run, confirm=True, reason="benchmark")
         # Answers in: about 70 % accept, 10 % decline, the rest still open.
         placements = Placement.objects.filter(match_run=run)
         now = timezone.now()

@@ -346,6 +346,8 @@ CELERY_BEAT_SCHEDULE = {
 LIS1_JOB_HEARTBEAT_SECONDS = env_int("LIS1_JOB_HEARTBEAT_SECONDS", 10, minimum=1)
 LIS1_JOB_STALE_SECONDS = env_int("LIS1_JOB_STALE_SECONDS", 120, minimum=10)
 LIS1_JOB_NO_WORKER_SECONDS = env_int("LIS1_JOB_NO_WORKER_SECONDS", 60, minimum=5)
+# A job running longer than this is stuck: failed by the sweep even though its worker beats.
+LIS1_JOB_MAX_SECONDS = env_int("LIS1_JOB_MAX_SECONDS", 3 * 60 * 60, minimum=60)
 if LIS1_JOB_STALE_SECONDS < 3 * LIS1_JOB_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured(
         "LIS1_JOB_STALE_SECONDS must be at least three heartbeats (LIS1_JOB_HEARTBEAT_SECONDS)."

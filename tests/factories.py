@@ -433,3 +433,20 @@ def run_and_publish_main_match(round_: Round, *, seed: int = 1):  # type: ignore
     run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=seed))
     assert matching.match_run_verify(match_run=run) == []
     return matching.match_run_publish(match_run=run, confirm=True, reason="test")
+
+
+def pass_answer_deadline(round_: Round) -> Round:
+    """Move the round's calendar so that its answer deadline passed five minutes ago (the
+    earlier dates with it, in order)."""
+    now = timezone.now()
+    Round.objects.filter(pk=round_.pk).update(
+        advertising_opens=min(round_.advertising_opens, now - dt.timedelta(days=60)),
+        applications_open=min(round_.applications_open, now - dt.timedelta(days=60)),
+        applications_close=min(round_.applications_close, now - dt.timedelta(days=40)),
+        ranking_deadline=min(round_.ranking_deadline, now - dt.timedelta(hours=3)),
+        match_date=min(round_.match_date, now - dt.timedelta(hours=2)),
+        results_published=min(round_.results_published, now - dt.timedelta(hours=1)),
+        answer_deadline=now - dt.timedelta(minutes=5),
+    )
+    round_.refresh_from_db()
+    return round_

@@ -106,38 +106,45 @@ def round_new(request: HttpRequest) -> HttpResponse:
         season, year = _next_season()
     initial = {"season": season, "year": year, **calendar_prefill(season, year)}
     form = RoundCreateForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                round_ = round_create(
-                    season=form.cleaned_data["season"],
-                    year=form.cleaned_data["year"],
-                    calendar=form.calendar(),
-                    created_by=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except CalendarInvalid as invalid:
-                _add_errors(form, invalid)
-            except RuleViolation as error:
-                form.add_error(None, error.message)
-                status = 409
-            else:
-                messages.success(request, _("%(round)s is created.") % {"round": round_})
-                return redirect("directorate:round", slug=round_.slug)
-        status = status if status != 200 else 400
-    return render(
-        request,
-        "directorate/round_form.html",
-        {"form": form, "season": season, "year": year, "creating": True},
-        status=status,
+
+    def create() -> HttpResponse:
+        round_ = round_create(
+            season=form.cleaned_data["season"],
+            year=form.cleaned_data["year"],
+            calendar=form.calendar(),
+            created_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("%(round)s is created.") % {"round": round_})
+        return redirect("directorate:round", slug=round_.slug)
+
+    return _calendar_form_page(
+        request, form, create, {"season": season, "year": year, "creating": True}
     )
 
 
-def _add_errors(form: CalendarForm, invalid: CalendarInvalid) -> None:
-    for field, problems in invalid.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
+def _calendar_form_page(
+    request: HttpRequest,
+    form: CalendarForm,
+    save,  # type: ignore[no-untyped-def]
+    context: dict[str, object],
+) -> HttpResponse:
+    """A calendar form's POST through its service: the calendar's per-field errors on the
+    form (400), a broken rule as the form's error (409), else the service's redirect."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                return save()  # type: ignore[no-any-return]
+            except CalendarInvalid as invalid:
+                for field, problems in invalid.errors.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            except RuleViolation as error:
+                form.add_error(None, error.message)
+                status = 409
+    return render(request, "directorate/round_form.html", {"form": form, **context}, status=status)
 
 
 def _frozen(round_: Round) -> tuple[str, ...]:
@@ -157,34 +164,23 @@ def round_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     form = CalendarForm(
         request.POST if request.method == "POST" else None, initial=initial, frozen=frozen
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                changed = calendar_changes(round_, form.calendar())
-                round_calendar_update(
-                    round_=round_,
-                    calendar=form.calendar(),
-                    changed_by=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except CalendarInvalid as invalid:
-                _add_errors(form, invalid)
-            except RuleViolation as error:
-                form.add_error(None, error.message)
-                status = 409
-            else:
-                if changed:
-                    messages.success(request, _("The calendar is changed."))
-                else:
-                    messages.info(request, _("Nothing was changed."))
-                return redirect("directorate:round", slug=round_.slug)
-        status = status if status != 200 else 400
-    return render(
-        request,
-        "directorate/round_form.html",
-        {"form": form, "round": round_, "creating": False, "frozen": frozen},
-        status=status,
+
+    def save() -> HttpResponse:
+        changed = calendar_changes(round_, form.calendar())
+        round_calendar_update(
+            round_=round_,
+            calendar=form.calendar(),
+            changed_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        if changed:
+            messages.success(request, _("The calendar is changed."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("directorate:round", slug=round_.slug)
+
+    return _calendar_form_page(
+        request, form, save, {"round": round_, "creating": False, "frozen": frozen}
     )
 
 

@@ -12,7 +12,8 @@
 - The work ends with `job_succeed` inside its last transaction: an UPDATE fenced by the
   claimed attempt, so a worker presumed dead can never write over a failure or a re-run.
 - `jobs_sweep` (celery beat, every minute) fails running jobs whose heartbeat stopped (a
-  killed worker) and re-sends queued jobs that no worker took (a lost broker message).
+  killed worker) or that run longer than LIS1_JOB_MAX_SECONDS (stuck), and re-sends queued
+  jobs that no worker took (a lost broker message).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from typing import TypeVar
 from celery import current_app
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
+from django.db import Error as DBError
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -51,6 +53,13 @@ def heartbeat_seconds() -> float:
 def stale_seconds() -> float:
     """A running job whose heartbeat is older than this is presumed dead."""
     return float(getattr(settings, "LIS1_JOB_STALE_SECONDS", 120))
+
+
+def max_running_seconds() -> float:
+    """A job running longer than this is failed even though its worker still beats: it is
+    stuck (a lock never granted, a hung connection), and a stuck job must not look busy for
+    ever. Its late result, if it ever comes, is dropped by the fence."""
+    return float(getattr(settings, "LIS1_JOB_MAX_SECONDS", 3 * 60 * 60))
 
 
 def no_worker_seconds() -> float:
@@ -155,8 +164,13 @@ def job_heartbeat(job: Job) -> Iterator[None]:
                     model._default_manager.filter(
                         pk=pk, status=JobStatus.RUNNING, attempt=attempt
                     ).update(heartbeat_at=timezone.now())
-                except DatabaseError as error:  # a busy SQLite file; the next beat retries
+                except DBError as error:  # DatabaseError and InterfaceError
+                    # A busy SQLite file, or a dropped connection (a database restart or
+                    # failover): the broken connection raises InterfaceError on every later
+                    # use, which would end this thread and get a live job failed. Close it;
+                    # the next beat reconnects.
                     logger.warning("heartbeat of %s %s: %s", model.__name__, pk, error)
+                    connections.close_all()  # this thread's connections only
         finally:
             connections.close_all()  # this thread's connections only
 
@@ -227,7 +241,7 @@ def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     stale_cutoff = now - dt.timedelta(seconds=stale_seconds())
     resend_cutoff = now - dt.timedelta(seconds=max(no_worker_seconds(), 60))
-    done = {"failed_stale": 0, "resent": 0, "failed_unclaimed": 0}
+    done = {"failed_stale": 0, "failed_too_long": 0, "resent": 0, "failed_unclaimed": 0}
     models = job_models()
     # Workers are alive when some job has beaten recently; a queued job then waits its turn.
     workers_alive = any(
@@ -250,6 +264,17 @@ def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
                 .filter(Q(heartbeat_at__lt=stale_cutoff) | Q(heartbeat_at__isnull=True))
                 .update(status=JobStatus.FAILED, finished_at=now, error=message)
             )
+        too_long = now - dt.timedelta(seconds=max_running_seconds())
+        done["failed_too_long"] += model._default_manager.filter(
+            status=JobStatus.RUNNING, started_at__lt=too_long
+        ).update(
+            status=JobStatus.FAILED,
+            finished_at=now,
+            error=_(
+                "The job ran longer than %(hours)s hours and was stopped; it can be started again."
+            )
+            % {"hours": round(max_running_seconds() / 3600, 1)},
+        )
         waiting = model._default_manager.filter(status=JobStatus.QUEUED).filter(
             Q(enqueued_at__lt=resend_cutoff)
             | Q(enqueued_at__isnull=True, created_at__lt=resend_cutoff)

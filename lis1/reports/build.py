@@ -692,14 +692,15 @@ def runs_table(data: ReportInput) -> Table:
     kind_label = {
         "main": gettext_noop("Main match"),
         "follow_up": gettext_noop("Follow-up match"),
-        "direct_offer": gettext_noop("Direct offer from the ranked list"),
+        "direct_offer": gettext_noop("Direct offers from the ranked lists"),
     }
     return Table(
         key="match_runs",
         title=gettext_noop("Main and follow-up match"),
         description=gettext_noop(
             "Published match runs of the round. The follow-up match fills seats declined or "
-            "left unanswered from the same rankings, among applicants not yet offered a seat."
+            "left unanswered from the same rankings, among applicants not yet offered a seat. "
+            "Direct offers of vacant seats from the ranked lists are counted together."
         ),
         columns=[
             Column("kind", gettext_noop("Match"), TEXT),
@@ -726,6 +727,47 @@ def runs_table(data: ReportInput) -> Table:
             )
             for r in data.runs
         ],
+    )
+
+
+def follow_up_table(data: ReportInput, *, internal: bool) -> Table:
+    """Seats after the main match: extra seats, accepted positions given up, and vacant seats
+    offered directly from the ranked lists (the directorate's proposals 1 and 5)."""
+    counts = data.follow_up
+    people = [
+        (
+            gettext_noop("Accepted positions given up before the start"),
+            counts.withdrawn_before_start,
+        ),
+        (gettext_noop("Positions left after the start"), counts.left_after_start),
+        (gettext_noop("Vacant seats offered directly from a ranked list"), counts.direct_offers),
+        (gettext_noop("Direct offers accepted"), counts.direct_accepted),
+        (gettext_noop("Direct offers still open"), counts.direct_open),
+    ]
+    values: list[list[Value]] = [[n] for _label, n in people]
+    suppressed = 0
+    if not internal:
+        values, suppressed = suppress([[n] for _label, n in people], has_totals=False, anchor=None)
+    rows = [
+        Row([gettext_noop("Extra seats added after the results"), counts.extra_seats]),
+        *(Row([label, value[0]]) for (label, _n), value in zip(people, values, strict=True)),
+        Row([gettext_noop("Seats vacant now"), counts.vacant_seats], total=True),
+    ]
+    return Table(
+        key="follow_up",
+        title=gettext_noop("Seats after the main match"),
+        description=gettext_noop(
+            "Extra seats given after the results, accepted positions given up (the seat "
+            "became vacant), and vacant seats offered directly to the next applicant on the "
+            "position's ranked list, also after the round closed. Vacant now: seats not held "
+            "by an open or accepted offer."
+        ),
+        columns=[
+            Column("what", gettext_noop("What"), TEXT),
+            Column("count", gettext_noop("Number"), personal=True),
+        ],
+        rows=rows,
+        suppressed_cells=suppressed,
     )
 
 
@@ -871,8 +913,12 @@ def report_build(data: ReportInput, *, internal: bool = False) -> Report:
                     choice_table(data, internal=internal),
                     couples_table(data, internal=internal),
                     *municipal_tables(data),
-                    runs_table(data),
                 ],
+            ),
+            Section(
+                "follow_up",
+                gettext_noop("After the main match"),
+                [runs_table(data), follow_up_table(data, internal=internal)],
             ),
             Section("series", gettext_noop("Rounds over time"), [series_table(data.series)]),
         ],

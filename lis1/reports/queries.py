@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lis1.reports.rows import (
     ChoiceCount,
     CoupleCount,
+    FollowUpCounts,
     GroupCount,
     HeadlineCounts,
     MatchRunRow,
@@ -30,6 +31,7 @@ from lis1.rounds.enums import (
     HOLDING,
     ApplicationStatus,
     CoupleStatus,
+    MatchRunKind,
     PlacementStatus,
     PositionKind,
     PositionStatus,
@@ -43,6 +45,7 @@ from lis1.rounds.models import (
     Placement,
     Position,
     Round,
+    SeatAddition,
 )
 
 ACCEPTED = Q(status=PlacementStatus.ACCEPTED)
@@ -255,23 +258,29 @@ def municipal_rows(round_: Round) -> tuple[int, list[MunicipalPartRow]]:
 
 
 def run_rows(round_: Round) -> list[MatchRunRow]:
+    """One row per published main or follow-up run, and one for all direct offers from the
+    ranked lists together (each offer is a run of one placement)."""
     runs = list(
-        MatchRun.objects.filter(round=round_, published_at__isnull=False).order_by("published_at")
+        MatchRun.objects.filter(round=round_, published_at__isnull=False)
+        .exclude(kind=MatchRunKind.DIRECT_OFFER)
+        .defer("instance_json", "result_json")
+        .order_by("published_at")
     )
+    outcome = {
+        "placed": Count("pk"),
+        "accepted": Count("pk", filter=ACCEPTED),
+        "declined": Count("pk", filter=Q(status=PlacementStatus.DECLINED)),
+        "expired": Count("pk", filter=Q(status=PlacementStatus.EXPIRED)),
+    }
     counts = {
         r["match_run"]: r
         for r in Placement.objects.filter(match_run__in=runs)
         .order_by()
         .values("match_run")
-        .annotate(
-            placed=Count("pk"),
-            accepted=Count("pk", filter=ACCEPTED),
-            declined=Count("pk", filter=Q(status=PlacementStatus.DECLINED)),
-            expired=Count("pk", filter=Q(status=PlacementStatus.EXPIRED)),
-        )
+        .annotate(**outcome)
     }
     empty = {"placed": 0, "accepted": 0, "declined": 0, "expired": 0}
-    return [
+    rows = [
         MatchRunRow(
             kind=run.kind,
             published_at=run.published_at,
@@ -284,6 +293,48 @@ def run_rows(round_: Round) -> list[MatchRunRow]:
         )
         for run in runs
     ]
+    direct = _published_placements(round_).filter(match_run__kind=MatchRunKind.DIRECT_OFFER)
+    totals = direct.aggregate(first=Min("match_run__published_at"), **outcome)
+    if totals["placed"]:
+        rows.append(
+            MatchRunRow(
+                kind=MatchRunKind.DIRECT_OFFER,
+                published_at=totals["first"],
+                applicants_in_match=totals["placed"],
+                seats_in_match=totals["placed"],
+                placed=totals["placed"],
+                accepted=totals["accepted"],
+                declined=totals["declined"],
+                expired=totals["expired"],
+            )
+        )
+    return rows
+
+
+def follow_up_counts(round_: Round, positions: list[PositionRow]) -> FollowUpCounts:
+    """Extra seats, accepted positions given up, direct offers: three grouped queries."""
+    placements = _published_placements(round_).aggregate(
+        withdrawn=Count("pk", filter=Q(status=PlacementStatus.WITHDRAWN)),
+        left=Count("pk", filter=Q(status=PlacementStatus.LEFT)),
+        direct=Count("pk", filter=Q(match_run__kind=MatchRunKind.DIRECT_OFFER)),
+        direct_accepted=Count("pk", filter=Q(match_run__kind=MatchRunKind.DIRECT_OFFER) & ACCEPTED),
+        direct_open=Count(
+            "pk",
+            filter=Q(match_run__kind=MatchRunKind.DIRECT_OFFER, status=PlacementStatus.OFFERED),
+        ),
+    )
+    extra = SeatAddition.objects.filter(
+        position__round=round_, position__status=PositionStatus.PUBLISHED
+    ).aggregate(n=Sum("seats"))["n"]
+    return FollowUpCounts(
+        extra_seats=extra or 0,
+        withdrawn_before_start=placements["withdrawn"],
+        left_after_start=placements["left"],
+        direct_offers=placements["direct"],
+        direct_accepted=placements["direct_accepted"],
+        direct_open=placements["direct_open"],
+        vacant_seats=sum(max(p.seats - p.holding, 0) for p in positions),
+    )
 
 
 def series_rows() -> list[SeriesRow]:
@@ -357,6 +408,7 @@ def _collect(round_: Round) -> ReportInput:
         municipalities_taking_part=municipalities,
         municipal_parts=parts,
         runs=run_rows(round_),
+        follow_up=follow_up_counts(round_, positions),
         series=series_rows(),
     )
 

@@ -101,6 +101,20 @@ class MatchRunRow:
 
 
 @dataclass(frozen=True)
+class FollowUpCounts:
+    """What happened to seats after the main match: extra seats, accepted positions given up,
+    and vacant seats offered directly from the ranked lists (each offer a recorded run)."""
+
+    extra_seats: int = 0
+    withdrawn_before_start: int = 0
+    left_after_start: int = 0
+    direct_offers: int = 0
+    direct_accepted: int = 0
+    direct_open: int = 0
+    vacant_seats: int = 0
+
+
+@dataclass(frozen=True)
 class SeriesRow:
     slug: str
     name: str
@@ -135,4 +149,5 @@ class ReportInput:
     municipalities_taking_part: int = 0
     municipal_parts: list[MunicipalPartRow] = field(default_factory=list)
     runs: list[MatchRunRow] = field(default_factory=list)
+    follow_up: FollowUpCounts = field(default_factory=FollowUpCounts)
     series: list[SeriesRow] = field(default_factory=list)

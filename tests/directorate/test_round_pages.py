@@ -154,18 +154,6 @@ def test_a_second_start_while_one_is_queued_is_refused(staff, small_round) -> No
     assert MatchRun.objects.count() == 1
 
 
-def _answers_over(round_: Round) -> Round:
-    now = timezone.now()
-    Round.objects.filter(pk=round_.pk).update(
-        answer_deadline=now - dt.timedelta(minutes=5),
-        results_published=now - dt.timedelta(hours=1),
-        match_date=now - dt.timedelta(hours=2),
-        ranking_deadline=now - dt.timedelta(hours=3),
-    )
-    round_.refresh_from_db()
-    return round_
-
-
 def test_follow_up_and_close_need_a_confirmation_and_the_answer_deadline(
     staff, small_round, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +163,7 @@ def test_follow_up_and_close_need_a_confirmation_and_the_answer_deadline(
     close = reverse("directorate:round_close", args=[round_.slug])
     assert staff.post(follow_up).status_code == 409  # answers are still due
     assert staff.post(close).status_code == 409
-    round_ = _answers_over(round_)
+    round_ = f.pass_answer_deadline(round_)
     assert staff.get(follow_up).status_code == 200
     assert Round.objects.get(pk=round_.pk).follow_up_opened_at is None  # GET only asks
     assert staff.post(follow_up).status_code == 302

@@ -53,6 +53,7 @@ def test_report_lists_every_table_in_order(internal) -> None:  # type: ignore[no
         "municipal_summary",
         "municipal_parts",
         "match_runs",
+        "follow_up",
         "series",
     ]
     assert internal.without_position_basis == "hired"

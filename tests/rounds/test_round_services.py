@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from lis1.rounds.calendar import CalendarInvalid, calendar_prefill
 from lis1.rounds.enums import PlacementStatus, RoundEventKind, RoundPhase, Season
@@ -104,21 +103,6 @@ def test_moving_a_passed_date_without_a_reason_changes_nothing(directorate_user)
     assert round_.events.get().reason == "Portal down on the last day."
 
 
-def _answers_over(round_: Round) -> Round:
-    now = timezone.now()
-    Round.objects.filter(pk=round_.pk).update(
-        advertising_opens=now - dt.timedelta(days=60),
-        applications_open=now - dt.timedelta(days=60),
-        applications_close=now - dt.timedelta(days=40),
-        ranking_deadline=now - dt.timedelta(days=20),
-        match_date=now - dt.timedelta(days=19),
-        results_published=now - dt.timedelta(days=18),
-        answer_deadline=now - dt.timedelta(hours=1),
-    )
-    round_.refresh_from_db()
-    return round_
-
-
 def test_follow_up_opens_after_the_answer_deadline_and_expires_open_offers(
     directorate_user, small_round
 ) -> None:  # type: ignore[no-untyped-def]
@@ -127,7 +111,7 @@ def test_follow_up_opens_after_the_answer_deadline_and_expires_open_offers(
     with pytest.raises(RuleViolation) as refused:
         round_follow_up_open(round_=round_, opened_by=directorate_user)
     assert refused.value.rule == "answer_deadline_not_passed"
-    round_ = _answers_over(round_)
+    round_ = f.pass_answer_deadline(round_)
     round_follow_up_open(round_=round_, opened_by=directorate_user)
     round_.refresh_from_db()
     assert round_.phase == RoundPhase.FOLLOW_UP
@@ -144,7 +128,7 @@ def test_close_sends_the_signal_after_commit_and_keeps_the_reason(
 ) -> None:  # type: ignore[no-untyped-def]
     round_ = small_round["round"]
     f.run_and_publish_main_match(round_)
-    round_ = _answers_over(round_)
+    round_ = f.pass_answer_deadline(round_)
     received = []
 
     def receiver(**kwargs):  # type: ignore[no-untyped-def]
