@@ -61,7 +61,7 @@ from lis1.rounds.services.applications import (
     couple_pairs_set,
     ranking_set,
 )
-from lis1.rounds.services.placements import PlacementError, placement_answer
+from lis1.rounds.services.placements import PlacementError, placement_answer, placement_end
 
 
 class IsApplicant(permissions.BasePermission):
@@ -256,7 +256,8 @@ class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
 
 
 class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
-    """Placements from published match runs, and the answer to an offer."""
+    """Placements from published match runs, the answer to an offer, and giving up an
+    accepted position."""
 
     serializer_class = s.ApplicantPlacementSerializer
 
@@ -277,6 +278,25 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
                 placement=self.get_object(),
                 accept=data.validated_data["accept"],
                 actor=request.user,
+            )
+        except PlacementError as error:
+            raise _refuse(error) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
+
+    @extend_schema(
+        request=s.ApplicantPlacementWithdrawSerializer, responses=s.ApplicantPlacementSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Give up an accepted position: withdrawn before the start date, left after it
+        (final; the seat goes to the next on the employer's list)."""
+        data = s.ApplicantPlacementWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            placement = placement_end(
+                placement=self.get_object(),
+                actor=request.user,
+                reason=data.validated_data["reason"],
             )
         except PlacementError as error:
             raise _refuse(error) from None

@@ -177,14 +177,37 @@ class ApplicantRankingOrderSerializer(serializers.Serializer):  # type: ignore[t
 
 class ApplicantPlacementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     position = ApplicantPositionSerializer()
+    answer_deadline = serializers.DateTimeField(
+        source="deadline",
+        read_only=True,
+        help_text="The offer's own deadline, else its run's, else the round's.",
+    )
 
     class Meta:
         model = Placement
-        fields = ["id", "position", "status", "choice_rank", "answer_deadline", "answered_at"]
+        fields = [
+            "id",
+            "position",
+            "status",
+            "choice_rank",
+            "answer_deadline",
+            "answered_at",
+            "ended_at",
+        ]
 
 
 class ApplicantPlacementAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
     accept = serializers.BooleanField()
+
+
+class ApplicantPlacementWithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        default="",
+        help_text="Optional; kept with the placement.",
+    )
 
 
 class ApplicantCoupleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -5,6 +5,7 @@ The same services and scoped querysets as the pages: another trust's position is
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,9 +17,14 @@ from rest_framework.routers import DefaultRouter
 from employers.models import InterviewNote
 from employers.services import interview_note_add
 from lis1.rounds.enums import EMPLOYER_KINDS, OrganisationKind
-from lis1.rounds.models import MunicipalArea, Organisation, Position, Round
+from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.permissions import employer_positions, organisations_of
-from lis1.rounds.selectors import applications_for_review
+from lis1.rounds.selectors import RUN_BLOBS, applications_for_review, placements_published
+from lis1.rounds.services.placements import (
+    PlacementError,
+    placement_answer,
+    placement_end,
+)
 from lis1.rounds.services.positions import (
     PositionError,
     position_publish,
@@ -102,6 +108,57 @@ class RankingSerializer(serializers.Serializer):
     )
 
 
+class EmployerPlacementSerializer(serializers.ModelSerializer):
+    applicant_id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="applicant.full_name", read_only=True)
+    answer_deadline = serializers.DateTimeField(
+        source="deadline",
+        read_only=True,
+        help_text="The offer's own deadline, else its run's, else the round's.",
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "applicant_id",
+            "name",
+            "status",
+            "choice_rank",
+            "answer_deadline",
+            "answered_at",
+            "ended_at",
+            "end_reason",
+        ]
+        read_only_fields = fields
+
+
+class PlacementAnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="True accepts the offer, false turns it down.")
+
+
+class PlacementEndSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text="Kept with the placement and shown to the doctor in the receipt.",
+    )
+
+
+_PLACEMENT_ID = OpenApiParameter(
+    "placement_id", int, OpenApiParameter.PATH, description="A placement in the position."
+)
+
+
+def _published_placements(position: Position) -> QuerySet[Placement]:
+    """The position's placements from published runs (as on the page; others are 404)."""
+    return (
+        placements_published()
+        .filter(position=position)
+        .select_related("applicant", "match_run__round", "position")
+        .defer(*RUN_BLOBS)
+    )
+
+
 class PositionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -110,7 +167,8 @@ class PositionViewSet(
     viewsets.GenericViewSet,
 ):
     """The trust's positions: create and change while advertising is open, publish, see the
-    applicants, read and replace the ranking, submit it."""
+    applicants, read and replace the ranking, submit it; after the results, record a
+    doctor's answer or end of an accepted placement on the doctor's behalf."""
 
     serializer_class = PositionSerializer
 
@@ -234,6 +292,58 @@ class PositionViewSet(
         except RankingError as error:
             raise ValidationError({"detail": str(error)}) from None
         return Response(PositionSerializer(position).data, status=status.HTTP_200_OK)
+
+    def _placement(self, placement_id: str) -> tuple[Position, Placement]:
+        position = self.get_object()
+        return position, get_object_or_404(_published_placements(position), pk=placement_id)
+
+    @extend_schema(
+        parameters=[_PLACEMENT_ID],
+        request=PlacementAnswerSerializer,
+        responses=EmployerPlacementSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path=r"placements/(?P<placement_id>\d+)/answer")
+    def answer_placement(self, request: Request, pk: str, placement_id: str) -> Response:
+        """Record the doctor's answer to an offer on the doctor's behalf: the same rules as
+        the doctor's own answer; the doctor gets the receipt."""
+        position, placement = self._placement(placement_id)
+        serializer = PlacementAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            placement_answer(
+                placement=placement,
+                accept=serializer.validated_data["accept"],
+                actor=request.user,
+                on_behalf=True,
+            )
+        except PlacementError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        fresh = _published_placements(position).get(pk=placement.pk)
+        return Response(EmployerPlacementSerializer(fresh).data)
+
+    @extend_schema(
+        parameters=[_PLACEMENT_ID],
+        request=PlacementEndSerializer,
+        responses=EmployerPlacementSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path=r"placements/(?P<placement_id>\d+)/end")
+    def end_placement(self, request: Request, pk: str, placement_id: str) -> Response:
+        """Record that an accepted doctor withdraws before the start or has left after it:
+        the seat becomes vacant and can be offered from the list."""
+        position, placement = self._placement(placement_id)
+        serializer = PlacementEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            placement_end(
+                placement=placement,
+                actor=request.user,
+                reason=serializer.validated_data["reason"],
+                on_behalf=True,
+            )
+        except PlacementError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        fresh = _published_placements(position).get(pk=placement.pk)
+        return Response(EmployerPlacementSerializer(fresh).data)
 
 
 def register(router: DefaultRouter) -> None:

@@ -544,7 +544,6 @@ def placements(request: HttpRequest, pk: int) -> HttpResponse:
         else []
     )
     for row in rows:
-        row.deadline = placement_deadline(row)  # type: ignore[attr-defined]
         row.can_answer = placement_can_answer(row)  # type: ignore[attr-defined]
     fills = VacancyFill.objects.filter(position=position).select_related(
         "applicant", "offered_by", "placement"

@@ -5,9 +5,16 @@ from rest_framework.routers import DefaultRouter
 
 import applicants.api
 import employers.api
+import lis1.directorate.api
 import lis1.reports.api
 import municipalities.api
 
 router = DefaultRouter()
-for app_api in (applicants.api, employers.api, municipalities.api, lis1.reports.api):
+for app_api in (
+    applicants.api,
+    employers.api,
+    municipalities.api,
+    lis1.reports.api,
+    lis1.directorate.api,
+):
     app_api.register(router)

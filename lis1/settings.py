@@ -361,6 +361,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # A broken rule is 409 with the rule's name, an invalid calendar 400 per field, in every API.
+    "EXCEPTION_HANDLER": "lis1.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "lis1 API",
@@ -375,6 +377,8 @@ SPECTACULAR_SETTINGS = {
         "PositionKindEnum": "lis1.rounds.enums.PositionKind",
         "JobStatusEnum": "lis1.jobs.models.JobStatus",
         "PlacementStatusEnum": "lis1.rounds.enums.PlacementStatus",
+        "MatchRunKindEnum": "lis1.rounds.enums.MatchRunKind",
+        "MatchRunStartKindEnum": "lis1.directorate.api.START_KINDS",
     },
 }
 

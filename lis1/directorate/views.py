@@ -37,7 +37,7 @@ def _histogram_rows(histogram: dict[str, int]) -> list[tuple[int, int]]:
     return sorted((int(choice), count) for choice, count in histogram.items())
 
 
-def _run_context(run: MatchRun) -> dict[str, object]:
+def run_context(run: MatchRun) -> dict[str, object]:
     """What the page and its polled fragment show: the run's job, its newest check and the
     results e-mails once published."""
     check = run.checks.order_by("-created_at", "-pk").first()
@@ -50,10 +50,7 @@ def _run_context(run: MatchRun) -> dict[str, object]:
     return {"run": run, "check": check, "batch": batch, "busy": busy}
 
 
-@role_required(Role.DIRECTORATE)
-@require_GET
-def match_run(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(pk)
+def _run_page(request: HttpRequest, run: MatchRun, *, status: int = 200) -> HttpResponse:
     stats = run.statistics or {}
     blocking: list[object] = []
     if run.stable is False:
@@ -64,13 +61,26 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "directorate/match_run.html",
         {
-            **_run_context(run),
+            **run_context(run),
             "stats": stats,
             "choices": _histogram_rows(stats.get("choice_histogram", {})),
             "couple_choices": _histogram_rows(stats.get("couple_choice_histogram", {})),
             "blocking_pairs": blocking,
         },
+        status=status,
     )
+
+
+@role_required(Role.DIRECTORATE)
+@require_GET
+def match_run(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run_page(request, _run_or_404(pk))
+
+
+def _refused(request: HttpRequest, run: MatchRun, error: RuleViolation) -> HttpResponse:
+    """The run's page with the rule's message, answering 409 (nothing was changed)."""
+    messages.error(request, error.message)
+    return _run_page(request, run, status=409)
 
 
 @role_required(Role.DIRECTORATE)
@@ -78,7 +88,7 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
 def match_run_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The polled status fragment; tells htmx to reload the page once nothing runs."""
     run = _run_or_404(pk)
-    context = _run_context(run)
+    context = run_context(run)
     response = render(request, "directorate/_run_status.html", context)
     if not context["busy"]:
         response["HX-Refresh"] = "true"
@@ -107,9 +117,8 @@ def match_run_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         match_run_verify_start(match_run=run, requested_by=request.user)
     except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The run is being verified; the page updates by itself."))
+        return _refused(request, run, error)
+    messages.success(request, _("The run is being verified; the page updates by itself."))
     return redirect("directorate:match_run", pk=run.pk)
 
 
@@ -120,8 +129,7 @@ def match_run_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         again = match_run_rerun(match_run=run, requested_by=request.user)
     except RuleViolation as error:
-        messages.error(request, error.message)
-        return redirect("directorate:match_run", pk=run.pk)
+        return _refused(request, run, error)
     messages.success(request, _("The run is started again with the same seed."))
     return redirect("directorate:match_run", pk=again.pk)
 

@@ -129,6 +129,14 @@ class MatchRunCheck(Job):
         verbose_name = _("match run check")
         verbose_name_plural = _("match run checks")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match_run"],
+                condition=Q(status__in=ACTIVE),
+                name="match_run_check_one_active_per_run",
+                violation_error_message=_("This run is being verified already."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.match_run} check #{self.pk}"
@@ -208,3 +216,10 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant} → {self.position}"
+
+    @property
+    def deadline(self):  # type: ignore[no-untyped-def]
+        """The offer's answer deadline: a direct offer's own, else its run's (a follow-up run
+        sets one when published), else the round's (the main match)."""
+        run = self.match_run
+        return self.answer_deadline or run.answer_deadline or run.round.answer_deadline

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lis1 import matching
-from lis1.jobs.models import ACTIVE, JobStatus
+from lis1.jobs.models import JobStatus
 from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.matching.instance import canonical_json_bytes
 from lis1.notifications.services import email_batch_start
@@ -241,6 +241,7 @@ def match_instance_build(*, round_: Round, kind: str, seed: int) -> dict[str, ob
     }
 
 
+@transaction.atomic
 def match_run_create(
     *,
     round_: Round,
@@ -252,7 +253,9 @@ def match_run_create(
     """Record a requested run after checking that the round is ready for it: the main match
     after the ranking deadline and before publication, a follow-up match once the follow-up
     is open. One queued or running run per round, enforced by the database."""
-    round_ = Round.objects.get(pk=round_.pk)  # the decisions as they are now
+    # The decisions as they are now, locked: closing the round waits for this run's row,
+    # and this run waits for a closing in progress.
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if kind == MatchRunKind.MAIN:
         calendar_check(round_, Action.START_MAIN_MATCH, error=MatchRunError)
     elif kind == MatchRunKind.FOLLOW_UP:
@@ -413,13 +416,17 @@ def match_run_problems(*, match_run: MatchRun) -> list[str]:
 @transaction.atomic
 def match_run_verify_start(*, match_run: MatchRun, requested_by=None) -> MatchRunCheck:  # type: ignore[no-untyped-def]
     """Verify a run in the background (re-running the engine grows with the round)."""
-    run = MatchRun.objects.defer(*_BLOBS).get(pk=match_run.pk)
+    run = MatchRun.objects.select_for_update().defer(*_BLOBS).get(pk=match_run.pk)
     if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
         raise MatchRunError("not_verifiable", _("Only a successful match run can be verified."))
-    if run.checks.filter(status__in=ACTIVE).exists():
-        raise MatchRunError("check_active", _("This run is being verified already."))
     user = requested_by if getattr(requested_by, "is_authenticated", False) else None
-    check = MatchRunCheck.objects.create(match_run=run, requested_by=user)
+    try:
+        with transaction.atomic():
+            check = MatchRunCheck.objects.create(match_run=run, requested_by=user)
+    except IntegrityError as error:  # the database's one active check per run
+        if "match_run_check_one_active_per_run" not in str(error):
+            raise
+        raise MatchRunError("check_active", _("This run is being verified already.")) from error
     job_enqueue(check)
     return check
 

@@ -61,9 +61,8 @@ class PlacementError(RuleViolation):
 
 def placement_deadline(placement: Placement) -> dt.datetime:
     """The offer's own deadline (a direct offer), else its run's (a follow-up run, set when
-    published), else the round's answer deadline (the main match)."""
-    run = placement.match_run
-    return placement.answer_deadline or run.answer_deadline or run.round.answer_deadline
+    published), else the round's answer deadline (the main match): `Placement.deadline`."""
+    return placement.deadline  # type: ignore[no-any-return]
 
 
 def placement_can_answer(placement: Placement, *, now: dt.datetime | None = None) -> bool:

@@ -12,6 +12,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lis1.jobs.models import ACTIVE
 from lis1.rounds.calendar import (
     CALENDAR_FIELDS,
     OSLO,
@@ -20,7 +21,7 @@ from lis1.rounds.calendar import (
     calendar_check,
     calendar_validate,
 )
-from lis1.rounds.enums import RoundEventKind, Season
+from lis1.rounds.enums import MatchRunKind, RoundEventKind, Season
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import Round, RoundEvent
 from lis1.rounds.permissions import is_directorate
@@ -139,6 +140,16 @@ def round_calendar_update(
     return locked
 
 
+def _refuse_while_matching(round_: Round) -> None:
+    """A run still queued or running would find the round changed under it (and could never
+    be published once the round is closed): wait for it, or let the sweep fail it."""
+    if round_.match_runs.filter(status__in=ACTIVE).exclude(kind=MatchRunKind.DIRECT_OFFER).exists():
+        raise RoundTransitionError(
+            "match_run_active",
+            _("A match run of this round is queued or running: wait for it to finish."),
+        )
+
+
 @transaction.atomic
 def round_follow_up_open(*, round_: Round, opened_by) -> Round:  # type: ignore[no-untyped-def]
     """After the answer deadline: offers not answered lapse, and vacant seats can be matched
@@ -146,6 +157,7 @@ def round_follow_up_open(*, round_: Round, opened_by) -> Round:  # type: ignore[
     _require_directorate(opened_by)
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     calendar_check(locked, Action.OPEN_FOLLOW_UP, error=RoundTransitionError)
+    _refuse_while_matching(locked)
     expired = placements_expire_overdue(round_id=locked.pk)
     locked.follow_up_opened_at = timezone.now()
     locked.follow_up_opened_by = opened_by
@@ -166,6 +178,7 @@ def round_close(*, round_: Round, closed_by, reason: str = "") -> Round:  # type
     _require_directorate(closed_by)
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     calendar_check(locked, Action.CLOSE, error=RoundTransitionError)
+    _refuse_while_matching(locked)
     expired = placements_expire_overdue(round_id=locked.pk)
     locked.closed_at = timezone.now()
     locked.closed_by = closed_by
