@@ -267,7 +267,9 @@ STORAGES = {
     },
 }
 
-# E-mail: console in development, SMTP when EMAIL_HOST is set.
+# E-mail: SMTP when EMAIL_HOST is set. Otherwise each e-mail is written to a file under
+# var/mail/ (the demo's 1,200 results e-mails would flood a console), or printed when
+# LIS1_EMAIL_CONSOLE is true.
 # Links in e-mails point here (no request to take the host from in a worker).
 LIS1_SITE_URL = env_str("LIS1_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LIS1 <ikke-svar@lis1.no>")
@@ -279,8 +281,11 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-else:
+elif env_bool("LIS1_EMAIL_CONSOLE", default=False):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # Celery: Redis broker from CELERY_BROKER_URL. Without it (the embedded default) a real worker
 # still runs the jobs, through kombu's filesystem transport under var/broker/, so that `make
