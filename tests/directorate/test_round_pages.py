@@ -221,3 +221,25 @@ def test_the_help_page_explains_the_match_in_each_language(client) -> None:  # t
         response = client.get(url)
         assert response.status_code == 200
         assert response.context["LANGUAGE_CODE"] == language
+
+
+def test_pages_say_when_no_worker_takes_a_job(staff, small_round) -> None:  # type: ignore[no-untyped-def]
+    from lis1.reports.models import StoredReport
+
+    round_ = small_round["round"]
+    long_ago = timezone.now() - dt.timedelta(minutes=10)
+    run = MatchRun.objects.create(round=round_, seed=1)  # queued, never taken
+    MatchRun.objects.filter(pk=run.pk).update(enqueued_at=long_ago, created_at=long_ago)
+    report = StoredReport.objects.create(round=round_)
+    StoredReport.objects.filter(pk=report.pk).update(enqueued_at=long_ago, created_at=long_ago)
+    for url in (
+        reverse("directorate:match_run", args=[run.pk]),
+        reverse("directorate:round_reports", args=[round_.slug]),
+        reverse("directorate:round", args=[round_.slug]),
+    ):
+        assert "No worker is processing jobs" in staff.get(url).content.decode(), url
+    # A job taken a moment ago is not reported as waiting.
+    StoredReport.objects.filter(pk=report.pk).update(enqueued_at=timezone.now())
+    MatchRun.objects.filter(pk=run.pk).update(enqueued_at=timezone.now())
+    body = staff.get(reverse("directorate:round_reports", args=[round_.slug])).content.decode()
+    assert "No worker is processing jobs" not in body
