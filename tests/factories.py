@@ -55,12 +55,16 @@ def identity_number(birth: dt.date, individual: int, *, d_number: bool = False) 
     return base + str(k2)
 
 
-_individuals = itertools.count(100)
+_individuals = itertools.count(0)
 
 
 def next_identity_number(birth: dt.date = dt.date(1996, 5, 17), *, d_number: bool = False) -> str:
+    """A new valid number: individual numbers 100–499 of the birth date, then of the next
+    days (so a test can create thousands of applicants)."""
     while True:
-        number = identity_number(birth, next(_individuals) % 500, d_number=d_number)
+        n = next(_individuals)
+        day = birth + dt.timedelta(days=n // 400)
+        number = identity_number(day, 100 + n % 400, d_number=d_number)
         if number:
             return number
 
