@@ -1,0 +1,506 @@
+"""Every page of every role, timed in-process on PostgreSQL: p50/p95 and the query count.
+
+Two databases: the demo (1,200 applicants in the current round) and a national-history one
+(45,000 applicants in the current round plus ten earlier rounds of national size, copied
+from a demo-sized sample with shifted dates). Each is measured before the main match (the
+ranking phase) and after a published match. The pages are requested through Django's test
+client as the demo users (applicant, employer, municipality, directorate staff, admin), so
+middleware, templates and every query are in the figure; the network and gunicorn are not
+(see bench/load_applicants.py for those).
+
+    python bench/pages_bench.py [--quick] [--requests 15] [--database-url postgres://...]
+
+Targets (issue 11): p95 under 150 ms on the demo and under 500 ms on the national history,
+and the same query count on both for every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import (  # noqa: E402  (bench/ is not a package)
+    bench_environment,
+    pass_ranking_deadline,
+    verified,
+)
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lis1_bench_pages"
+EARLIER_ROUNDS = 10
+TARGETS_MS = {"demo": 150.0, "national history": 500.0}
+
+
+def _earlier_rounds(count: int, sample: int) -> None:
+    """Earlier rounds of national size: the current round's positions and a sample of its
+    applicants (applications, both sides' rankings and a published main match in which each
+    sampled applicant takes their first choice while seats last), copied into closed rounds
+    one season apart going back. Marked as demo rounds, so the next seeding removes them."""
+    import datetime as dt
+    from collections import Counter
+
+    import pgtrigger
+    from django.db import transaction
+
+    from lis1.jobs.models import JobStatus
+    from lis1.rounds.calendar import season_start_date
+    from lis1.rounds.demo.service import UNAUDITED_DEMO_TRIGGERS
+    from lis1.rounds.enums import MatchRunKind, PlacementStatus, Season
+    from lis1.rounds.models import (
+        ApplicantRanking,
+        Application,
+        EmployerRanking,
+        MatchRun,
+        Placement,
+        Position,
+        Round,
+    )
+
+    current = Round.objects.order_by("-start_date").first()
+    assert current is not None
+    sampled = set(
+        Application.objects.filter(position__round=current)
+        .order_by("applicant_id")
+        .values_list("applicant_id", flat=True)
+        .distinct()[:sample]
+    )
+    positions = list(Position.objects.filter(round=current).order_by("pk"))
+    applications = list(
+        Application.objects.filter(position__round=current, applicant_id__in=sampled).values(
+            "applicant_id", "position_id", "status", "submitted_at"
+        )
+    )
+    applicant_lists = list(
+        ApplicantRanking.objects.filter(round=current, applicant_id__in=sampled)
+        .order_by("applicant_id", "rank")
+        .values_list("applicant_id", "position_id", "rank")
+    )
+    employer_lists = list(
+        EmployerRanking.objects.filter(position__round=current, applicant_id__in=sampled)
+        .order_by("position_id", "rank")
+        .values_list("position_id", "applicant_id", "rank")
+    )
+    season, year = current.season, current.year
+    with pgtrigger.ignore(*UNAUDITED_DEMO_TRIGGERS), transaction.atomic():
+        for back in range(1, count + 1):
+            season, year = (
+                (Season.AUTUMN, year - 1) if season == Season.SPRING else (Season.SPRING, year)
+            )
+            shift = dt.timedelta(days=182 * back)
+            start = season_start_date(season, year)
+            published = current.answer_deadline - shift - dt.timedelta(days=7)
+            old = Round.objects.create(
+                season=season,
+                year=year,
+                slug=f"{season}-{year}",
+                is_demo=True,
+                advertising_opens=current.advertising_opens - shift,
+                applications_open=current.applications_open - shift,
+                applications_close=current.applications_close - shift,
+                ranking_deadline=current.ranking_deadline - shift,
+                match_date=current.match_date - shift,
+                results_published=current.results_published - shift,
+                answer_deadline=current.answer_deadline - shift,
+                start_date=start,
+                published_at=published,
+                closed_at=current.answer_deadline - shift + dt.timedelta(days=30),
+            )
+            copies = Position.objects.bulk_create(
+                [
+                    Position(
+                        round=old,
+                        employer_id=p.employer_id,
+                        reference=p.reference,
+                        title=p.title,
+                        kind=p.kind,
+                        rotation=p.rotation,
+                        municipality_id=p.municipality_id,
+                        municipal_area_id=p.municipal_area_id,
+                        start_date=start,
+                        seats=p.seats,
+                        status=p.status,
+                        ranking_submitted_at=published,
+                    )
+                    for p in positions
+                ],
+                batch_size=2000,
+            )
+            new = {p.pk: c.pk for p, c in zip(positions, copies, strict=True)}
+            Application.objects.bulk_create(
+                [
+                    Application(
+                        applicant_id=a["applicant_id"],
+                        position_id=new[a["position_id"]],
+                        status=a["status"],
+                        submitted_at=a["submitted_at"] and a["submitted_at"] - shift,
+                        created_at=current.applications_open - shift,
+                    )
+                    for a in applications
+                ],
+                batch_size=5000,
+            )
+            ApplicantRanking.objects.bulk_create(
+                [
+                    ApplicantRanking(round=old, applicant_id=a, position_id=new[p], rank=r)
+                    for a, p, r in applicant_lists
+                ],
+                batch_size=5000,
+            )
+            EmployerRanking.objects.bulk_create(
+                [
+                    EmployerRanking(position_id=new[p], applicant_id=a, rank=r)
+                    for p, a, r in employer_lists
+                ],
+                batch_size=5000,
+            )
+            run = MatchRun.objects.create(
+                round=old,
+                kind=MatchRunKind.MAIN,
+                seed=1,
+                status=JobStatus.SUCCEEDED,
+                engine_version="copied by bench/pages_bench.py",
+                published_at=published,
+                verified_ok=True,
+                attempt=1,
+            )
+            seats = {p.pk: p.seats for p in positions}
+            taken: Counter[int] = Counter()
+            placed = []
+            first_choice: dict[int, int] = {}
+            for applicant, position, _rank in applicant_lists:
+                first_choice.setdefault(applicant, position)
+            for applicant, position in sorted(first_choice.items()):
+                if taken[position] < seats[position]:
+                    taken[position] += 1
+                    placed.append(
+                        Placement(
+                            match_run=run,
+                            applicant_id=applicant,
+                            position_id=new[position],
+                            choice_rank=1,
+                            status=PlacementStatus.DECLINED
+                            if applicant % 5 == 0
+                            else PlacementStatus.ACCEPTED,
+                            answered_at=published,
+                        )
+                    )
+            Placement.objects.bulk_create(placed, batch_size=5000)
+
+
+def _pages(stage: str):  # type: ignore[no-untyped-def]
+    """(role, name, e-mail of the user, path) for every page of every role."""
+    from django.urls import reverse
+
+    from lis1.rounds.demo.service import DEMO_EMAIL_DOMAIN, DEMO_EMPLOYER_CODE
+    from lis1.rounds.models import (
+        Application,
+        MatchRun,
+        MunicipalArea,
+        Placement,
+        Position,
+        Round,
+    )
+
+    round_ = Round.objects.order_by("-start_date").first()
+    applicant_email = f"soker@{DEMO_EMAIL_DOMAIN}"
+    employer_email = f"arbeidsgiver@{DEMO_EMAIL_DOMAIN}"
+    municipality_email = f"kommune@{DEMO_EMAIL_DOMAIN}"
+    staff_email = f"direktorat@{DEMO_EMAIL_DOMAIN}"
+    position = (
+        Position.objects.filter(round=round_, employer__code=DEMO_EMPLOYER_CODE)
+        .order_by("-seats", "pk")
+        .first()
+    )
+    applied = Application.objects.filter(position=position).order_by("pk").first()
+    mine = Application.objects.filter(applicant__user__email=applicant_email).first()
+    area = (
+        MunicipalArea.objects.filter(
+            positions__round=round_,
+            municipalities__memberships__user__email=municipality_email,
+        )
+        .order_by("pk")
+        .first()
+    )
+    municipal_position = (
+        Position.objects.filter(round=round_, municipality__isnull=False)
+        .filter(municipality__memberships__user__email=municipality_email)
+        .first()
+    )
+    pages = [
+        ("public", "start page", None, reverse("home")),
+        ("public", "how the match works", None, reverse("how_the_match_works")),
+        ("applicant", "dashboard", applicant_email, reverse("applicants:dashboard")),
+        ("applicant", "positions", applicant_email, reverse("applicants:positions")),
+        (
+            "applicant",
+            "positions filtered",
+            applicant_email,
+            reverse("applicants:positions") + "?q=indremedisin&page=2",
+        ),
+        (
+            "applicant",
+            "position",
+            applicant_email,
+            reverse("applicants:position", args=[position.pk]),
+        ),
+        ("applicant", "ranking", applicant_email, reverse("applicants:ranking")),
+        ("applicant", "documents", applicant_email, reverse("applicants:documents")),
+        ("applicant", "profile", applicant_email, reverse("applicants:profile")),
+        ("applicant", "couple", applicant_email, reverse("applicants:couple")),
+        ("employer", "dashboard", employer_email, reverse("employers:dashboard")),
+        ("employer", "positions", employer_email, reverse("employers:positions")),
+        ("employer", "position", employer_email, reverse("employers:position", args=[position.pk])),
+        (
+            "employer",
+            "applicants",
+            employer_email,
+            reverse("employers:applicants", args=[position.pk]),
+        ),
+        (
+            "employer",
+            "ranking",
+            employer_email,
+            reverse("employers:ranking", args=[position.pk]),
+        ),
+        ("municipality", "dashboard", municipality_email, reverse("municipalities:dashboard")),
+        ("directorate", "rounds", staff_email, reverse("directorate:dashboard")),
+        ("directorate", "round", staff_email, reverse("directorate:round", args=[round_.slug])),
+        (
+            "directorate",
+            "calendar",
+            staff_email,
+            reverse("directorate:round_calendar", args=[round_.slug]),
+        ),
+        (
+            "directorate",
+            "reports",
+            staff_email,
+            reverse("directorate:round_reports", args=[round_.slug]),
+        ),
+        ("directorate", "audit history", staff_email, reverse("directorate:audit")),
+        ("admin", "placements", staff_email, "/admin/rounds/placement/"),
+        ("admin", "applications", staff_email, "/admin/rounds/application/"),
+        ("admin", "applicants", staff_email, "/admin/rounds/applicant/"),
+        ("admin", "positions", staff_email, "/admin/rounds/position/"),
+        ("admin", "match runs", staff_email, "/admin/rounds/matchrun/"),
+        ("admin", "rounds", staff_email, "/admin/rounds/round/"),
+    ]
+    if applied is not None:
+        pages.append(
+            (
+                "employer",
+                "applicant",
+                employer_email,
+                reverse("employers:applicant", args=[position.pk, applied.pk]),
+            )
+        )
+    if mine is not None:
+        pages.append(
+            (
+                "applicant",
+                "application",
+                applicant_email,
+                reverse("applicants:application", args=[mine.pk]),
+            )
+        )
+    if area is not None:
+        pages.append(
+            (
+                "municipality",
+                "area",
+                municipality_email,
+                reverse("municipalities:area", args=[area.pk]),
+            )
+        )
+    if municipal_position is not None:
+        pages.append(
+            (
+                "municipality",
+                "position review",
+                municipality_email,
+                reverse("municipalities:position", args=[municipal_position.pk]),
+            )
+        )
+    if stage == "after":
+        run = MatchRun.objects.filter(round=round_, kind="main").order_by("-pk").first()
+        placement = Placement.objects.filter(applicant__user__email=applicant_email).first()
+        pages += [
+            (
+                "employer",
+                "placed doctors",
+                employer_email,
+                reverse("employers:placements", args=[position.pk]),
+            ),
+            (
+                "directorate",
+                "match run",
+                staff_email,
+                reverse("directorate:match_run", args=[run.pk]),
+            ),
+            (
+                "directorate",
+                "seats",
+                staff_email,
+                reverse("directorate:round_seats", args=[round_.slug]),
+            ),
+            (
+                "municipality",
+                "doctors' wishes",
+                municipality_email,
+                reverse("municipalities:my_placements"),
+            ),
+        ]
+        if placement is not None:
+            pages.append(
+                (
+                    "applicant",
+                    "offer",
+                    applicant_email,
+                    reverse("applicants:offer", args=[placement.pk]),
+                )
+            )
+    return pages
+
+
+def _measure(pages, requests: int):  # type: ignore[no-untyped-def]
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    # Django empties the query log when a request starts; keep it to count the queries.
+    request_started.disconnect(reset_queries)
+
+    from lis1.accounts.models import User
+
+    clients: dict[str | None, Client] = {}
+    rows = []
+    for role, name, email, path in pages:
+        if email not in clients:
+            client = Client()
+            if email is not None:
+                client.force_login(User.objects.get(email=email))
+            clients[email] = client
+        client = clients[email]
+        response = client.get(path)  # warm caches as a user's second visit would
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        times = []
+        for _ in range(requests):
+            began = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - began) * 1000)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        rows.append(
+            (
+                role,
+                name,
+                response.status_code,
+                len(queries),
+                statistics.median(times),
+                p95,
+                len(response.content),
+            )
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Only the demo database.")
+    parser.add_argument("--requests", type=int, default=15, help="Timed requests per page.")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_PAGES_DATABASE_URL", DEFAULT_URL)
+    )
+    args = parser.parse_args()
+    bench_environment(args.database_url)
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from lis1.rounds.demo import demo_round_seed
+    from lis1.rounds.models import Round
+    from lis1.rounds.services.matching import match_run_create, match_run_publish, round_run_match
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+
+    databases = [("demo", {"applicants": 1200, "positions": 31}, 0)]
+    if not args.quick:
+        databases.append(
+            (
+                "national history",
+                {"applicants": 45000, "positions": 6000, "seats": 40000},
+                EARLIER_ROUNDS,
+            )
+        )
+    results: dict[tuple[str, str], list] = {}  # type: ignore[type-arg]
+    failed = False
+    for name, options, earlier in databases:
+        began = time.perf_counter()
+        summary = demo_round_seed(seed=1, replace=True, **options)
+        if earlier:
+            _earlier_rounds(earlier, sample=1200)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(
+            f"\n{name}: {summary.applicants:,} applicants in the current round, "
+            f"{Round.objects.count()} rounds; seeded in {time.perf_counter() - began:.0f} s"
+        )
+        for stage in ("before", "after"):
+            if stage == "after":
+                round_ = pass_ranking_deadline(Round.objects.get(slug=summary.round_slug))
+                run = verified(round_run_match(match_run=match_run_create(round_=round_, seed=7)))
+                match_run_publish(match_run=run, confirm=True, reason="benchmark")
+            cache.clear()
+            rows = _measure(_pages(stage), args.requests)
+            results[(name, stage)] = rows
+            print(f"  {stage} the published match:")
+            print(
+                f"    {'role':<13} {'page':<22} {'code':>4} {'queries':>7} "
+                f"{'p50 ms':>8} {'p95 ms':>8} {'kB':>7}"
+            )
+            for role, page, code, queries, p50, p95, size in rows:
+                over = p95 > TARGETS_MS[name] or code >= 400
+                failed |= over
+                print(
+                    f"    {role:<13} {page:<22} {code:>4} {queries:>7} {p50:>8.1f} {p95:>8.1f} "
+                    f"{size / 1024:>7.0f}{'  over target' if over else ''}"
+                )
+    if not args.quick:
+        for stage in ("before", "after"):
+            small = {(r[0], r[1]): r[3] for r in results[("demo", stage)]}
+            large = {(r[0], r[1]): r[3] for r in results[("national history", stage)]}
+            differ = [
+                f"{k[0]} {k[1]}: {small[k]} vs {large[k]}"
+                for k in small
+                if k in large and small[k] != large[k]
+            ]
+            print(
+                f"\n  query counts that differ between the databases ({stage}): "
+                f"{', '.join(differ) or 'none'}"
+            )
+            failed |= bool(differ)
+    # Leave a small database behind, not the 45,000-applicant one.
+    demo_round_seed(seed=1, replace=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
