@@ -60,7 +60,9 @@ def test_directorate_runs_verifies_and_publishes_a_match(
     shoot("confirm-publish")
     assert axe_violations(page) == []
     page.get_by_label(re.compile("Publish although|Publiser selv om", re.I)).check()
-    page.get_by_label(re.compile("^(Reason|Grunn)", re.I)).fill("Test rankings are not submitted.")
+    page.get_by_label(re.compile("^(Reason|Begrunnelse|Grunngiving)", re.I)).fill(
+        "Test rankings are not submitted."
+    )
     page.get_by_role("button", name=re.compile("publish|publiser", re.I)).click()
     run.refresh_from_db()
     assert run.published_at is not None

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lis1.jobs.models import JobStatus
 from lis1.reports.enums import ReportTrigger
@@ -85,17 +85,20 @@ def test_closing_is_refused_before_the_answer_deadline_twice_or_by_others(
     report_round, directorate_user, employer_user, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     round_ = report_round["round"]  # its answer deadline is two weeks ahead
-    with pytest.raises(RoundTransitionError, match="not published yet"):
+    with translation.override("en"), pytest.raises(RoundTransitionError, match="not published yet"):
         round_close(round_=round_, closed_by=directorate_user)
     Round.objects.filter(pk=round_.pk).update(published_at=timezone.now())
-    with pytest.raises(RoundTransitionError, match="answer deadline"):
+    with translation.override("en"), pytest.raises(RoundTransitionError, match="answer deadline"):
         round_close(round_=round_, closed_by=directorate_user)
     round_ = _past_answers(round_)
-    with pytest.raises(RoundTransitionError, match="Only directorate staff"):
+    with (
+        translation.override("en"),
+        pytest.raises(RoundTransitionError, match="Only directorate staff"),
+    ):
         round_close(round_=round_, closed_by=employer_user)
     with django_capture_on_commit_callbacks(execute=True):
         round_close(round_=round_, closed_by=directorate_user)
-    with pytest.raises(RoundTransitionError, match="is closed"):
+    with translation.override("en"), pytest.raises(RoundTransitionError, match="is closed"):
         round_close(round_=round_, closed_by=directorate_user)
     assert StoredReport.objects.count() == 1
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lis1.jobs.models import JobStatus
 from lis1.rounds.enums import (
@@ -182,9 +182,9 @@ def test_verify_passes_and_detects_tampering(small_round) -> None:  # type: igno
     placement = run.placements.get(applicant=small_round["a"])
     placement.applicant = small_round["c"]
     placement.save()
-    assert service.match_run_verify(match_run=run) == [
-        "The placements in the database differ from the stored result."
-    ]
+    with translation.override("en"):
+        problems = service.match_run_verify(match_run=run)
+    assert problems == ["The placements in the database differ from the stored result."]
     run.refresh_from_db()
     assert run.verified_ok is False
 
