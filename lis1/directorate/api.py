@@ -56,6 +56,7 @@ from lis1.rounds.services.matching import (
     match_run_rerun,
     match_run_start,
     match_run_verify_start,
+    problem_message,
 )
 from lis1.rounds.services.rounds import (
     round_calendar_update,
@@ -367,12 +368,24 @@ class MatchRunStatisticsSerializer(serializers.Serializer):  # type: ignore[type
     by_region = serializers.DictField(child=FillRowSerializer(), required=False)
 
 
+class CheckProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(
+        help_text="hash_mismatch, result_differs, blocking_pairs or placements_differ."
+    )
+    message = serializers.CharField(help_text="The problem in words, in the request's language.")
+
+
 class MatchRunCheckSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    problems = serializers.ListField(
-        child=serializers.CharField(),
-        read_only=True,
+    problems = serializers.SerializerMethodField(
         help_text="Empty when the run verifies (once the check has succeeded).",
     )
+
+    @extend_schema_field(CheckProblemSerializer(many=True))
+    def get_problems(self, check: MatchRunCheck) -> list[dict[str, str]]:
+        return [
+            {"code": str(problem.get("code")), "message": problem_message(problem)}
+            for problem in check.problems
+        ]
 
     class Meta:
         model = MatchRunCheck

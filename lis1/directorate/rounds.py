@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lis1.directorate.forms import (
@@ -401,10 +402,15 @@ def round_seats(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, error.message)
                 status = 409
             else:
+                seats = form.cleaned_data["seats"]
                 messages.success(
                     request,
-                    _("%(seats)s extra seats added to %(position)s.")
-                    % {"seats": form.cleaned_data["seats"], "position": position.reference},
+                    ngettext(
+                        "%(seats)s extra seat added to %(position)s.",
+                        "%(seats)s extra seats added to %(position)s.",
+                        seats,
+                    )
+                    % {"seats": seats, "position": position.reference},
                 )
                 return redirect(request.get_full_path())
         else:
@@ -430,39 +436,52 @@ def round_seats(request: HttpRequest, slug: str) -> HttpResponse:
 
 def event_rows(events: QuerySet[RoundEvent]) -> list[RoundEvent]:
     """Round events with their details in words for the log tables."""
-    from lis1.rounds.calendar import LABELS
-
     rows = list(events)
     for event in rows:
-        details = event.details or {}
-        if event.kind == "calendar_changed":
-            label = LABELS.get(details.get("field", ""), details.get("field", ""))
-            event.summary = _("%(field)s: %(old)s → %(new)s") % {  # type: ignore[attr-defined]
-                "field": label,
-                "old": _short(details.get("old")),
-                "new": _short(details.get("new")),
-            }
-        elif event.kind == "published":
-            event.summary = _(  # type: ignore[attr-defined]
-                "Run #%(run)s; %(missing)s positions without a submitted ranking"
-            ) % {
-                "run": details.get("match_run"),
-                "missing": details.get("positions_without_submitted_ranking", 0),
-            }
-        elif event.kind == "match_started":
-            event.summary = _("Run #%(run)s, seed %(seed)s") % {  # type: ignore[attr-defined]
-                "run": details.get("match_run"),
-                "seed": details.get("seed"),
-            }
-        elif event.kind == "seats_added":
-            event.summary = _("%(reference)s: +%(seats)s seats") % details  # type: ignore[attr-defined]
-        elif "offers_expired" in details:
-            event.summary = _("%(count)s unanswered offers expired") % {  # type: ignore[attr-defined]
-                "count": details["offers_expired"]
-            }
-        else:
-            event.summary = ""  # type: ignore[attr-defined]
+        event.summary = _event_summary(event)  # type: ignore[attr-defined]
     return rows
+
+
+def _event_summary(event: RoundEvent) -> str:
+    from lis1.rounds.calendar import LABELS
+
+    details = event.details or {}
+    if event.kind == "calendar_changed":
+        label = LABELS.get(details.get("field", ""), details.get("field", ""))
+        return _("%(field)s: %(old)s → %(new)s") % {
+            "field": label,
+            "old": _short(details.get("old")),
+            "new": _short(details.get("new")),
+        }
+    if event.kind == "published":
+        missing = details.get("positions_without_submitted_ranking", 0)
+        return ngettext(
+            "Run #%(run)s; %(missing)s position without a submitted ranking",
+            "Run #%(run)s; %(missing)s positions without a submitted ranking",
+            missing,
+        ) % {"run": details.get("match_run"), "missing": missing}
+    if event.kind == "match_started":
+        return _("Run #%(run)s, seed %(seed)s") % {
+            "run": details.get("match_run"),
+            "seed": details.get("seed"),
+        }
+    if event.kind == "seats_added":
+        return (
+            ngettext(
+                "%(reference)s: %(seats)s extra seat",
+                "%(reference)s: %(seats)s extra seats",
+                details.get("seats", 0),
+            )
+            % details
+        )
+    if "offers_expired" in details:
+        expired = details["offers_expired"]
+        return ngettext(
+            "%(count)s unanswered offer expired",
+            "%(count)s unanswered offers expired",
+            expired,
+        ) % {"count": expired}
+    return ""
 
 
 def _short(value: object) -> str:

@@ -23,6 +23,7 @@ from lis1.rounds.services.matching import (
     match_run_publish,
     match_run_rerun,
     match_run_verify_start,
+    problem_message,
 )
 
 _BLOBS = ("instance_json", "result_json")
@@ -41,6 +42,9 @@ def run_context(run: MatchRun) -> dict[str, object]:
     """What the page and its polled fragment show: the run's job, its newest check and the
     results e-mails once published."""
     check = run.checks.order_by("-created_at", "-pk").first()
+    if check is not None:
+        # Stored by code; said in the reader's language.
+        check.problem_messages = [problem_message(p) for p in check.problems]  # type: ignore[attr-defined]
     batch = EmailBatch.objects.filter(key=f"results:{run.pk}").first()
     busy = (
         run.in_progress

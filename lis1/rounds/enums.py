@@ -26,7 +26,7 @@ class RoundPhase(models.TextChoices):
 
     DRAFT = "draft", _("Planned")
     ADVERTISING = "advertising", _("Positions advertised")
-    APPLICATIONS = "applications", _("Applications open")
+    APPLICATIONS = "applications", _("Application period")
     RANKING = "ranking", _("Screening and ranking")
     MATCHING = "matching", _("Lists locked, match to be published")
     ANSWERS = "answers", _("Results published, answers due")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from lis1 import matching
 from lis1.jobs.models import JobStatus
@@ -383,33 +383,50 @@ def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, obj
     return stats
 
 
-def match_run_problems(*, match_run: MatchRun) -> list[str]:
+#: What a verification can find, by code (stored on the check), in the reader's language.
+PROBLEMS = {
+    "hash_mismatch": gettext_lazy("The stored instance does not match its SHA-256."),
+    "result_differs": gettext_lazy("Re-running the engine gives a different result."),
+    "blocking_pairs": gettext_lazy(
+        "The verifier finds %(count)s blocking pairs in a run marked stable."
+    ),
+    "placements_differ": gettext_lazy(
+        "The placements in the database differ from the stored result."
+    ),
+}
+
+
+def problem_message(problem: dict[str, object]) -> str:
+    """One stored problem ({"code": ..., params}) as text in the active language."""
+    template = str(PROBLEMS.get(str(problem.get("code")), problem.get("code")))
+    params = {k: v for k, v in problem.items() if k != "code"}
+    return template % params if params else template
+
+
+def match_run_problems(*, match_run: MatchRun) -> list[dict[str, object]]:
     """Re-run the engine on the stored instance and check everything a sceptic would:
     the hash, a byte-identical result, the verifier, and the placements in the database.
-    Returns the problems found (empty when the run verifies)."""
+    Returns the problems found, by code (empty when the run verifies)."""
     run = MatchRun.objects.get(pk=match_run.pk)
     if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
         raise MatchRunError("not_verifiable", _("Only a successful match run can be verified."))
-    problems: list[str] = []
+    problems: list[dict[str, object]] = []
     instance = matching.instance_from_json(run.instance_json)
     if instance.input_sha256 != run.input_sha256:
-        problems.append(_("The stored instance does not match its SHA-256."))
+        problems.append({"code": "hash_mismatch"})
     result = matching.solve(instance)
     if matching.result_to_json(result) != run.result_json:
-        problems.append(_("Re-running the engine gives a different result."))
+        problems.append({"code": "result_differs"})
     stored = json.loads(run.result_json)["matches"]
     blocking = matching.verify(instance, stored)
     if blocking and run.stable:
-        problems.append(
-            _("The verifier finds %(count)s blocking pairs in a run marked stable.")
-            % {"count": len(blocking)}
-        )
+        problems.append({"code": "blocking_pairs", "count": len(blocking)})
     placed = {
         applicant_id(a): program_id(p)
         for a, p in run.placements.values_list("applicant_id", "position_id")
     }
     if placed != stored:
-        problems.append(_("The placements in the database differ from the stored result."))
+        problems.append({"code": "placements_differ"})
     return problems
 
 
@@ -446,12 +463,12 @@ def match_run_check_execute(*, check: MatchRunCheck) -> MatchRunCheck:
 
 def match_run_verify(*, match_run: MatchRun) -> list[str]:
     """Verify now, in the caller's process (the command line and tests); records the result
-    on the run like the background check does."""
+    on the run like the background check does. Returns the problems in words."""
     problems = match_run_problems(match_run=match_run)
     MatchRun.objects.filter(pk=match_run.pk).update(
         verified_at=timezone.now(), verified_ok=not problems
     )
-    return problems
+    return [problem_message(p) for p in problems]
 
 
 #: Follow-up offers get a week to answer from publication.
