@@ -6,7 +6,7 @@ or run is 404."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -21,8 +21,21 @@ from lis1.rounds.permissions import (
     reviewing_municipalities,
 )
 from lis1.rounds.selectors import employer_ranking_entries
-from municipalities.models import MunicipalPlacementRun, RankingReview, ReviewDecision
-from municipalities.services import MunicipalError, municipal_placement_start, ranking_review_add
+from municipalities.models import (
+    MunicipalAssignment,
+    MunicipalPlacementRun,
+    RankingReview,
+    ReviewDecision,
+)
+from municipalities.services import (
+    MunicipalError,
+    PlacementReadiness,
+    RunSummary,
+    municipal_placement_readiness,
+    municipal_placement_start,
+    municipal_run_summary,
+    ranking_review_add,
+)
 
 
 class MunicipalPositionSerializer(serializers.ModelSerializer):
@@ -126,12 +139,33 @@ class AssignmentSerializer(serializers.Serializer):
     municipality = serializers.CharField(
         source="municipality.municipality_number", allow_null=True, default=None
     )
+    reason = serializers.SerializerMethodField(
+        help_text="Why the doctor got no municipality: no_wish_list or choices_full (every "
+        "municipality on the list was full); null for a doctor who got one."
+    )
+
+    def get_reason(self, assignment: MunicipalAssignment) -> str | None:
+        return self.context.get("reasons", {}).get(assignment.placement_id)  # type: ignore[no-any-return]
+
+
+class RunSummarySerializer(serializers.Serializer):
+    placed = serializers.IntegerField()
+    without_place = serializers.IntegerField()
+    without_wish_list = serializers.IntegerField()
+    choices_full = serializers.IntegerField()
 
 
 class PlacementRunSerializer(serializers.ModelSerializer):
     area = serializers.PrimaryKeyRelatedField(queryset=MunicipalArea.objects.all())
     round = serializers.SlugRelatedField(slug_field="slug", queryset=Round.objects.all())
-    assignments = AssignmentSerializer(many=True, read_only=True)
+    confirm = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text="Run although doctors have no wish list or there are fewer places than "
+        "doctors (refused with 409, rule confirmation_required, without it).",
+    )
+    summary = serializers.SerializerMethodField()
+    assignments = serializers.SerializerMethodField()
 
     class Meta:
         model = MunicipalPlacementRun
@@ -141,18 +175,78 @@ class PlacementRunSerializer(serializers.ModelSerializer):
             "round",
             "start_date",
             "seed",
+            "confirm",
             "status",
             "input_sha256",
             "engine_version",
             "created_at",
             "finished_at",
+            "summary",
             "assignments",
         ]
         read_only_fields = ["status", "input_sha256", "engine_version", "created_at", "finished_at"]
 
+    @staticmethod
+    def _summary(run: MunicipalPlacementRun) -> RunSummary | None:
+        """Read once per run (it parses the run's recorded input and result)."""
+        if not hasattr(run, "_run_summary"):
+            run._run_summary = municipal_run_summary(run)  # type: ignore[attr-defined]
+        return run._run_summary  # type: ignore[attr-defined, no-any-return]
+
+    @extend_schema_field(RunSummarySerializer(allow_null=True))
+    def get_summary(self, run: MunicipalPlacementRun) -> dict[str, int] | None:
+        summary = self._summary(run)
+        if summary is None:
+            return None
+        return {
+            "placed": summary.placed,
+            "without_place": summary.without_place,
+            "without_wish_list": summary.without_wish_list,
+            "choices_full": summary.choices_full,
+        }
+
+    @extend_schema_field(AssignmentSerializer(many=True))
+    def get_assignments(self, run: MunicipalPlacementRun) -> list[dict[str, object]]:
+        summary = self._summary(run)
+        return AssignmentSerializer(  # type: ignore[return-value]
+            run.assignments.all(),  # type: ignore[attr-defined]
+            many=True,
+            context={"reasons": summary.reasons if summary else {}},
+        ).data
+
+
+class MunicipalityPlacesSerializer(serializers.Serializer):
+    municipality = serializers.CharField(source="municipality.municipality_number")
+    name = serializers.CharField(source="municipality.name")
+    places = serializers.IntegerField()
+
+
+class ReadinessSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    doctors = serializers.IntegerField(help_text="Placed doctors holding a seat in the area.")
+    with_wish_list = serializers.IntegerField()
+    without_wish_list = serializers.IntegerField()
+    places_total = serializers.IntegerField()
+    places = MunicipalityPlacesSerializer(many=True)
+    municipalities_without_places = serializers.SerializerMethodField()
+    needs_confirmation = serializers.BooleanField(
+        help_text="Starting a run needs confirm=true (doctors without a wish list, or fewer "
+        "places than doctors)."
+    )
+
+    def get_municipalities_without_places(self, readiness: PlacementReadiness) -> list[str]:
+        return [m.municipality_number for m in readiness.without_places]
+
+
+class ReadinessQuerySerializer(serializers.Serializer):
+    area = serializers.IntegerField()
+    round = serializers.SlugField()
+    start_date = serializers.DateField()
+
 
 class PlacementRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Municipal placement runs of the user's areas (random serial dictatorship)."""
+    """Municipal placement runs of the user's areas (random serial dictatorship). A refused
+    start is 409 with the rule's name (confirmation_required, no_places, ...)."""
 
     serializer_class = PlacementRunSerializer
 
@@ -169,16 +263,35 @@ class PlacementRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         area = serializer.validated_data["area"]
         if not areas_of_municipality_staff(self.request.user).filter(pk=area.pk).exists():
             raise NotFound
-        try:
-            serializer.instance = municipal_placement_start(
-                area=area,
-                round_=serializer.validated_data["round"],
-                start_date=serializer.validated_data["start_date"],
-                seed=serializer.validated_data["seed"],
-                user=self.request.user,
-            )
-        except MunicipalError as error:
-            raise ValidationError({"detail": str(error)}) from None
+        # A MunicipalError reaches the project's handler: 409 {"detail", "rule"}.
+        serializer.instance = municipal_placement_start(
+            area=area,
+            round_=serializer.validated_data["round"],
+            start_date=serializer.validated_data["start_date"],
+            seed=serializer.validated_data["seed"],
+            user=self.request.user,
+            confirm=serializer.validated_data["confirm"],
+        )
+
+    @extend_schema(parameters=[ReadinessQuerySerializer], responses=ReadinessSerializer)
+    @action(detail=False, methods=["get"])
+    def readiness(self, request: Request) -> Response:
+        """What a run of the area and start date would work with: placed doctors, wish
+        lists, places per municipality, and whether starting needs confirm=true."""
+        query = ReadinessQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        area = (
+            areas_of_municipality_staff(request.user)
+            .filter(pk=query.validated_data["area"])
+            .first()
+        )
+        round_ = Round.objects.filter(slug=query.validated_data["round"]).first()
+        if area is None or round_ is None:
+            raise NotFound
+        readiness = municipal_placement_readiness(
+            area=area, round_=round_, start_date=query.validated_data["start_date"]
+        )
+        return Response(ReadinessSerializer(readiness).data)
 
 
 def register(router: DefaultRouter) -> None:

@@ -49,6 +49,10 @@ class PlacesForm(DesignSystemFormMixin, forms.Form):
 
 
 class PlacementRunForm(DesignSystemFormMixin, forms.Form):
+    """Start date and seed; with `readiness` that needs it (doctors without a wish list, or
+    fewer places than doctors), also the "Run anyway" confirmation with the numbers. Whether
+    it is needed is the service's rule: the form only offers the checkbox."""
+
     start_date = forms.TypedChoiceField(label=_("Start date"), coerce=str)
     seed = forms.IntegerField(
         label=_("Seed"),
@@ -58,11 +62,25 @@ class PlacementRunForm(DesignSystemFormMixin, forms.Form):
         help_text=_("Recorded with the run: the same seed and lists give the same result."),
     )
 
-    def __init__(self, *args: Any, start_dates, **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, start_dates, readiness=None, **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["start_date"].choices = [  # type: ignore[attr-defined]
             (d.isoformat(), d.strftime("%d.%m.%Y")) for d in start_dates
         ]
+        if readiness is not None and readiness.needs_confirmation:
+            self.fields["confirm"] = forms.BooleanField(
+                label=run_anyway_label(readiness),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "ds-input"}),
+            )
+
+
+def run_anyway_label(readiness) -> str:  # type: ignore[no-untyped-def]
+    """ "Run anyway" with the numbers that make it a risk."""
+    return str(
+        _("Run anyway: %(problems)s")
+        % {"problems": " ".join(str(problem) for problem in readiness.problems())}
+    )
 
 
 class MunicipalityRankingForm(DesignSystemFormMixin, forms.Form):

@@ -176,6 +176,14 @@ class MunicipalPlacementRun(Job):
         return f"{self.area} {self.start_date} #{self.pk}"
 
 
+class NoPlaceReason(models.TextChoices):
+    """Why a doctor of a run got no municipality (derived from the run's recorded input and
+    result, not stored)."""
+
+    NO_WISH_LIST = "no_wish_list", _("No wish list")
+    CHOICES_FULL = "choices_full", _("Every municipality on the list was full")
+
+
 class MunicipalAssignment(models.Model):
     """Where one doctor goes in a run (no municipality: every listed place was taken)."""
 

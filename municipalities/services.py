@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.matching.instance import canonical_json_bytes
@@ -24,6 +27,7 @@ from municipalities.models import (
     MunicipalityPreference,
     MunicipalPlacementRun,
     MunicipalPlaces,
+    NoPlaceReason,
     RankingReview,
     ReviewDecision,
 )
@@ -32,7 +36,9 @@ logger = logging.getLogger(__name__)
 
 
 class MunicipalError(RuleViolation):
-    """A municipal action is refused; the message says why."""
+    """A municipal action is refused: `rule` names the rule, the message says why."""
+
+    default_rule = "municipal"
 
 
 @transaction.atomic
@@ -46,12 +52,12 @@ def ranking_review_add(
 ) -> RankingReview:
     """Record the municipality's approval of, or comment on, the employer's current ranking."""
     if decision not in ReviewDecision.values:
-        raise MunicipalError(_("Approve or comment."))
+        raise MunicipalError("decision_invalid", _("Approve or comment."))
     if decision == ReviewDecision.COMMENTED and not comment.strip():
-        raise MunicipalError(_("Write the comment."))
+        raise MunicipalError("comment_required", _("Write the comment."))
     snapshot = list(employer_ranking_entries(position).values_list("applicant_id", flat=True))
     if decision == ReviewDecision.APPROVED and not snapshot:
-        raise MunicipalError(_("There is no ranking to approve yet."))
+        raise MunicipalError("nothing_to_approve", _("There is no ranking to approve yet."))
     return RankingReview.objects.create(
         position=position,
         municipality=municipality,
@@ -84,9 +90,11 @@ def municipal_places_set(
     user,  # type: ignore[no-untyped-def]
 ) -> MunicipalPlaces:
     if not area.municipalities.filter(pk=municipality.pk).exists():
-        raise MunicipalError(_("The municipality is not part of the area."))
+        raise MunicipalError(
+            "municipality_not_in_area", _("The municipality is not part of the area.")
+        )
     if not 0 <= places <= 100:
-        raise MunicipalError(_("Places must be between 0 and 100."))
+        raise MunicipalError("places_out_of_range", _("Places must be between 0 and 100."))
     row, _created = MunicipalPlaces.objects.update_or_create(
         area=area,
         municipality=municipality,
@@ -101,10 +109,15 @@ def municipality_preferences_set(*, placement: Placement, municipality_ids: list
     """The placed doctor's list of the area's municipalities, best first."""
     area = placement.position.municipal_area
     if area is None:
-        raise MunicipalError(_("This position has one municipality: there is nothing to rank."))
+        raise MunicipalError(
+            "nothing_to_rank",
+            _("This position has one municipality: there is nothing to rank."),
+        )
     allowed = set(area.municipalities.values_list("pk", flat=True))
     if len(set(municipality_ids)) != len(municipality_ids) or not set(municipality_ids) <= allowed:
-        raise MunicipalError(_("Rank each of the area's municipalities at most once."))
+        raise MunicipalError(
+            "ranking_invalid", _("Rank each of the area's municipalities at most once.")
+        )
     MunicipalityPreference.objects.filter(placement=placement).delete()
     MunicipalityPreference.objects.bulk_create(
         [
@@ -114,11 +127,124 @@ def municipality_preferences_set(*, placement: Placement, municipality_ids: list
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MunicipalityPlaces:
+    """One municipality of the area and its places for a start date (0 when not defined)."""
+
+    municipality: Organisation
+    places: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementReadiness:
+    """What a municipal placement of one area and start date would work with, before it runs:
+    the doctors holding a seat there, how many have a wish list, and the places."""
+
+    start_date: dt.date
+    doctors: int
+    with_wish_list: int
+    places: tuple[MunicipalityPlaces, ...]  # every municipality of the area, by name
+
+    @property
+    def without_wish_list(self) -> int:
+        return self.doctors - self.with_wish_list
+
+    @property
+    def places_total(self) -> int:
+        return sum(row.places for row in self.places)
+
+    @property
+    def without_places(self) -> list[Organisation]:
+        return [row.municipality for row in self.places if not row.places]
+
+    @property
+    def short_of_places(self) -> int:
+        """How many doctors at least get no place for want of places."""
+        return max(0, self.doctors - self.places_total)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Doctors without a wish list, or fewer places than doctors: some get no municipality
+        whatever the draw, so running needs an explicit confirmation."""
+        return bool(self.doctors) and bool(self.without_wish_list or self.short_of_places)
+
+    def problems(self) -> list[str]:
+        """The reasons a confirmation is needed, one sentence each."""
+        found = []
+        if self.doctors and self.without_wish_list:
+            found.append(
+                ngettext(
+                    "%(count)s of %(doctors)s doctors has no wish list.",
+                    "%(count)s of %(doctors)s doctors have no wish list.",
+                    self.without_wish_list,
+                )
+                % {"count": self.without_wish_list, "doctors": self.doctors}
+            )
+        if self.short_of_places:
+            found.append(
+                ngettext(
+                    "There is %(places)s place for %(doctors)s doctors.",
+                    "There are %(places)s places for %(doctors)s doctors.",
+                    self.places_total,
+                )
+                % {"places": self.places_total, "doctors": self.doctors}
+            )
+        return found
+
+
+def _area_municipality_ids(area: MunicipalArea) -> list[int]:
+    return list(area.municipalities.values_list("pk", flat=True))
+
+
+def municipal_placement_readiness(
+    *,
+    area: MunicipalArea,
+    round_: Round,
+    start_date: dt.date,
+    municipalities: list[Organisation] | None = None,
+) -> PlacementReadiness:
+    """The numbers a placement of the area and start date would run with, in two queries
+    (three without `municipalities`, the area's municipalities by name). A wish list counts
+    when it names at least one municipality of the area, as in `municipal_instance_build`."""
+    if municipalities is None:
+        municipalities = list(area.municipalities.order_by("name"))
+    ids = [m.pk for m in municipalities]
+    counts = (
+        area_placements(area=area, round_=round_, start_date=start_date)
+        .alias(
+            has_list=Exists(
+                MunicipalityPreference.objects.filter(
+                    placement=OuterRef("pk"), municipality_id__in=ids
+                )
+            )
+        )
+        .aggregate(doctors=Count("pk"), with_list=Count("pk", filter=Q(has_list=True)))
+    )
+    places = dict(
+        MunicipalPlaces.objects.filter(
+            area=area, start_date=start_date, municipality_id__in=ids
+        ).values_list("municipality_id", "places")
+    )
+    return PlacementReadiness(
+        start_date=start_date,
+        doctors=counts["doctors"],
+        with_wish_list=counts["with_list"],
+        places=tuple(MunicipalityPlaces(m, places.get(m.pk, 0)) for m in municipalities),
+    )
+
+
 def municipal_instance_build(*, run: MunicipalPlacementRun) -> dict[str, object]:
-    places = {
-        f"M{row.municipality_id}": row.places
-        for row in MunicipalPlaces.objects.filter(area=run.area, start_date=run.start_date)
-    }
+    """The run's lis1-rsd/1 document. Every municipality of the area is in `places` (0 when
+    none are defined), so a doctor's ranking is their whole wish list within the area: an
+    empty ranking means no wish list, and an unassigned doctor with a ranking found every
+    listed municipality full."""
+    ids = _area_municipality_ids(run.area)
+    defined = dict(
+        MunicipalPlaces.objects.filter(
+            area=run.area, start_date=run.start_date, municipality_id__in=ids
+        ).values_list("municipality_id", "places")
+    )
+    places = {f"M{m}": defined.get(m, 0) for m in ids}
     placements = area_placements(area=run.area, round_=run.round, start_date=run.start_date)
     lists: dict[int, list[str]] = {p: [] for p in placements.values_list("pk", flat=True)}
     for placement_id, municipality_id in (
@@ -150,19 +276,83 @@ def municipal_placement_start(
     start_date: dt.date,
     seed: int,
     user,  # type: ignore[no-untyped-def]
+    confirm: bool = False,
 ) -> MunicipalPlacementRun:
-    """Record a run and hand it to a worker once committed."""
+    """Record a run and hand it to a worker once committed.
+
+    Rules: placed doctors and some places are needed ("no_placed_doctors", "no_places");
+    with doctors lacking a wish list or fewer places than doctors, some get no municipality
+    whatever the draw, so the run needs `confirm` ("confirmation_required")."""
     if not 0 <= seed < 2**63:
-        raise MunicipalError(_("The seed must be a whole number between 0 and 2^63 − 1."))
-    if not area_placements(area=area, round_=round_, start_date=start_date).exists():
-        raise MunicipalError(_("No placed doctors in this area for that start date yet."))
-    if not MunicipalPlaces.objects.filter(area=area, start_date=start_date, places__gt=0).exists():
-        raise MunicipalError(_("Define the municipal places for that start date first."))
+        raise MunicipalError(
+            "seed_out_of_range", _("The seed must be a whole number between 0 and 2^63 − 1.")
+        )
+    readiness = municipal_placement_readiness(area=area, round_=round_, start_date=start_date)
+    if not readiness.doctors:
+        raise MunicipalError(
+            "no_placed_doctors", _("No placed doctors in this area for that start date yet.")
+        )
+    if not readiness.places_total:
+        raise MunicipalError(
+            "no_places", _("Define the municipal places for that start date first.")
+        )
+    if readiness.needs_confirmation and not confirm:
+        raise MunicipalError(
+            "confirmation_required",
+            " ".join(
+                [
+                    _(
+                        "A placement with doctors who have no wish list, or with fewer places "
+                        "than doctors, runs only when confirmed: some doctors get no "
+                        "municipality whatever the draw."
+                    ),
+                    *readiness.problems(),
+                    _("Confirm to run it anyway."),
+                ]
+            ),
+        )
     run = MunicipalPlacementRun.objects.create(
         area=area, round=round_, start_date=start_date, seed=seed, requested_by=user
     )
     job_enqueue(run)
     return run
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """The outcome of a finished run: who got a municipality, and why the others did not."""
+
+    placed: int
+    without_wish_list: int
+    choices_full: int
+    reasons: dict[int, str]  # placement id -> NoPlaceReason, for those without a place
+
+    @property
+    def without_place(self) -> int:
+        return self.without_wish_list + self.choices_full
+
+
+def municipal_run_summary(run: MunicipalPlacementRun) -> RunSummary | None:
+    """Read from the run's recorded instance and result (no query), so the reasons are the
+    ones the engine worked with. None until the run has succeeded."""
+    if not run.instance_json or not run.result_json:
+        return None
+    instance = json.loads(run.instance_json)
+    result = json.loads(run.result_json)
+    listed = {doctor["id"]: bool(doctor["ranking"]) for doctor in instance["doctors"]}
+    reasons = {
+        int(doctor[1:]): NoPlaceReason.CHOICES_FULL
+        if listed.get(doctor)
+        else NoPlaceReason.NO_WISH_LIST
+        for doctor in result["unassigned"]
+    }
+    no_list = sum(1 for r in reasons.values() if r == NoPlaceReason.NO_WISH_LIST)
+    return RunSummary(
+        placed=len(result["assignment"]),
+        without_wish_list=no_list,
+        choices_full=len(reasons) - no_list,
+        reasons={k: str(v) for k, v in reasons.items()},
+    )
 
 
 def municipal_placement_execute(*, run: MunicipalPlacementRun) -> MunicipalPlacementRun:

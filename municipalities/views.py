@@ -36,12 +36,19 @@ from municipalities.forms import (
     PlacesForm,
     RankingReviewForm,
 )
-from municipalities.models import MunicipalityPreference, MunicipalPlacementRun, MunicipalPlaces
+from municipalities.models import (
+    MunicipalityPreference,
+    MunicipalPlacementRun,
+    MunicipalPlaces,
+    NoPlaceReason,
+)
 from municipalities.services import (
     MunicipalError,
     area_placements,
+    municipal_placement_readiness,
     municipal_placement_start,
     municipal_places_set,
+    municipal_run_summary,
     municipality_preferences_set,
     ranking_review_add,
 )
@@ -149,59 +156,88 @@ def _area_round(area: MunicipalArea) -> Round | None:
     )
 
 
+def _chosen_start_date(request: HttpRequest, start_dates: list[dt.date]) -> dt.date | None:
+    """The start date the page is about: the one posted to the run form, else the one asked
+    for (?start_date=), else the first."""
+    if request.method == "POST" and request.POST.get("form") == "run":
+        wanted = request.POST.get("run-start_date", "")
+    else:
+        wanted = request.GET.get("start_date", "")
+    for start_date in start_dates:
+        if start_date.isoformat() == wanted:
+            return start_date
+    return start_dates[0] if start_dates else None
+
+
 @role_required(Role.MUNICIPALITY)
 @require_http_methods(["GET", "POST"])
 def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Places per municipality and start, the doctors placed in the area, and the runs."""
+    """Places per municipality and start, the doctors placed in the area, what a placement
+    of the chosen start date would work with, and the runs."""
     area = _area(request, pk)
     round_ = _area_round(area)
     own = list(organisations_of(request.user, OrganisationKind.MUNICIPALITY).filter(areas=area))
+    area_municipalities = list(area.municipalities.order_by("name"))
     start_dates = _area_start_dates(area, round_)
+    chosen = _chosen_start_date(request, start_dates)
+    status = 200
     places_form = PlacesForm(
         request.POST if request.POST.get("form") == "places" else None,
         municipalities=own,
         prefix="places",
-        initial={"start_date": start_dates[0] if start_dates else None},
+        initial={"start_date": chosen},
+    )
+    if request.method == "POST" and request.POST.get("form") == "places":
+        status = 400
+        if places_form.is_valid():
+            municipality = next(m for m in own if m.pk == places_form.cleaned_data["municipality"])
+            try:
+                municipal_places_set(
+                    area=area,
+                    municipality=municipality,
+                    start_date=places_form.cleaned_data["start_date"],
+                    places=places_form.cleaned_data["places"],
+                    user=request.user,
+                )
+            except MunicipalError as error:
+                places_form.add_error(None, error.message)
+                status = 409
+            else:
+                messages.success(request, _("The places are saved."))
+                return redirect("municipalities:area", pk=area.pk)
+
+    readiness = (
+        municipal_placement_readiness(
+            area=area, round_=round_, start_date=chosen, municipalities=area_municipalities
+        )
+        if round_ is not None and chosen is not None
+        else None
     )
     run_form = PlacementRunForm(
         request.POST if request.POST.get("form") == "run" else None,
         start_dates=start_dates,
+        readiness=readiness,
         prefix="run",
+        initial={"start_date": chosen.isoformat() if chosen else None},
     )
-    if request.method == "POST" and request.POST.get("form") == "places" and places_form.is_valid():
-        municipality = next(m for m in own if m.pk == places_form.cleaned_data["municipality"])
-        try:
-            municipal_places_set(
-                area=area,
-                municipality=municipality,
-                start_date=places_form.cleaned_data["start_date"],
-                places=places_form.cleaned_data["places"],
-                user=request.user,
-            )
-        except MunicipalError as error:
-            places_form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The places are saved."))
-            return redirect("municipalities:area", pk=area.pk)
-    if (
-        request.method == "POST"
-        and request.POST.get("form") == "run"
-        and run_form.is_valid()
-        and round_
-    ):
-        try:
-            run = municipal_placement_start(
-                area=area,
-                round_=round_,
-                start_date=dt.date.fromisoformat(run_form.cleaned_data["start_date"]),
-                seed=run_form.cleaned_data["seed"],
-                user=request.user,
-            )
-        except MunicipalError as error:
-            run_form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The municipal placement has run."))
-            return redirect("municipalities:run", pk=run.pk)
+    if request.method == "POST" and request.POST.get("form") == "run":
+        status = 400
+        if run_form.is_valid() and round_:
+            try:
+                run = municipal_placement_start(
+                    area=area,
+                    round_=round_,
+                    start_date=dt.date.fromisoformat(run_form.cleaned_data["start_date"]),
+                    seed=run_form.cleaned_data["seed"],
+                    user=request.user,
+                    confirm=bool(run_form.cleaned_data.get("confirm")),
+                )
+            except MunicipalError as error:
+                run_form.add_error(None, error.message)
+                status = 409
+            else:
+                messages.success(request, _("The municipal placement has started."))
+                return redirect("municipalities:run", pk=run.pk)
     # One query for every start date, in the order of the dates.
     doctors = list(
         area_placements(area=area, round_=round_)  # type: ignore[arg-type]
@@ -216,17 +252,19 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "area": area,
             "round": round_,
-            "area_municipalities": area.municipalities.order_by("name"),
+            "area_municipalities": area_municipalities,
             "places": MunicipalPlaces.objects.filter(area=area).select_related("municipality"),
             "places_form": places_form,
             "run_form": run_form,
             "start_dates": start_dates,
+            "chosen_start_date": chosen,
+            "readiness": readiness,
             "doctors": doctors,
-            "runs": MunicipalPlacementRun.objects.filter(area=area).select_related(
-                "requested_by", "round"
-            ),
+            "runs": MunicipalPlacementRun.objects.filter(area=area)
+            .select_related("requested_by", "round")
+            .defer("instance_json", "result_json"),
         },
-        status=400 if places_form.errors or run_form.errors else 200,
+        status=status,
     )
 
 
@@ -245,17 +283,35 @@ def _assignments(run: MunicipalPlacementRun):  # type: ignore[no-untyped-def]
     ).order_by("order")
 
 
+def _with_reasons(run: MunicipalPlacementRun):  # type: ignore[no-untyped-def]
+    """The run's summary, and its assignments each with `no_place_reason` (a NoPlaceReason
+    value, "" for a doctor who got a municipality)."""
+    summary = municipal_run_summary(run)
+    reasons = summary.reasons if summary else {}
+    assignments = list(_assignments(run))
+    for a in assignments:
+        a.no_place_reason = reasons.get(a.placement_id, "")  # type: ignore[attr-defined]
+    return summary, assignments
+
+
 @role_required(Role.MUNICIPALITY)
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who comes when: the drawn order and the municipality each doctor got."""
+    """Who comes when: the drawn order and the municipality each doctor got, and plainly who
+    got none and why."""
     run = _run(request, pk)
+    summary, assignments = _with_reasons(run)
+    labels = dict(NoPlaceReason.choices)
+    for a in assignments:
+        a.no_place_label = labels.get(a.no_place_reason, "")  # type: ignore[attr-defined]
     return render(
         request,
         "municipalities/run_detail.html",
         {
             "run": run,
-            "assignments": _assignments(run),
+            "summary": summary,
+            "assignments": assignments,
+            "without_place": [a for a in assignments if a.municipality_id is None],
             "places": json.loads(run.instance_json)["places"] if run.instance_json else {},
         },
     )
@@ -264,7 +320,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MUNICIPALITY)
 @require_GET
 def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drawn order as CSV; `reason` is empty for a doctor who got a municipality, else
+    "no_wish_list" or "choices_full" (the reasons the run page gives)."""
     run = _run(request, pk)
+    _summary, assignments = _with_reasons(run)
     rows = (
         (
             a.order,
@@ -272,10 +331,13 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
             a.placement.position.reference,
             a.municipality.name if a.municipality else "",
             run.start_date.isoformat(),
+            a.no_place_reason,  # type: ignore[attr-defined]
         )
-        for a in _assignments(run)
+        for a in assignments
     )
-    content = csv_bytes(("order", "doctor", "position", "municipality", "start_date"), rows)
+    content = csv_bytes(
+        ("order", "doctor", "position", "municipality", "start_date", "reason"), rows
+    )
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="municipal-placement-{run.pk}.csv"'
     return response

@@ -55,14 +55,15 @@ def identity_number(birth: dt.date, individual: int, *, d_number: bool = False) 
     return base + str(k2)
 
 
-_individuals = itertools.count(0)
+_individuals: dict[tuple[dt.date, bool], itertools.count[int]] = {}
 
 
 def next_identity_number(birth: dt.date = dt.date(1996, 5, 17), *, d_number: bool = False) -> str:
-    """A new valid number: individual numbers 100–499 of the birth date, then of the next
-    days (so a test can create thousands of applicants)."""
+    """A new valid number of the birth date (individual numbers 100–499), then of the days
+    after it once those are used (so a test can create thousands of applicants)."""
+    counter = _individuals.setdefault((birth, d_number), itertools.count(0))
     while True:
-        n = next(_individuals)
+        n = next(counter)
         day = birth + dt.timedelta(days=n // 400)
         number = identity_number(day, 100 + n % 400, d_number=d_number)
         if number:

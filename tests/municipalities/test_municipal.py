@@ -161,7 +161,7 @@ def test_municipal_placement_end_to_end(
     export = client.get(reverse("municipalities:run_export", args=[run.pk])).content.decode(
         "utf-8-sig"
     )
-    assert export.splitlines()[0] == "order,doctor,position,municipality,start_date"
+    assert export.splitlines()[0] == "order,doctor,position,municipality,start_date,reason"
 
 
 def test_same_seed_same_result(
@@ -185,6 +185,7 @@ def test_same_seed_same_result(
                 start_date=position.start_date,
                 seed=7,
                 user=municipality_user,
+                confirm=True,
             )
         run.refresh_from_db()
         results.append((run.input_sha256, run.result_json))
@@ -211,6 +212,7 @@ def test_run_pages_are_404_outside_the_area(
             start_date=position.start_date,
             seed=1,
             user=municipality_user,
+            confirm=True,
         )
     client = client_for(other_municipality_user)
     assert client.get(reverse("municipalities:run", args=[run.pk])).status_code == 404
