@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -14,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from employers.filters import PRIOR_CHOICES, SORTS, ApplicantFilter, EducationGroup
 from employers.models import InterviewNote
 from employers.services import interview_note_add
-from lis1.rounds.enums import EMPLOYER_KINDS, OrganisationKind
+from lis1.rounds.enums import EMPLOYER_KINDS, NorwegianProficiency, OrganisationKind
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.permissions import employer_positions, organisations_of
 from lis1.rounds.selectors import RUN_BLOBS, applications_for_review, placements_published
@@ -31,7 +33,14 @@ from lis1.rounds.services.positions import (
     position_save,
     position_withdraw,
 )
-from lis1.rounds.services.rankings import RankingError, ranking_ids, ranking_set, ranking_submit
+from lis1.rounds.services.rankings import (
+    RankingError,
+    RankingPlaceInvalid,
+    ranking_ids,
+    ranking_move_to,
+    ranking_set,
+    ranking_submit,
+)
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -105,6 +114,20 @@ class InterviewNoteSerializer(serializers.ModelSerializer):
 class RankingSerializer(serializers.Serializer):
     applicant_ids = serializers.ListField(
         child=serializers.IntegerField(), help_text="The ranked applicants, best first."
+    )
+
+
+class RankingMoveSerializer(serializers.Serializer):
+    applicant_id = serializers.IntegerField(help_text="A ranked applicant.")
+    place = serializers.IntegerField(
+        help_text="The new place: 1 is first, at most the number of ranked applicants."
+    )
+
+
+class RefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What the rule says, in the user's language.")
+    rule = serializers.CharField(
+        help_text="The rule's name, stable across languages (e.g. ranking_deadline_passed)."
     )
 
 
@@ -260,11 +283,26 @@ class PositionViewSet(
             notes = notes.filter(application__applicant_id=int(applicant))
         return Response(InterviewNoteSerializer(notes, many=True).data)
 
-    @extend_schema(responses=ApplicationSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words of the name, or an HPR number (prefix)"),
+            OpenApiParameter("education", str, enum=[k for k, _l in EducationGroup.CHOICES]),
+            OpenApiParameter("proficiency", str, enum=NorwegianProficiency.values),
+            OpenApiParameter("prior", str, enum=[k for k, _l in PRIOR_CHOICES]),
+            OpenApiParameter("ranked", str, enum=["yes", "no"]),
+            OpenApiParameter("sort", str, enum=list(SORTS)),
+        ],
+        responses=ApplicationSerializer(many=True),
+    )
     @action(detail=True, methods=["get"])
     def applications(self, request: Request, pk: str | None = None) -> Response:
+        """The position's submitted applications, searched, filtered and sorted like the
+        page's applicant list (employers/filters.py)."""
         rows = applications_for_review(self.get_object())
-        return Response(ApplicationSerializer(rows, many=True).data)
+        filterset = ApplicantFilter(request.query_params or None, queryset=rows)
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return Response(ApplicationSerializer(filterset.qs, many=True).data)
 
     @extend_schema(methods=["GET"], responses=RankingSerializer)
     @extend_schema(methods=["PUT"], request=RankingSerializer, responses=RankingSerializer)
@@ -283,6 +321,42 @@ class PositionViewSet(
             except RankingError as error:
                 raise ValidationError({"detail": str(error)}) from None
         return Response({"applicant_ids": ranking_ids(position)})
+
+    @extend_schema(
+        request=RankingMoveSerializer,
+        responses={
+            200: RankingSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Bad input, or a place outside the list: `{field: [message]}`.",
+            ),
+            409: OpenApiResponse(
+                RefusedSerializer,
+                description=(
+                    "Refused by a rule (the ranking deadline has passed, the applicant is not "
+                    "on the ranking); nothing was changed."
+                ),
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="ranking/move", url_name="ranking-move")
+    def move_in_ranking(self, request: Request, pk: str | None = None) -> Response:
+        """Move a ranked applicant to another place; the others keep their order. The same
+        service as the page's "Move to place" field."""
+        position = self.get_object()
+        serializer = RankingMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            ids = ranking_move_to(
+                position=position,
+                applicant_id=serializer.validated_data["applicant_id"],
+                place=serializer.validated_data["place"],
+                user=request.user,
+            )
+        except RankingPlaceInvalid as error:
+            raise ValidationError({"place": [error.message]}) from None
+        # Any other refusal (a RuleViolation) is answered 409 by lis1.api_errors.
+        return Response({"applicant_ids": ids})
 
     @extend_schema(request=None, responses=PositionSerializer)
     @action(detail=True, methods=["post"], url_path="submit-ranking")

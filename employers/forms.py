@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lis1.rounds.enums import NorwegianProficiency, OrganisationKind, PositionKind
+from lis1.rounds.enums import OrganisationKind, PositionKind
 from lis1.rounds.models import MunicipalArea, Organisation, Position
 from lis1.rounds.services.positions import rounds_open_for_positions
 from lis1.ui import DesignSystemFormMixin
@@ -96,45 +96,6 @@ class PositionForm(DesignSystemFormMixin, forms.ModelForm):
         pass
 
 
-class EducationGroup:
-    NORWAY = "norway"
-    EEA = "eea"
-    OUTSIDE = "outside"
-    CHOICES = [
-        ("", _("All")),
-        (NORWAY, _("Educated in Norway")),
-        (EEA, _("Educated elsewhere in the EU/EEA")),
-        (OUTSIDE, _("Educated outside the EU/EEA")),
-    ]
-
-
-class ApplicantFilterForm(DesignSystemFormMixin, forms.Form):
-    education = forms.ChoiceField(
-        label=_("Education"), choices=EducationGroup.CHOICES, required=False
-    )
-    proficiency = forms.ChoiceField(
-        label=_("Norwegian"),
-        choices=[("", _("All")), *NorwegianProficiency.choices],
-        required=False,
-    )
-    prior = forms.ChoiceField(
-        label=_("Prior LIS1 service"),
-        choices=[
-            ("", _("All")),
-            ("none", _("None")),
-            ("some", _("Some")),
-            ("hospital_done", _("Hospital part done")),
-            ("municipal_done", _("Municipal part done")),
-        ],
-        required=False,
-    )
-    ranked = forms.ChoiceField(
-        label=_("Ranked"),
-        choices=[("", _("All")), ("yes", _("Ranked")), ("no", _("Not ranked"))],
-        required=False,
-    )
-
-
 class InterviewNoteForm(DesignSystemFormMixin, forms.Form):
     text = forms.CharField(
         label=_("New interview note"),
@@ -175,4 +136,17 @@ class PlacementEndForm(DesignSystemFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept with the placement and shown to the doctor in the receipt."),
+    )
+
+
+class RankingPlaceForm(forms.Form):
+    """The place typed into a ranked row's "Move to place" field; whether the place is on
+    the list is the ranking service's rule (`ranking_move_to`)."""
+
+    to = forms.IntegerField(
+        label=_("Place"),
+        error_messages={
+            "required": _("Give the new place as a number."),
+            "invalid": _("Give the new place as a whole number."),
+        },
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("stillinger/<int:pk>/publiser/", views.position_publish_view, name="position_publish"),
     path("stillinger/<int:pk>/trekk/", views.position_withdraw_view, name="position_withdraw"),
     path("stillinger/<int:pk>/sokere/", views.applicant_list, name="applicants"),
+    path("stillinger/<int:pk>/sokere/legg-til/", views.applicant_list_add, name="applicants_add"),
     path(
         "stillinger/<int:pk>/sokere/<int:application_pk>/",
         views.applicant_detail,

@@ -8,27 +8,29 @@ trust's position or applicant is not found (404)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from employers.filters import ApplicantFilter
 from employers.forms import (
-    ApplicantFilterForm,
     CsvUploadForm,
-    EducationGroup,
     InterviewNoteForm,
     PlacementEndForm,
     PositionForm,
+    RankingPlaceForm,
     VacancyFillForm,
 )
 from employers.models import InterviewNote, VacancyFill
 from employers.services import interview_note_add, vacancy_fill
-from lis1.rounds.demo.names import EEA_COUNTRIES
 from lis1.rounds.enums import EMPLOYER_KINDS
-from lis1.rounds.models import Organisation, Position, Round
+from lis1.rounds.models import Application, Organisation, Position, Round
 from lis1.rounds.permissions import (
     Role,
     employer_applications,
@@ -39,6 +41,7 @@ from lis1.rounds.permissions import (
 from lis1.rounds.selectors import (
     RUN_BLOBS,
     applications_for_review,
+    applications_unranked,
     employer_ranking_entries,
     placements_published,
     positions_with_counts,
@@ -68,12 +71,16 @@ from lis1.rounds.services.positions import (
 )
 from lis1.rounds.services.rankings import (
     RankingError,
+    RankingPlaceInvalid,
     ranking_add,
+    ranking_add_many,
     ranking_export_csv,
     ranking_import_csv,
     ranking_move,
+    ranking_move_to,
     ranking_open,
     ranking_remove,
+    ranking_reorder,
     ranking_set,
     ranking_submit,
 )
@@ -278,67 +285,157 @@ def positions_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _education_group(country: str) -> str:
-    if country == "NO":
-        return EducationGroup.NORWAY
-    if country in EEA_COUNTRIES:
-        return EducationGroup.EEA
-    return EducationGroup.OUTSIDE
+#: Rows per page of the applicant list and of the ranking. A page of the ranking is about
+#: 2.5 kB of HTML per row (its forms), so 50 rows keep a page well under 300 kB.
+APPLICANTS_PAGE_SIZE = 50
+RANKING_PAGE_SIZE = 50
+#: The ranking page lists this many unranked applicants; the rest are found (searched,
+#: filtered) and added from the applicant list.
+UNRANKED_SHOWN = 20
 
 
-def _filtered(applications, data):  # type: ignore[no-untyped-def]
-    education = data.get("education")
-    if education == EducationGroup.NORWAY:
-        applications = applications.filter(applicant__education_country="NO")
-    elif education == EducationGroup.EEA:
-        applications = applications.filter(
-            applicant__education_country__in=sorted(EEA_COUNTRIES - {"NO"})
-        )
-    elif education == EducationGroup.OUTSIDE:
-        applications = applications.exclude(applicant__education_country__in=sorted(EEA_COUNTRIES))
-    if data.get("proficiency"):
-        applications = applications.filter(applicant__norwegian_proficiency=data["proficiency"])
-    prior = data.get("prior")
-    if prior == "none":
-        applications = applications.filter(
-            applicant__prior_hospital_months=0, applicant__prior_municipal_months=0
-        )
-    elif prior == "some":
-        applications = applications.filter(
-            Q(applicant__prior_hospital_months__gt=0) | Q(applicant__prior_municipal_months__gt=0)
-        )
-    elif prior == "hospital_done":
-        applications = applications.filter(applicant__prior_hospital_months__gte=12)
-    elif prior == "municipal_done":
-        applications = applications.filter(applicant__prior_municipal_months__gte=6)
-    if data.get("ranked") == "yes":
-        applications = applications.filter(list_rank__isnull=False)
-    elif data.get("ranked") == "no":
-        applications = applications.filter(list_rank__isnull=True)
-    return applications
+def _position_counted(request: HttpRequest, pk: int) -> Position:
+    """The position with its application and ranking counts (subqueries, one query)."""
+    return get_object_or_404(positions_with_counts(employer_positions(request.user)), pk=pk)
 
 
-@role_required(Role.EMPLOYER)
-@require_GET
-def applicant_list(request: HttpRequest, pk: int) -> HttpResponse:
-    position = _position(request, pk)
-    form = ApplicantFilterForm(request.GET or None)
-    applications = applications_for_review(position).annotate(note_count=Count("interview_notes"))
-    if form.is_valid():
-        applications = _filtered(applications, form.cleaned_data)
-    rows = list(applications)
-    for application in rows:
-        application.education_group = _education_group(application.applicant.education_country)  # type: ignore[attr-defined]
+def _with_note_counts(applications: QuerySet[Application]) -> QuerySet[Application]:
+    notes = (
+        InterviewNote.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return applications.annotate(
+        note_count=Coalesce(Subquery(notes, output_field=IntegerField()), 0)
+    )
+
+
+def _ranking_page_of(rank: int) -> int:
+    return (rank - 1) // RANKING_PAGE_SIZE + 1
+
+
+def _ranking_url(position: Position, page: int = 1, applicant_id: int | None = None) -> str:
+    url = reverse("employers:ranking", args=[position.pk])
+    if page > 1:
+        url += f"?page={page}"
+    if applicant_id:
+        url += f"#entry-{applicant_id}"
+    return url
+
+
+def _list_query(request: HttpRequest, *, page: int | None = None) -> str:
+    """The list's search, filters and sort from the query string, without empty values
+    (a submitted filter form sends every field), and the page when given and not the first."""
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [value for value in values if value]
+        if kept and key != "page":
+            query.setlist(key, kept)
+    if page and page > 1:
+        query["page"] = str(page)
+    return query.urlencode()
+
+
+def _applicant_list_page(
+    request: HttpRequest, position: Position, *, error: str | None = None, status: int = 200
+) -> HttpResponse:
+    everything = _with_note_counts(applications_for_review(position))
+    filterset = ApplicantFilter(request.GET or None, queryset=everything)
+    queryset = filterset.qs if filterset.is_valid() else everything
+    page = Paginator(queryset, APPLICANTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        if row.list_rank:  # type: ignore[attr-defined]
+            row.ranking_url = _ranking_url(
+                position, _ranking_page_of(row.list_rank), row.applicant_id
+            )  # type: ignore[attr-defined]
+    editable = ranking_open(position)
     return render(
         request,
         "employers/applicant_list.html",
         {
             "position": position,
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
             "applications": rows,
-            "groups": dict(EducationGroup.CHOICES),
+            "total": position.application_count,  # type: ignore[attr-defined]
+            "narrowed": filterset.is_valid() and filterset.narrowed(),
+            "unranked_count": (
+                queryset.filter(list_rank__isnull=True).count()  # type: ignore[misc]
+                if editable
+                else 0
+            ),
+            "editable": editable,
+            "query": _list_query(request),
+            "here": _list_query(request, page=page.number),
+            "error": error,
         },
+        status=status,
     )
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def applicant_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The position's applicants: search (name, HPR number), filters, sort and pages."""
+    return _applicant_list_page(request, _position_counted(request, pk))
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def applicant_list_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add one applicant (`applicant`), or every unranked applicant of the list as filtered
+    by the query string (`all`), to the end of the ranking. Back to the same list; a refusal
+    is shown on the list with status 409 and changes nothing."""
+    position = _position_counted(request, pk)
+    back = reverse("employers:applicants", args=[position.pk])
+    if request.GET:
+        back += f"?{request.GET.urlencode()}"  # as the list's forms sent it (already kept)
+    try:
+        if request.POST.get("all"):
+            filterset = ApplicantFilter(
+                request.GET or None, queryset=applications_for_review(position)
+            )
+            if not filterset.is_valid():
+                return _applicant_list_page(request, position, status=400)
+            wanted = list(
+                filterset.qs.filter(list_rank__isnull=True).values_list("applicant_id", flat=True)
+            )
+            ranked = set(
+                ranking_add_many(position=position, applicant_ids=wanted, user=request.user)
+            )
+            added = sum(1 for applicant in wanted if applicant in ranked)
+            if not added:
+                messages.info(request, _("Everybody in the list is already on our ranking."))
+                return redirect(back)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s applicant is added to the end of our ranking.",
+                    "%(count)s applicants are added to the end of our ranking.",
+                    added,
+                )
+                % {"count": added},
+            )
+            return redirect(back)
+        applicant = _int(request.POST.get("applicant"))
+        ids = ranking_add(position=position, applicant_id=applicant, user=request.user)
+    except RankingError as error:
+        return _applicant_list_page(request, position, error=error.message, status=409)
+    name = (
+        position.applications.filter(applicant_id=applicant)
+        .values_list("applicant__given_name", "applicant__family_name")
+        .first()
+    )
+    messages.success(
+        request,
+        _("%(name)s is number %(rank)s on our ranking.")
+        % {"name": " ".join(name or ()), "rank": ids.index(applicant) + 1},
+    )
+    return redirect(f"{back}#applicant-{applicant}")
 
 
 def _document_url(document) -> str | None:  # type: ignore[no-untyped-def]
@@ -391,33 +488,58 @@ def applicant_detail(request: HttpRequest, pk: int, application_pk: int) -> Http
 # --- ranking ----------------------------------------------------------------------------
 
 
-def _ranking_context(position: Position, *, moved: int | None = None) -> dict[str, object]:
-    entries = list(employer_ranking_entries(position))
-    ranked = {e.applicant_id for e in entries}
-    unranked = [a for a in applications_for_review(position) if a.applicant_id not in ranked]
+def _ranking_context(
+    position: Position,
+    *,
+    page_number: int | str | None = None,
+    moved: int | None = None,
+    error: str | None = None,
+    place_error: tuple[int, str, str] | None = None,
+) -> dict[str, object]:
+    """One page of the ranking (the page showing `moved` when it is on the list) and the
+    first unranked applicants."""
+    entries = employer_ranking_entries(position, with_application=True)
+    paginator = Paginator(entries, RANKING_PAGE_SIZE)
+    focus = moved if moved is not None else (place_error[0] if place_error else None)
+    if focus is not None:
+        rank = entries.filter(applicant_id=focus).values_list("rank", flat=True).first()
+        if rank is not None:
+            page_number = _ranking_page_of(rank)
+    page = paginator.get_page(page_number)
+    rows = list(page.object_list)
+    unranked = applications_unranked(position)
+    shown = list(unranked[:UNRANKED_SHOWN])
     return {
         "position": position,
-        "entries": entries,
-        "unranked": unranked,
+        "page": page,
+        "entries": rows,
+        "count": paginator.count,
+        "unranked": shown,
+        "unranked_count": unranked.count(),
         "editable": ranking_open(position),
         "moved": moved,
-        "count": len(entries),
+        "moved_entry": next((e for e in rows if e.applicant_id == moved), None),
+        "error": error,
+        "place_error": place_error,
+        "place_entry": next(
+            (e for e in rows if place_error and e.applicant_id == place_error[0]), None
+        ),
+        "page_url": _ranking_url(position, page.number),
     }
 
 
-def _ranking_response(
-    request: HttpRequest, position: Position, moved: int | None = None
+def _ranking_page(
+    request: HttpRequest, position: Position, status: int = 200, **context: object
 ) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "employers/_ranking.html", _ranking_context(position, moved=moved))
-    return redirect("employers:ranking", pk=position.pk)
+    template = "employers/_ranking.html" if request.htmx else "employers/ranking.html"  # type: ignore[attr-defined]
+    return render(request, template, _ranking_context(position, **context), status=status)  # type: ignore[arg-type]
 
 
 @role_required(Role.EMPLOYER)
 @require_GET
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position(request, pk)
-    return render(request, "employers/ranking.html", _ranking_context(position))
+    return _ranking_page(request, position, page_number=request.GET.get("page"))
 
 
 def _int(value: str | None) -> int:
@@ -430,29 +552,50 @@ def _int(value: str | None) -> int:
 @role_required(Role.EMPLOYER)
 @require_POST
 def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
-    """One change from a plain form (or htmx): up, down, to a place, add, remove, or the whole
-    order from drag and drop."""
+    """One change from a plain form (or from static/js/ranking.js): up, down, to a place,
+    add, remove, or the order of one page (`offset`, from drag and drop) or of the whole list.
+
+    Then the page showing the moved applicant: a redirect, or for the script the list's
+    fragment. A place that is not on the list is a form error (400), a refusal of the rules
+    (the ranking deadline, ...) is shown with status 409; neither changes anything."""
     position = _position(request, pk)
     action = request.POST.get("action", "")
+    page_number = request.GET.get("page")
     moved = None
     try:
         if action == "order":
             # One value per row (the page's rows carry their own), or one comma-separated.
             values = request.POST.getlist("order")
             ids = [_int(x) for value in values for x in value.split(",") if x]
-            ranking_set(position=position, applicant_ids=ids, user=request.user)
+            if request.POST.get("offset"):
+                ranking_reorder(
+                    position=position,
+                    offset=_int(request.POST["offset"]),
+                    applicant_ids=ids,
+                    user=request.user,
+                )
+            else:
+                ranking_set(position=position, applicant_ids=ids, user=request.user)
             moved = _int(request.POST["moved"]) if request.POST.get("moved") else None
         else:
             applicant = _int(request.POST.get("applicant"))
             moved = applicant
-            if action in ("up", "down", "to"):
+            if action == "to":
+                form = RankingPlaceForm(request.POST)
+                if not form.is_valid():
+                    raise RankingPlaceInvalid(str(form.errors["to"][0]))
+                ranking_move_to(
+                    position=position,
+                    applicant_id=applicant,
+                    place=form.cleaned_data["to"],
+                    user=request.user,
+                )
+            elif action in ("up", "down"):
                 entry = employer_ranking_entries(position).filter(applicant_id=applicant).first()
                 if entry is None:
                     raise RankingError(_("The applicant is not on the ranking."))
-                if action == "to":
-                    to = _int(request.POST.get("to"))
-                else:  # from the top, "up" is place 0: ranking_move keeps it first
-                    to = entry.rank - 1 if action == "up" else entry.rank + 1
+                # From the top, "up" is place 0: ranking_move keeps it first.
+                to = entry.rank - 1 if action == "up" else entry.rank + 1
                 ranking_move(
                     position=position, applicant_id=applicant, to_rank=to, user=request.user
                 )
@@ -463,13 +606,31 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
                 moved = None
             else:
                 raise Http404
+    except RankingPlaceInvalid as error:
+        return _ranking_page(
+            request,
+            position,
+            status=400,
+            page_number=page_number,
+            error=error.message,
+            place_error=(moved, error.message, request.POST.get("to", "")) if moved else None,
+        )
     except RankingError as error:
-        if request.htmx:  # type: ignore[attr-defined]
-            context = _ranking_context(position)
-            context["error"] = str(error)
-            return render(request, "employers/_ranking.html", context, status=400)
-        messages.error(request, str(error))
-    return _ranking_response(request, position, moved)
+        return _ranking_page(
+            request, position, status=409, page_number=page_number, error=error.message
+        )
+    if request.htmx:  # type: ignore[attr-defined]
+        return _ranking_page(request, position, page_number=page_number, moved=moved)
+    if moved is None:
+        number = page_number or ""
+        return redirect(_ranking_url(position, int(number) if number.isdigit() else 1))
+    rank = (
+        employer_ranking_entries(position)
+        .filter(applicant_id=moved)
+        .values_list("rank", flat=True)
+        .first()
+    )
+    return redirect(_ranking_url(position, _ranking_page_of(rank or 1), moved))
 
 
 @role_required(Role.EMPLOYER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -204,9 +204,13 @@ def placements_of_applicant(applicant: Applicant) -> QuerySet[Placement]:
 def applications_for_review(position: Position) -> QuerySet[Application]:
     """A position's submitted applications with the applicant and its place on the employer's
     list (None when not ranked): one query whatever the number of applicants."""
-    rank = EmployerRanking.objects.filter(
-        position=position, applicant=OuterRef("applicant")
-    ).values("rank")[:1]
+    # order_by(): the model's default order (by position, i.e. round and employer) would
+    # join three tables into the subquery of every row.
+    rank = (
+        EmployerRanking.objects.filter(position=position, applicant=OuterRef("applicant"))
+        .order_by()
+        .values("rank")[:1]
+    )
     return (
         Application.objects.filter(position=position, status=ApplicationStatus.SUBMITTED)
         .select_related("applicant")
@@ -215,10 +219,34 @@ def applications_for_review(position: Position) -> QuerySet[Application]:
     )
 
 
-def employer_ranking_entries(position: Position):  # type: ignore[no-untyped-def]
-    """The employer's list for a position, best first, with the applicants."""
-    return (
+def employer_ranking_entries(position: Position, *, with_application: bool = False):  # type: ignore[no-untyped-def]
+    """The employer's list for a position, best first, with the applicants; with
+    `with_application`, each entry's `application_id` too (for a link to the applicant's
+    page), from a subquery rather than a join."""
+    entries = (
         EmployerRanking.objects.filter(position=position)
         .select_related("applicant")
         .order_by("rank")
+    )
+    if with_application:
+        application = (
+            Application.objects.filter(position=position, applicant=OuterRef("applicant"))
+            .order_by()
+            .values("pk")[:1]
+        )
+        entries = entries.annotate(
+            application_id=Subquery(application, output_field=IntegerField())
+        )
+    return entries
+
+
+def applications_unranked(position: Position) -> QuerySet[Application]:
+    """The position's submitted applications whose applicant is not on the employer's list,
+    by name."""
+    ranked = EmployerRanking.objects.filter(position=position, applicant=OuterRef("applicant"))
+    return (
+        Application.objects.filter(position=position, status=ApplicationStatus.SUBMITTED)
+        .exclude(Exists(ranked))
+        .select_related("applicant")
+        .order_by("applicant__family_name", "applicant__given_name", "pk")
     )

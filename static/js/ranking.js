@@ -12,7 +12,13 @@
      data-ranking-form="…"        optional: id of the form that saves a new order (default:
                                   the element itself); it holds a "moved" input and the
                                   rows' "order" inputs
-   Without JavaScript the same forms work as plain posts. */
+     data-ranking-url="…"         optional: the address of the list as shown (a paginated
+                                  list answers with the page showing the row it moved); the
+                                  browser's address is updated to it
+   A row at the edge of a page moved on by Alt+Arrow is moved by its own up/down button
+   (data-move="up|down"), so the server takes it on to the next page. A field the server's
+   answer marks aria-invalid gets the focus. Without JavaScript the same forms work as plain
+   posts. */
 (function () {
   "use strict";
 
@@ -59,9 +65,12 @@
           headers: { "HX-Request": "true" },
           credentials: "same-origin"
         });
-        // 400 is a list with an error message; anything else (a login page after a redirect,
-        // a server error) is shown by loading the page afresh.
-        const usable = !response.redirected && (response.ok || response.status === 400);
+        // 400 (bad input) and 409 (refused by a rule) are a list with an error message;
+        // anything else (a login page after a redirect, a server error) is shown by loading
+        // the page afresh.
+        const usable =
+          !response.redirected &&
+          (response.ok || response.status === 400 || response.status === 409);
         if (!usable) throw new Error(response.statusText);
         html = await response.text();
       } catch (error) {
@@ -86,6 +95,10 @@
     const active = document.activeElement;
     const hadFocus = old.contains(active) || active === document.body;
     old.replaceWith(fresh);
+    const url = fresh.dataset.rankingUrl;
+    if (url && new URL(url, window.location.href).href !== window.location.href) {
+      window.history.replaceState(window.history.state, "", url);
+    }
     announce(fresh);
     if (hadFocus && focus) restoreFocus(fresh, focus);
   }
@@ -117,6 +130,11 @@
   // the top or the bottom), on the row's handle or first enabled button.
   function restoreFocus(root, focus) {
     const s = settings(root);
+    const invalid = root.querySelector("[aria-invalid='true']");
+    if (invalid) {
+      invalid.focus();
+      return;
+    }
     let target = focus.control ? document.getElementById(focus.control) : null;
     if (!target || target.disabled || !root.contains(target)) {
       const row = root.querySelector(`${s.item}[data-${s.key}="${focus.row}"]`);
@@ -160,7 +178,13 @@
     const row = handle.closest(s.item);
     const up = event.key === "ArrowUp";
     const sibling = up ? row.previousElementSibling : row.nextElementSibling;
-    if (!sibling || !sibling.matches(s.item)) return;
+    if (!sibling || !sibling.matches(s.item)) {
+      // The first or last row of a page: its own button moves it on to the next page (none
+      // at the very top or bottom of the list). The focus stays on the handle.
+      const button = row.querySelector(`[data-move="${up ? "up" : "down"}"]`);
+      if (button && button.form) send(root, button.form, new FormData(button.form), { row: idOf(row, s) });
+      return;
+    }
     if (up) sibling.before(row); else sibling.after(row);
     handle.focus();
     saveOrder(root, row);

@@ -108,6 +108,69 @@ def ranking_move(*, position: Position, applicant_id: int, to_rank: int, user=No
     return ranking_set(position=position, applicant_ids=ids, user=user)
 
 
+class RankingPlaceInvalid(RankingError):
+    """The place asked for is not on the list (1 to the number of ranked applicants)."""
+
+    default_rule = "ranking_place_out_of_range"
+
+
+def _locked_ids(position: Position) -> list[int]:
+    """The list, read under the position's row lock (as `ranking_set` takes it), so that the
+    change computed from it is not based on a list another request is changing; refused
+    first when the ranking is closed, so a no-op still says why."""
+    locked = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    _check_open(locked)
+    return ranking_ids(locked)
+
+
+@transaction.atomic
+def ranking_move_to(*, position: Position, applicant_id: int, place: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Move a ranked applicant to `place` (1 = first). Unlike `ranking_move` the place is
+    checked, not clamped: a typed number outside 1..N is a mistake to show, not to guess."""
+    ids = _locked_ids(position)
+    if applicant_id not in ids:
+        raise RankingError("not_on_ranking", _("The applicant is not on the ranking."))
+    if not 1 <= place <= len(ids):
+        raise RankingPlaceInvalid(
+            _("Choose a place from 1 to %(count)s.") % {"count": len(ids)}
+            if len(ids) > 1
+            else _("The list has one applicant: the only place is 1.")
+        )
+    ids.remove(applicant_id)
+    ids.insert(place - 1, applicant_id)
+    return ranking_set(position=position, applicant_ids=ids, user=user)
+
+
+@transaction.atomic
+def ranking_reorder(  # type: ignore[no-untyped-def]
+    *, position: Position, offset: int, applicant_ids: list[int], user=None
+) -> list[int]:
+    """Put one stretch of the list (a page: places offset+1 to offset+len) in a new order,
+    leaving the rest where it is. The stretch must hold the same applicants as now: were the
+    list changed meanwhile (another tab, a colleague), the order would mix two lists."""
+    ids = _locked_ids(position)
+    end = offset + len(applicant_ids)
+    if offset < 0 or sorted(ids[offset:end]) != sorted(applicant_ids):
+        raise RankingError(
+            "ranking_changed",
+            _("The ranking was changed meanwhile: here is the current order. Try again."),
+        )
+    ids[offset:end] = applicant_ids
+    return ranking_set(position=position, applicant_ids=ids, user=user)
+
+
+@transaction.atomic
+def ranking_add_many(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Put applicants at the end of the list in the given order; those already on it keep
+    their place. Returns the new list."""
+    ids = _locked_ids(position)
+    ranked = set(ids)
+    new = [a for a in dict.fromkeys(applicant_ids) if a not in ranked]
+    if not new:
+        return ids
+    return ranking_set(position=position, applicant_ids=[*ids, *new], user=user)
+
+
 def ranking_add(*, position: Position, applicant_id: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
     """Put an applicant at the end of the list."""
     ids = ranking_ids(position)
