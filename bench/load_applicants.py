@@ -217,7 +217,7 @@ def _seed(users: int) -> None:
     from django.utils import timezone
 
     from lis1.accounts.models import User
-    from lis1.rounds.enums import OrganisationKind, RoundStatus
+    from lis1.rounds.enums import OrganisationKind
     from lis1.rounds.models import (
         Applicant,
         ApplicantRanking,
@@ -235,7 +235,6 @@ def _seed(users: int) -> None:
         defaults={
             "season": "spring",
             "year": 2099,
-            "status": RoundStatus.ADVERTISING,
             "advertising_opens": now - dt.timedelta(days=10),
             "applications_open": now - dt.timedelta(days=10),
             "applications_close": now + dt.timedelta(hours=2),
@@ -243,7 +242,7 @@ def _seed(users: int) -> None:
             "match_date": now + dt.timedelta(days=11),
             "results_published": now + dt.timedelta(days=12),
             "answer_deadline": now + dt.timedelta(days=15),
-            "start_date": (now + dt.timedelta(days=3650)).date(),
+            "start_date": dt.date(2099, 9, 1),
         },
     )
     ApplicantRanking.objects.filter(round=round_).delete()
