@@ -121,6 +121,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "applicants/dashboard.html",
         {
             "applicant": applicant,
+            # Masked as on the profile page: the birth-date part, then stars.
+            "masked_id": applicant.national_id_masked(show_birth_date=True),
             "applications": applications,
             "round": current,
             "placements": placements,

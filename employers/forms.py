@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lis1.rounds.enums import OrganisationKind, PositionKind
@@ -19,7 +20,7 @@ class PositionForm(DesignSystemFormMixin, forms.ModelForm):
     """A position's fields; sites and areas are limited to the employer's own."""
 
     alis_url = forms.URLField(
-        label=Position._meta.get_field("alis_url").verbose_name,
+        label=capfirst(Position._meta.get_field("alis_url").verbose_name),
         help_text=Position._meta.get_field("alis_url").help_text,
         required=False,
         assume_scheme="https",

@@ -275,7 +275,13 @@ def positions_import(request: HttpRequest) -> HttpResponse:
         except CsvImportError as error:
             errors = error.errors
         else:
-            messages.success(request, _("%(count)s positions imported.") % {"count": len(saved)})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s position imported.", "%(count)s positions imported.", len(saved)
+                )
+                % {"count": len(saved)},
+            )
             return redirect(f"{reverse('employers:positions')}?round={round_.slug}")
     return render(
         request,
@@ -667,7 +673,13 @@ def ranking_import(request: HttpRequest, pk: int) -> HttpResponse:
             errors = error.errors
         else:
             messages.success(
-                request, _("The ranking is imported: %(count)s applicants.") % {"count": len(ids)}
+                request,
+                ngettext(
+                    "The ranking is imported: %(count)s applicant.",
+                    "The ranking is imported: %(count)s applicants.",
+                    len(ids),
+                )
+                % {"count": len(ids)},
             )
             return redirect("employers:ranking", pk=position.pk)
     return render(

@@ -235,6 +235,9 @@ if OIDC_ENABLED:
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them ("2. desember 2026 kl. 12.00", "2 December 2026, 12:00"):
+# templates and messages use only the named formats (see lis1/formats).
+FORMAT_MODULE_PATH = ["lis1.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

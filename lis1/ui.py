@@ -8,6 +8,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
 
 class FastSelect(forms.Select):
@@ -43,7 +44,9 @@ class FastSelect(forms.Select):
 
 
 class DesignSystemFormMixin:
-    """Give every widget the Designsystemet input class, so forms need no per-field markup."""
+    """Give every widget the Designsystemet input class, so forms need no per-field markup,
+    and every label a capital first letter: labels often come from a model's verbose_name,
+    which is lower case by Django's convention (and so are its translations)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +55,8 @@ class DesignSystemFormMixin:
     def apply_design_system(self) -> None:
         """Style every widget (again, for fields a subclass adds after __init__)."""
         for field in self.fields.values():  # type: ignore[attr-defined]
+            if field.label:
+                field.label = capfirst(field.label)
             widget = field.widget
             if isinstance(
                 widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lis1.ui import DesignSystemFormMixin
@@ -65,7 +66,7 @@ class PlacementRunForm(DesignSystemFormMixin, forms.Form):
     def __init__(self, *args: Any, start_dates, readiness=None, **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["start_date"].choices = [  # type: ignore[attr-defined]
-            (d.isoformat(), d.strftime("%d.%m.%Y")) for d in start_dates
+            (d.isoformat(), date_format(d, "SHORT_DATE_FORMAT")) for d in start_dates
         ]
         if readiness is not None and readiness.needs_confirmation:
             self.fields["confirm"] = forms.BooleanField(

@@ -79,11 +79,18 @@ def test_applicant_dashboard_shows_own_applications_only(applicant) -> None:  # 
     assert "Stilling ved Tromsø" not in body
 
 
-def test_applicant_dashboard_masks_identity_number(applicant) -> None:  # type: ignore[no-untyped-def]
-    body = client_for(applicant.user).get(reverse("applicants:dashboard")).content.decode()
+def test_applicant_dashboard_masks_identity_number_as_the_profile_does(applicant) -> None:  # type: ignore[no-untyped-def]
+    """The birth-date part, then stars (DDMMYY*****): the same on the dashboard as on the
+    profile page, and never the personal number."""
+    client = client_for(applicant.user)
+    body = client.get(reverse("applicants:dashboard")).content.decode()
+    masked = applicant.national_id[:6] + "*****"
+    assert applicant.national_id_masked(show_birth_date=True) == masked
     assert applicant.national_id not in body
     assert applicant.national_id[6:] not in body
-    assert "***********" in body
+    assert masked in body
+    assert "***********" not in body
+    assert masked in client.get(reverse("applicants:profile")).content.decode()
 
 
 def test_employer_dashboard_shows_own_trust_positions_in_current_round(

@@ -26,6 +26,9 @@ TRACKED = {
     "placement": (_("Placement"), Placement),
 }
 
+#: pghistory's event labels in words.
+KINDS = {"insert": _("Added"), "update": _("Changed"), "delete": _("Removed")}
+
 
 def event_model(model):  # type: ignore[no-untyped-def]
     return model.pgh_event_model
@@ -38,14 +41,10 @@ class AuditFilterForm(DesignSystemFormMixin, forms.Form):
         choices=[("", _("All")), *((k, label) for k, (label, _m) in TRACKED.items())],
     )
     kind = forms.ChoiceField(
-        label=_("Change"),
+        # A noun ("Endring"), not the verb "Change" of the buttons.
+        label=_("Kind of change"),
         required=False,
-        choices=[
-            ("", _("All")),
-            ("insert", _("Added")),
-            ("update", _("Changed")),
-            ("delete", _("Removed")),
-        ],
+        choices=[("", _("All")), *KINDS.items()],
     )
     position = forms.IntegerField(label=_("Position id"), required=False, min_value=1)
     applicant = forms.IntegerField(label=_("Applicant id"), required=False, min_value=1)
@@ -70,6 +69,7 @@ def _events(data: dict) -> list:  # type: ignore[type-arg]
             events = events.filter(pgh_created_at__date__gte=data["since"])
         for event in events.order_by("-pgh_created_at", "-pgh_id")[:500]:
             event.table_label = label  # type: ignore[attr-defined]
+            event.kind_label = KINDS.get(event.pgh_label, event.pgh_label)  # type: ignore[attr-defined]
             metadata = event.pgh_context.metadata if event.pgh_context_id else {}
             event.who = metadata.get("user_email", "")  # type: ignore[attr-defined]
             event.how = metadata.get("action") or metadata.get("url", "")  # type: ignore[attr-defined]

@@ -31,9 +31,10 @@ from django.conf import settings
 from django.db import Error as DBError
 from django.db import connections, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lis1.jobs.models import Job, JobStatus
 
@@ -231,8 +232,20 @@ def job_stalled(job: Job, *, now: dt.datetime | None = None) -> bool:
     return (now - job.heartbeat_at).total_seconds() > 3 * heartbeat_seconds()
 
 
+def _hours_message(seconds: float) -> str:
+    """Why a job that ran too long was stopped: whole hours as "3", others as "1.5"."""
+    hours = round(seconds / 3600, 1)
+    shown = int(hours) if hours == int(hours) else hours
+    return ngettext(
+        "The job ran longer than %(hours)s hour and was stopped; it can be started again.",
+        "The job ran longer than %(hours)s hours and was stopped; it can be started again.",
+        1 if shown == 1 else 2,
+    ) % {"hours": formats.localize(shown)}
+
+
 def _when(moment: dt.datetime) -> str:
-    return date_format(timezone.localtime(moment), "j. F Y H:i")
+    """Oslo time (the project's time zone) in the active language's named format."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -270,10 +283,7 @@ def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         ).update(
             status=JobStatus.FAILED,
             finished_at=now,
-            error=_(
-                "The job ran longer than %(hours)s hours and was stopped; it can be started again."
-            )
-            % {"hours": round(max_running_seconds() / 3600, 1)},
+            error=_hours_message(max_running_seconds()),
         )
         waiting = model._default_manager.filter(status=JobStatus.QUEUED).filter(
             Q(enqueued_at__lt=resend_cutoff)
@@ -281,9 +291,12 @@ def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         )
         for job in waiting.only("pk", "enqueue_count", "created_at"):
             if job.enqueue_count >= RESEND_LIMIT and not workers_alive:
-                message = _(
+                message = ngettext(
+                    "No worker took this job after it was sent %(count)s time since "
+                    "%(when)s: no worker is processing jobs. Start one and try again.",
                     "No worker took this job after it was sent %(count)s times since "
-                    "%(when)s: no worker is processing jobs. Start one and try again."
+                    "%(when)s: no worker is processing jobs. Start one and try again.",
+                    job.enqueue_count,
                 ) % {"count": job.enqueue_count, "when": _when(job.created_at)}
                 done["failed_unclaimed"] += model._default_manager.filter(
                     pk=job.pk, status=JobStatus.QUEUED

@@ -247,7 +247,8 @@ def headline_table(
             Column("measure", gettext_noop("Measure"), TEXT),
             Column("value", gettext_noop("This round")),
             Column("previous", gettext_noop("Same season a year before")),
-            Column("change", gettext_noop("Change"), signed=True),
+            # A noun ("Endring"), not the verb "Change" of the buttons.
+            Column("change", gettext_noop("Year-on-year change"), signed=True),
         ],
         rows=rows,
     )
@@ -837,7 +838,8 @@ def notes(*, basis: str, internal: bool) -> list[str]:
         ),
         gettext_noop("Age: on the round's start date. Gender: as the applicant declared it."),
         gettext_noop(
-            "Change: from the round of the same season a year before; shares in percentage points."
+            "Year-on-year change: compared with the round of the same season a year before; "
+            "shares in percentage points."
         ),
     ]
     if basis == "hired":

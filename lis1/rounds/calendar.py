@@ -60,10 +60,11 @@ class Action(StrEnum):
 
 
 def when(moment: dt.datetime | dt.date) -> str:
-    """A date or time as the pages show it: Oslo time, in the pages' own format."""
+    """A date or time as the pages show it: Oslo time, in the active language's named format
+    ("2. desember 2026 kl. 12.00", "2 December 2026, 12:00"; see lis1/formats)."""
     if isinstance(moment, dt.datetime):
-        return date_format(timezone.localtime(moment, OSLO), "j. F Y H:i")
-    return date_format(moment, "j. F Y")
+        return date_format(timezone.localtime(moment, OSLO), "DATETIME_FORMAT")
+    return date_format(moment, "DATE_FORMAT")
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:

@@ -302,7 +302,7 @@ def test_sweep_fails_a_job_that_runs_too_long_although_it_beats(english, sent) -
     assert done == {"failed_stale": 0, "failed_too_long": 1, "resent": 0, "failed_unclaimed": 0}
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error.startswith("The job ran longer than 3.0 hours")
+    assert job.error.startswith("The job ran longer than 3 hours and was stopped")
     # Its worker, if it ever finishes, finds the job no longer its own.
     with pytest.raises(JobLost):
         job_succeed(job)

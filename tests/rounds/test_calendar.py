@@ -157,7 +157,7 @@ def test_refusal_names_the_deadline_in_oslo_time() -> None:
     with translation.override("nb"), pytest.raises(RuleViolation) as refused:
         calendar_check(_round(), Action.START_MAIN_MATCH, now=_at(0))
     with translation.override("nb"):
-        assert when(_at(1)) == "11. mars 2027 12:00"  # Oslo time, not 11:00 UTC
+        assert when(_at(1)) == "11. mars 2027 kl. 12.00"  # Oslo time, not 11:00 UTC
     assert when(_at(1)) in refused.value.message
 
 

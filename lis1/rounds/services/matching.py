@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from lis1 import matching
 from lis1.jobs.models import JobStatus
@@ -387,8 +387,10 @@ def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, obj
 PROBLEMS = {
     "hash_mismatch": gettext_lazy("The stored instance does not match its SHA-256."),
     "result_differs": gettext_lazy("Re-running the engine gives a different result."),
-    "blocking_pairs": gettext_lazy(
-        "The verifier finds %(count)s blocking pairs in a run marked stable."
+    "blocking_pairs": ngettext_lazy(
+        "The verifier finds %(count)s blocking pair in a run marked stable.",
+        "The verifier finds %(count)s blocking pairs in a run marked stable.",
+        "count",
     ),
     "placements_differ": gettext_lazy(
         "The placements in the database differ from the stored result."
@@ -398,9 +400,12 @@ PROBLEMS = {
 
 def problem_message(problem: dict[str, object]) -> str:
     """One stored problem ({"code": ..., params}) as text in the active language."""
-    template = str(PROBLEMS.get(str(problem.get("code")), problem.get("code")))
+    template = PROBLEMS.get(str(problem.get("code")))
+    if template is None:
+        return str(problem.get("code"))
     params = {k: v for k, v in problem.items() if k != "code"}
-    return template % params if params else template
+    # A plural message (ngettext_lazy with a named number) picks its form from the params.
+    return str(template % params) if params else str(template)
 
 
 def match_run_problems(*, match_run: MatchRun) -> list[dict[str, object]]:
