@@ -50,7 +50,7 @@ from lis1.rounds.checklist import ChecklistItem
 from lis1.rounds.enums import MatchRunKind, RoundPhase, Season
 from lis1.rounds.models import MatchRun, MatchRunCheck, Round
 from lis1.rounds.permissions import is_directorate
-from lis1.rounds.selectors import rounds_with_counts
+from lis1.rounds.selectors import round_counts_attach
 from lis1.rounds.services.matching import (
     match_run_publish,
     match_run_rerun,
@@ -148,7 +148,7 @@ class MatchRunBriefSerializer(serializers.ModelSerializer):  # type: ignore[type
 
 
 class RoundListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """A round with its phase and headline counts (rounds_with_counts)."""
+    """A round with its phase and headline counts (round_counts_attach)."""
 
     name = serializers.CharField(source="__str__", read_only=True)
     phase = serializers.ChoiceField(
@@ -165,6 +165,9 @@ class RoundListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         read_only=True, help_text="Placements from the round's published runs."
     )
     applicants_per_seat = serializers.SerializerMethodField()
+    counts_as_of = serializers.DateTimeField(
+        read_only=True, help_text="When the counts were counted (at most a minute ago)."
+    )
 
     class Meta:
         model = Round
@@ -185,6 +188,7 @@ class RoundListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
             "applicant_count",
             "placed_count",
             "applicants_per_seat",
+            "counts_as_of",
         ]
         read_only_fields = fields
 
@@ -545,16 +549,24 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Directorate
     serializer_class = RoundListSerializer
 
     def get_queryset(self) -> QuerySet[Round]:
-        if self.action in ("list", "retrieve"):
-            return rounds_with_counts()
-        # The services lock and re-read the round themselves.
-        return Round.objects.all()
+        # Counts are attached to the rounds shown (round_counts_attach); the services lock and
+        # re-read the round themselves.
+        return Round.objects.order_by("-start_date")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        rounds = round_counts_attach(page if page is not None else self.get_queryset())
+        data = RoundListSerializer(rounds, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
         return RoundListSerializer if self.action == "list" else RoundSerializer
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detail(self.get_object())
+
     def _detail(self, round_: Round, *, status_code: int = status.HTTP_200_OK) -> Response:
-        counted = rounds_with_counts().get(pk=round_.pk)
+        counted = round_counts_attach([Round.objects.get(pk=round_.pk)])[0]
         return Response(RoundSerializer(counted).data, status=status_code)
 
     @extend_schema(

@@ -12,8 +12,9 @@ import contextlib
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.core.paginator import Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,7 +45,7 @@ from lis1.rounds.enums import HOLDING, MatchRunKind, PositionStatus, Season
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import Placement, Position, Round, RoundEvent, SeatAddition
 from lis1.rounds.permissions import Role, role_required
-from lis1.rounds.selectors import rounds_with_counts
+from lis1.rounds.selectors import round_counts_attach, rounds_with_counts
 from lis1.rounds.services.matching import match_run_start
 from lis1.rounds.services.placements import position_seats_add
 from lis1.rounds.services.rounds import (
@@ -83,7 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "directorate/dashboard.html",
         {
-            "rounds": _with_ratio(list(rounds_with_counts())),
+            "rounds": _with_ratio(rounds_with_counts()),
             "next_season": season,
             "next_year": year,
         },
@@ -199,7 +200,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A round's phase and next step, calendar, checklist, counts, match runs and log, and
     the actions its phase allows (start a match, open the follow-up, close)."""
     round_ = get_object_or_404(Round, slug=slug)
-    counted = _with_ratio(list(rounds_with_counts().filter(pk=round_.pk)))[0]
+    counted = _with_ratio(round_counts_attach([round_]))[0]
     can_main = calendar_allows(round_, Action.START_MAIN_MATCH)
     can_follow_up = calendar_allows(round_, Action.FOLLOW_UP_MATCH)
     kind = MatchRunKind.FOLLOW_UP if can_follow_up and not can_main else MatchRunKind.MAIN
@@ -381,11 +382,15 @@ def round_seats(request: HttpRequest, slug: str) -> HttpResponse:
             | Q(employer__name__icontains=query)
         )
     vacant_only = request.GET.get("ledige") == "1"
-    rows = list(positions)
-    for row in rows:
-        row.vacant = max(row.seats - row.held, 0)  # type: ignore[attr-defined]
+    positions = positions.annotate(vacant=Greatest(F("seats") - F("held"), 0))
     if vacant_only:
-        rows = [r for r in rows if r.vacant]  # type: ignore[attr-defined]
+        positions = positions.filter(vacant__gt=0)
+    vacant_total = positions.aggregate(n=Sum("vacant"))["n"] or 0
+    # 6,000 positions in a national round: a page of them at a time.
+    page = Paginator(positions, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    kept = request.GET.copy()
+    kept.pop("page", None)
     status = 200
     form = SeatAdditionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -428,7 +433,9 @@ def round_seats(request: HttpRequest, slug: str) -> HttpResponse:
             "additions": SeatAddition.objects.filter(position__round=round_).select_related(
                 "position", "added_by"
             )[:50],
-            "vacant_total": sum(r.vacant for r in rows),  # type: ignore[attr-defined]
+            "vacant_total": vacant_total,
+            "page": page,
+            "page_query": kept.urlencode(),
         },
         status=status,
     )

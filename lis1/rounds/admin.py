@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +118,22 @@ class PositionAdmin(admin.ModelAdmin):
     list_select_related = ["employer", "round"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Position]:
-        return super().get_queryset(request).annotate(application_count=Count("applications"))
+        # A correlated count: computed for the page's rows only, not grouped over every
+        # application of every round (1.5 s at 45,000 applicants).
+        applications = (
+            Application.objects.filter(position=OuterRef("pk"))
+            .order_by()
+            .values("position")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                application_count=Coalesce(Subquery(applications, output_field=IntegerField()), 0)
+            )
+        )
 
     @admin.display(description=_("applications"), ordering="application_count")
     def applications(self, obj: Position) -> int:
@@ -163,6 +179,10 @@ class ApplicantAdmin(admin.ModelAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    # Newest first by the primary key (an index): the model's ordering sorted the whole
+    # table, up to a million rows, for each page; and no second count of the whole table.
+    ordering = ["-pk"]
+    show_full_result_count = False
     list_display = ["applicant", "position", "status", "submitted_at"]
     list_filter = ["status", "position__round", "position__employer"]
     search_fields = ["applicant__family_name", "position__reference", "position__title"]
@@ -172,6 +192,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(ApplicantRanking)
 class ApplicantRankingAdmin(admin.ModelAdmin):
+    # Newest first by the primary key (an index): the model's ordering sorted the whole
+    # table, up to a million rows, for each page; and no second count of the whole table.
+    ordering = ["-pk"]
+    show_full_result_count = False
     list_display = ["applicant", "rank", "position", "round"]
     list_filter = ["round"]
     search_fields = ["applicant__family_name", "position__reference"]
@@ -181,6 +205,10 @@ class ApplicantRankingAdmin(admin.ModelAdmin):
 
 @admin.register(EmployerRanking)
 class EmployerRankingAdmin(admin.ModelAdmin):
+    # Newest first by the primary key (an index): the model's ordering sorted the whole
+    # table, up to a million rows, for each page; and no second count of the whole table.
+    ordering = ["-pk"]
+    show_full_result_count = False
     list_display = ["position", "rank", "applicant"]
     list_filter = ["position__round", "position__employer"]
     search_fields = ["position__reference", "applicant__family_name"]
@@ -209,10 +237,19 @@ class MatchRunAdmin(ReadOnlyAdmin):
     list_filter = ["round", "kind", "status"]
     readonly_fields = ["input_sha256", "engine_version", "statistics", "created_at"]
     exclude = ["instance_json", "result_json"]  # large; downloaded from the directorate pages
+    list_select_related = ["round"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MatchRun]:
+        # The list never shows the run's instance and result (megabytes each).
+        return super().get_queryset(request).defer("instance_json", "result_json")
 
 
 @admin.register(Placement)
 class PlacementAdmin(ReadOnlyAdmin):
+    # Newest first by the primary key (an index): the model's ordering sorted the whole
+    # table, up to a million rows, for each page; and no second count of the whole table.
+    ordering = ["-pk"]
+    show_full_result_count = False
     list_display = ["applicant", "position", "status", "choice_rank", "answered_at"]
     list_filter = ["status", "match_run__round", "position__employer"]
     search_fields = ["applicant__family_name", "position__reference"]

@@ -3,6 +3,8 @@ bounded number of queries whatever the size of the round."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
@@ -61,44 +63,87 @@ def _subquery_count(queryset: QuerySet, field: str = "pk") -> Subquery:  # type:
     )
 
 
-def rounds_with_counts() -> QuerySet[Round]:
-    """Every round with its headline counts, in one query (subqueries avoid join fan-out)."""
-    positions = Position.objects.filter(round=OuterRef("pk")).exclude(
-        status=PositionStatus.WITHDRAWN
-    )
-    applications = Application.objects.filter(
-        position__round=OuterRef("pk"), status=ApplicationStatus.SUBMITTED
-    )
-    return Round.objects.annotate(
-        position_count=Coalesce(_subquery_count(positions, "round"), 0),
-        seat_count=Coalesce(
-            Subquery(
-                positions.order_by().values("round").annotate(s=Sum("seats")).values("s")[:1],
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-        application_count=Coalesce(_subquery_count(applications, "position__round"), 0),
-        applicant_count=Coalesce(
-            Subquery(
-                applications.order_by()
-                .values("position__round")
-                .annotate(n=Count("applicant", distinct=True))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-        placed_count=Coalesce(
-            _subquery_count(
-                Placement.objects.filter(
-                    match_run__round=OuterRef("pk"), match_run__published_at__isnull=False
-                ),
-                "match_run__round",
-            ),
-            0,
-        ),
-    ).order_by("-start_date")
+#: A round's headline counts are kept this long in the shared cache; pages show their time.
+ROUND_COUNTS_TIMEOUT = 60
+_ROUND_COUNT_FIELDS = (
+    "position_count",
+    "seat_count",
+    "application_count",
+    "applicant_count",
+    "placed_count",
+)
+
+
+def _round_counts_query(round_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The headline counts of these rounds: one grouped query per relation. A correlated
+    subquery per round scanned the current round's 768,000 applications once for every
+    round on the page (4 s for eleven rounds at 45,000 applicants)."""
+    counts = {pk: dict.fromkeys(_ROUND_COUNT_FIELDS, 0) for pk in round_ids}
+    for row in (
+        Position.objects.filter(round_id__in=round_ids)
+        .exclude(status=PositionStatus.WITHDRAWN)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"), seats=Sum("seats"))
+    ):
+        counts[row["round_id"]].update(position_count=row["n"], seat_count=row["seats"] or 0)
+    for row in (
+        Application.objects.filter(
+            position__round_id__in=round_ids, status=ApplicationStatus.SUBMITTED
+        )
+        .order_by()
+        .values("position__round_id")
+        .annotate(n=Count("pk"), applicants=Count("applicant", distinct=True))
+    ):
+        counts[row["position__round_id"]].update(
+            application_count=row["n"], applicant_count=row["applicants"]
+        )
+    for row in (
+        Placement.objects.filter(
+            match_run__round_id__in=round_ids, match_run__published_at__isnull=False
+        )
+        .order_by()
+        .values("match_run__round_id")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["match_run__round_id"]]["placed_count"] = row["n"]
+    return counts
+
+
+def round_counts_attach(rounds: Iterable[Round]) -> list[Round]:
+    """Give each round its headline counts (`position_count`, `seat_count`,
+    `application_count`, `applicant_count`, `placed_count`) and `counts_as_of`, the moment
+    they were counted: from the shared cache when counted in the last minute, otherwise
+    counted now for all rounds missing at once."""
+    rounds = list(rounds)
+    keys = {r.pk: f"round-counts:{r.pk}" for r in rounds}
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    missing = [r.pk for r in rounds if keys[r.pk] not in cached]
+    if missing:
+        now = timezone.now()
+        fresh = _round_counts_query(missing)
+        cache.set_many(
+            {keys[pk]: {**values, "as_of": now} for pk, values in fresh.items()},
+            ROUND_COUNTS_TIMEOUT,
+        )
+        cached.update({keys[pk]: {**values, "as_of": now} for pk, values in fresh.items()})
+    for round_ in rounds:
+        values = cached[keys[round_.pk]]
+        for field in _ROUND_COUNT_FIELDS:
+            setattr(round_, field, values[field])
+        round_.counts_as_of = values["as_of"]  # type: ignore[attr-defined]
+    return rounds
+
+
+def round_counts_forget(round_: Round) -> None:
+    """Count the round again on its next page (after a decision that changes the counts)."""
+    cache.delete(f"round-counts:{round_.pk}")
+    transaction.on_commit(lambda: cache.delete(f"round-counts:{round_.pk}"))
+
+
+def rounds_with_counts() -> list[Round]:
+    """Every round, newest first, with its headline counts (see round_counts_attach)."""
+    return round_counts_attach(Round.objects.order_by("-start_date"))
 
 
 def positions_with_counts(queryset: QuerySet[Position]) -> QuerySet[Position]:

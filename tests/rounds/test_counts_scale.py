@@ -11,7 +11,7 @@ from django.utils import timezone
 from lis1.jobs.models import JobStatus
 from lis1.rounds.enums import MatchRunKind, PlacementStatus
 from lis1.rounds.models import Application, EmployerRanking, MatchRun, Placement, Position
-from lis1.rounds.selectors import positions_with_counts, rounds_with_counts
+from lis1.rounds.selectors import _round_counts_query, positions_with_counts, round_counts_attach
 from tests import factories as f
 from tests.query_plans import rows_processed
 
@@ -46,9 +46,8 @@ def _grow(position: Position, count: int) -> None:
     "counted",
     [
         lambda position: positions_with_counts(Position.objects.filter(pk=position.pk)),
-        lambda position: rounds_with_counts().filter(pk=position.round_id),
     ],
-    ids=["positions_with_counts", "rounds_with_counts"],
+    ids=["positions_with_counts"],
 )
 def test_counts_grow_linearly_with_the_rows_they_count(counted) -> None:  # type: ignore[no-untyped-def]
     position = f.PositionFactory(seats=50)
@@ -69,3 +68,25 @@ def test_positions_with_counts_counts_each_relation_once() -> None:
     f.applicants_for(position, 3)  # applied, not ranked or placed
     row = positions_with_counts(Position.objects.filter(pk=position.pk)).get()
     assert (row.application_count, row.ranked_count, row.placed_count) == (15, 12, 12)
+
+
+def test_round_counts_are_grouped_per_relation_and_cached(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    position = f.PositionFactory(seats=50)
+    other = f.PositionFactory(seats=3)
+    _grow(position, 12)
+    f.applicants_for(position, 3)
+    with django_assert_num_queries(3):  # positions, applications, placements: all rounds at once
+        counted = _round_counts_query([position.round_id, other.round_id])
+    assert counted[position.round_id] == {
+        "position_count": 1,
+        "seat_count": 50,
+        "application_count": 15,
+        "applicant_count": 15,
+        "placed_count": 12,
+    }
+    assert counted[other.round_id]["seat_count"] == 3
+    (round_,) = round_counts_attach([position.round])
+    assert (round_.applicant_count, round_.counts_as_of is not None) == (15, True)
+    with django_assert_num_queries(0):  # a minute in the shared cache
+        (again,) = round_counts_attach([position.round])
+    assert again.counts_as_of == round_.counts_as_of

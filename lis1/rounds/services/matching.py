@@ -51,7 +51,7 @@ from lis1.rounds.models import (
     Round,
     RoundEvent,
 )
-from lis1.rounds.selectors import positions_without_submitted_ranking
+from lis1.rounds.selectors import positions_without_submitted_ranking, round_counts_forget
 from lis1.rounds.services.eligibility import part_needed
 from lis1.rounds.services.placements import (
     placements_expire_overdue,
@@ -540,6 +540,7 @@ def match_run_publish(
         # Saved, not updated in bulk: the round's post_save forgets the cached current round.
         round_.published_at = now
         round_.save(update_fields=["published_at"])
+    round_counts_forget(round_)  # the placed count changes now
     RoundEvent.objects.create(
         round=round_,
         kind=RoundEventKind.PUBLISHED,
