@@ -31,18 +31,16 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_applicants import _cookie, _free_port
+from load_applicants import _cookie, _free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 TMP = Path(tempfile.gettempdir())
@@ -511,31 +509,9 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
     }
-    log = (TMP / "lis1-bench-roles-gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "lis1.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=ROOT,
-        env=server_env,
-        stdout=log,
-        stderr=log,
-    )
+    server = start_gunicorn(server_env, port, args.workers, TMP / "lis1-bench-roles-gunicorn.log")
     missed = False
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         missed |= _report(_locust(port, args.seconds, args.think, "before"), "before")
         subprocess.run(
             [sys.executable, __file__, "--step", "publish"], cwd=ROOT, env=env, check=True

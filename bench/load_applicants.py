@@ -202,6 +202,34 @@ def _prepare(database_url: str, users: int) -> None:
     subprocess.run([sys.executable, __file__, "--seed", str(users)], cwd=ROOT, env=env, check=True)
 
 
+def start_gunicorn(env: dict[str, str], port: int, workers: int, log_path: Path):  # type: ignore[no-untyped-def]
+    """gunicorn on 127.0.0.1:`port`, returned once it accepts connections."""
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "lis1.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
 def _seed(users: int) -> None:
     """In a child process with Django set up: the open round, its positions, the applicants
     and a ready session per applicant (written to SESSIONS_FILE for the locust users)."""
@@ -381,30 +409,8 @@ def main() -> int:
     broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/4")
     env["CELERY_BROKER_URL"] = broker
     env["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    log = (TMP / "lis1-bench-gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "lis1.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
+    server = start_gunicorn(env, port, args.workers, TMP / "lis1-bench-gunicorn.log")
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         _warm_up(port, rounds=args.workers)
         prefix = str(TMP / "lis1-bench")
         subprocess.run(
