@@ -731,7 +731,7 @@ def placements(request: HttpRequest, pk: int) -> HttpResponse:
             "placements": rows,
             "fills": fills,
             "vacant": vacant,
-            "candidate": vacancy_next_candidate(position) if published and vacant else None,
+            "candidate": vacancy_next_candidate(position) if published else None,
             "fill_form": VacancyFillForm(),
         },
     )
