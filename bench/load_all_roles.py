@@ -177,8 +177,13 @@ class Employer(_Staff):
             f"/arbeidsgiver/stillinger/{pk}/rangering/?page={page_number}",
             name=self.name("ranking"),
         )
-        ids = re.findall(r'name="applicant" value="(\d+)"', page.text)
-        if PHASE != "before" or not ids:
+        # Ranked entries only (the unranked applicants below the list have "add" forms).
+        ids = re.findall(
+            r'name="action" value="to"><input type="hidden" name="applicant" value="(\d+)"',
+            page.text,
+        )
+        places = [int(n) for n in re.findall(r'name="to" min="1" max="(\d+)"', page.text)]
+        if PHASE != "before" or not ids or not places:
             return
         self.client.post(
             f"/arbeidsgiver/stillinger/{pk}/rangering/endre/?page={page_number}",
@@ -187,7 +192,7 @@ class Employer(_Staff):
                     "csrfmiddlewaretoken": self.token(page.text),
                     "action": "to",
                     "applicant": random.choice(ids),
-                    "to": random.randint(1, 50),
+                    "to": random.randint(1, min(places[0], 50)),
                 }
             ),
             headers=FORM,
@@ -405,6 +410,34 @@ def _publish() -> None:
     USERS_FILE.write_text(json.dumps(data))
 
 
+def _warm_up(port: int, rounds: int) -> None:
+    """A server in a real round has run for weeks: load each role's pages on every worker
+    before measuring, so the figures are not of a cold start."""
+    from urllib.request import Request, urlopen
+
+    data = json.loads(USERS_FILE.read_text())
+    pages = {
+        "applicant": ["/soker/", "/soker/stillinger/", "/soker/rangering/"],
+        "employer": ["/arbeidsgiver/", "/arbeidsgiver/stillinger/"]
+        + [
+            f"/arbeidsgiver/stillinger/{pk}/{tab}"
+            for pk in data["employer"][0]["positions"][:2]
+            for tab in ("sokere/", "rangering/")
+        ],
+        "municipality": ["/kommune/"]
+        + [f"/kommune/stillinger/{pk}/" for pk in data["municipality"][0]["positions"][:2]],
+        "directorate": ["/direktorat/", f"/direktorat/runder/{data['directorate'][0]['round']}/"],
+    }
+    for _ in range(rounds):
+        for role, paths in pages.items():
+            for language in ("nb", "nn", "en"):
+                cookie = f"sessionid={data[role][0]['session']}; lis1_language={language}"
+                for path in paths:
+                    request = Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+                    with urlopen(request, timeout=60):  # noqa: S310
+                        pass
+
+
 def _locust(port: int, seconds: int, think: str, phase: str) -> list[dict]:  # type: ignore[type-arg]
     prefix = str(TMP / f"lis1-bench-roles-{phase}")
     total = sum(COUNTS.values())
@@ -512,6 +545,7 @@ def main() -> int:
     server = start_gunicorn(server_env, port, args.workers, TMP / "lis1-bench-roles-gunicorn.log")
     missed = False
     try:
+        _warm_up(port, rounds=args.workers)
         missed |= _report(_locust(port, args.seconds, args.think, "before"), "before")
         subprocess.run(
             [sys.executable, __file__, "--step", "publish"], cwd=ROOT, env=env, check=True
@@ -520,6 +554,7 @@ def main() -> int:
         import redis
 
         redis.Redis.from_url(server_env["REDIS_URL"]).flushdb()
+        _warm_up(port, rounds=args.workers)
         missed |= _report(_locust(port, args.seconds, args.think, "after"), "after")
     finally:
         server.terminate()

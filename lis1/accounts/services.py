@@ -41,7 +41,7 @@ def applicant_register_from_provider(
 def applicant_link_identity(*, user: User, national_id: str | None) -> Applicant:
     """Give an existing account the applicant it lacks, and the identity number an identity
     provider vouched for when its applicant has none yet. A number already saved stays."""
-    applicant = Applicant.objects.select_for_update().filter(user=user).first()
+    applicant = Applicant.objects.select_for_update(no_key=True).filter(user=user).first()
     if applicant is None:
         applicant = Applicant(user=user, given_name=user.first_name, family_name=user.last_name)
     elif applicant.national_id_hash or not national_id:

@@ -39,7 +39,7 @@ class ApplicationError(RuleViolation):
 
 def _lock(applicant: Applicant) -> Applicant:
     # Serialises one applicant's concurrent requests (double clicks, two tabs).
-    return Applicant.objects.select_for_update().get(pk=applicant.pk)
+    return Applicant.objects.select_for_update(no_key=True).get(pk=applicant.pk)
 
 
 def round_accepts_applications(round_: Round) -> bool:
@@ -221,7 +221,11 @@ def couple_invite(*, inviter: Applicant, round_: Round, partner_email: str) -> C
 @transaction.atomic
 def couple_answer(*, couple: Couple, applicant: Applicant, accept: bool) -> Couple:
     """The invited partner accepts or declines the invitation."""
-    couple = Couple.objects.select_for_update().select_related("round").get(pk=couple.pk)
+    couple = (
+        Couple.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=couple.pk)
+    )
     if couple.second_id != applicant.pk or couple.status != CoupleStatus.INVITED:
         raise ApplicationError(_("This invitation cannot be answered."))
     _check_ranking_open(couple.round)
@@ -237,7 +241,11 @@ def couple_answer(*, couple: Couple, applicant: Applicant, accept: bool) -> Coup
 @transaction.atomic
 def couple_dissolve(*, couple: Couple, applicant: Applicant) -> Couple:
     """Either member ends the couple (or withdraws the invitation); both rank alone again."""
-    couple = Couple.objects.select_for_update().select_related("round").get(pk=couple.pk)
+    couple = (
+        Couple.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=couple.pk)
+    )
     if applicant.pk not in (couple.first_id, couple.second_id):
         raise ApplicationError(_("This couple is not yours."))
     _check_ranking_open(couple.round)
@@ -268,7 +276,11 @@ def couple_pairs_set(
 ) -> list[tuple[int | None, int | None]]:
     """Save the couple's joint list of position pairs (first member's, second member's).
     Each side must be a position that member applied to, or empty (stays unplaced)."""
-    couple = Couple.objects.select_for_update().select_related("round").get(pk=couple.pk)
+    couple = (
+        Couple.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=couple.pk)
+    )
     if applicant.pk not in (couple.first_id, couple.second_id):
         raise ApplicationError(_("This couple is not yours."))
     if couple.status != CoupleStatus.ACCEPTED:

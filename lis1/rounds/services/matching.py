@@ -255,7 +255,7 @@ def match_run_create(
     is open. One queued or running run per round, enforced by the database."""
     # The decisions as they are now, locked: closing the round waits for this run's row,
     # and this run waits for a closing in progress.
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
     if kind == MatchRunKind.MAIN:
         calendar_check(round_, Action.START_MAIN_MATCH, error=MatchRunError)
     elif kind == MatchRunKind.FOLLOW_UP:
@@ -438,7 +438,7 @@ def match_run_problems(*, match_run: MatchRun) -> list[dict[str, object]]:
 @transaction.atomic
 def match_run_verify_start(*, match_run: MatchRun, requested_by=None) -> MatchRunCheck:  # type: ignore[no-untyped-def]
     """Verify a run in the background (re-running the engine grows with the round)."""
-    run = MatchRun.objects.select_for_update().defer(*_BLOBS).get(pk=match_run.pk)
+    run = MatchRun.objects.select_for_update(no_key=True).defer(*_BLOBS).get(pk=match_run.pk)
     if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
         raise MatchRunError("not_verifiable", _("Only a successful match run can be verified."))
     user = requested_by if getattr(requested_by, "is_authenticated", False) else None
@@ -493,12 +493,12 @@ def match_run_publish(
     deadline; publishing while positions lack a submitted ranking needs `confirm` and a
     `reason`, both kept on the run and in the round's log."""
     run = (
-        MatchRun.objects.select_for_update(of=("self",))
+        MatchRun.objects.select_for_update(of=("self",), no_key=True)
         .select_related("round")
         .defer(*_BLOBS)
         .get(pk=match_run.pk)
     )
-    round_ = Round.objects.select_for_update().get(pk=run.round_id)
+    round_ = Round.objects.select_for_update(no_key=True).get(pk=run.round_id)
     if run.kind == MatchRunKind.DIRECT_OFFER:
         raise MatchRunError("direct_offer", _("A direct offer is published when it is made."))
     if run.published_at:

@@ -75,7 +75,7 @@ def placement_can_answer(placement: Placement, *, now: dt.datetime | None = None
 
 def _locked(placement: Placement) -> Placement:
     return (
-        Placement.objects.select_for_update(of=("self",))
+        Placement.objects.select_for_update(of=("self",), no_key=True)
         .select_related("match_run__round", "position__employer", "applicant__user")
         .defer(*RUN_BLOBS)
         .get(pk=placement.pk)
@@ -268,7 +268,11 @@ def vacancy_offer(
     """Offer a vacant seat to the next candidate on the position's list: a published run of
     kind direct offer with one placement and its own answer deadline. Allowed once the
     round's results are published, also after the round is closed."""
-    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
     calendar_check(position.round, Action.FILL_VACANCY, error=PlacementError)
     now = timezone.now()
     if answer_deadline <= now:
@@ -319,7 +323,11 @@ def position_seats_add(
 ) -> SeatAddition:
     """Extra seats for a position after its round's results are published (proposal 1):
     filled from the position's ranked list like any vacant seat, or by a follow-up match."""
-    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
     calendar_check(position.round, Action.ADD_SEATS, error=PlacementError)
     if not 1 <= seats <= 50:
         raise PlacementError("seats_out_of_range", _("Add between 1 and 50 seats at a time."))

@@ -103,7 +103,11 @@ def position_save(
 @transaction.atomic
 def position_publish(*, position: Position) -> Position:
     """Publish a draft so applicants can apply (until the application deadline)."""
-    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
     _check_open(position.round)
     if position.status == PositionStatus.PUBLISHED:
         raise PositionError(_("The position is already published."))
@@ -115,7 +119,11 @@ def position_publish(*, position: Position) -> Position:
 @transaction.atomic
 def position_withdraw(*, position: Position) -> Position:
     """Take a published position back to draft, only while nobody has applied."""
-    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
     _check_open(position.round)
     if position.applications.exists():
         raise PositionError(_("Applicants have applied: the position can no longer be withdrawn."))

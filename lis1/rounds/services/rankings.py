@@ -60,7 +60,11 @@ def rankable_applicant_ids(position: Position) -> set[int]:
 @transaction.atomic
 def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:  # type: ignore[no-untyped-def]
     """Make the position's list exactly `applicant_ids`, best first."""
-    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
     _check_open(position)
     if len(set(applicant_ids)) != len(applicant_ids):
         raise RankingError(_("An applicant appears more than once in the ranking."))
@@ -118,7 +122,11 @@ def _locked_ids(position: Position) -> list[int]:
     """The list, read under the position's row lock (as `ranking_set` takes it), so that the
     change computed from it is not based on a list another request is changing; refused
     first when the ranking is closed, so a no-op still says why."""
-    locked = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    locked = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
     _check_open(locked)
     return ranking_ids(locked)
 
@@ -189,7 +197,11 @@ def ranking_remove(*, position: Position, applicant_id: int, user=None) -> list[
 def ranking_submit(*, position: Position, user) -> Position:  # type: ignore[no-untyped-def]
     """Mark the list as the employer's final ranking (it can still change until the deadline,
     which clears the submission)."""
-    position = Position.objects.select_for_update().select_related("round").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
     _check_open(position)
     if not EmployerRanking.objects.filter(position=position).exists():
         raise RankingError(_("Rank at least one applicant before submitting."))

@@ -115,7 +115,7 @@ def round_calendar_update(
     dates up to publication are history; a closed round's calendar is final. Each change is
     kept in the round's log with its old and new value."""
     _require_directorate(changed_by)
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
     values = {field: calendar.get(field, getattr(locked, field)) for field in CALENDAR_FIELDS}
     changes = calendar_validate(
         values, season=locked.season, year=locked.year, round_=locked, reason=reason
@@ -155,7 +155,7 @@ def round_follow_up_open(*, round_: Round, opened_by) -> Round:  # type: ignore[
     """After the answer deadline: offers not answered lapse, and vacant seats can be matched
     again from the same lists (follow-up match runs)."""
     _require_directorate(opened_by)
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
     calendar_check(locked, Action.OPEN_FOLLOW_UP, error=RoundTransitionError)
     _refuse_while_matching(locked)
     expired = placements_expire_overdue(round_id=locked.pk)
@@ -176,7 +176,7 @@ def round_close(*, round_: Round, closed_by, reason: str = "") -> Round:  # type
     """Close the round (its report becomes final; the final report is generated once the
     closing is committed). Vacant seats can still be filled from its lists afterwards."""
     _require_directorate(closed_by)
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
     calendar_check(locked, Action.CLOSE, error=RoundTransitionError)
     _refuse_while_matching(locked)
     expired = placements_expire_overdue(round_id=locked.pk)
