@@ -243,3 +243,27 @@ def test_pages_say_when_no_worker_takes_a_job(staff, small_round) -> None:  # ty
     MatchRun.objects.filter(pk=run.pk).update(enqueued_at=timezone.now())
     body = staff.get(reverse("directorate:round_reports", args=[round_.slug])).content.decode()
     assert "No worker is processing jobs" not in body
+
+
+@pytest.mark.parametrize(
+    "name", ["directorate:dashboard", "directorate:round", "directorate:round_seats"]
+)
+def test_directorate_pages_make_the_same_queries_whatever_the_rounds_size(staff, name) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(applicants: int) -> int:
+        round_ = f.matching_round()
+        for _ in range(3):
+            position = f.PositionFactory(round=round_, seats=2)
+            f.applicants_for(position, applicants)
+        f.run_and_publish_main_match(round_)
+        url = (
+            reverse(name) if name == "directorate:dashboard" else reverse(name, args=[round_.slug])
+        )
+        staff.get(url)  # the session and the cached counts, as a second visit
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(20)
