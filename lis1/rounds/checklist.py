@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from lis1.rounds.enums import (
     ApplicationStatus,
-    AuthorisationStatus,
     CoupleStatus,
     PositionStatus,
 )
@@ -23,7 +22,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.services.eligibility import HOSPITAL_MONTHS, MUNICIPAL_MONTHS
+from lis1.rounds.services.eligibility import matchable, needs_some_part
 
 
 @dataclass(frozen=True)
@@ -92,13 +91,9 @@ def checklist_complete_applicants(round_: Round) -> ChecklistItem:
         position__round=round_,
         status=ApplicationStatus.SUBMITTED,
     )
-    incomplete = (
-        Q(national_id_hash__isnull=True)
-        | Q(authorisation=AuthorisationStatus.NONE)
-        | Q(
-            prior_hospital_months__gte=HOSPITAL_MONTHS, prior_municipal_months__gte=MUNICIPAL_MONTHS
-        )
-    )
+    # The match's own rules: placeable, and a part of LIS1 still to do.
+    complete = matchable() & needs_some_part()
+    incomplete = ~complete
     counts = Applicant.objects.filter(Exists(applied)).aggregate(
         total=Count("pk"), missing=Count("pk", filter=incomplete)
     )

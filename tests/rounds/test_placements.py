@@ -208,3 +208,23 @@ def test_offers_lapse_after_their_own_deadline(employer_user) -> None:  # type: 
     offer.refresh_from_db()
     assert offer.status == PlacementStatus.EXPIRED
     assert position_vacant_seats(position) == 1
+
+
+def test_the_next_candidate_is_found_however_far_down_the_list(employer_user) -> None:  # type: ignore[no-untyped-def]
+    """Applicants the match could not place here (hospital part done, or no authorisation)
+    are passed over in the database, not among the first few entries only."""
+    from lis1.rounds.enums import AuthorisationStatus
+    from lis1.rounds.models import Applicant
+    from lis1.rounds.services.placements import vacancy_next_candidate
+
+    round_ = f.matching_round()
+    position = f.PositionFactory(round=round_, seats=1)
+    people = f.applicants_for(position, 56)
+    done_hospital, unauthorised, wanted = people[:50], people[50:55], people[55]
+    Applicant.objects.filter(pk__in=[a.pk for a in done_hospital]).update(prior_hospital_months=12)
+    Applicant.objects.filter(pk__in=[a.pk for a in unauthorised]).update(
+        authorisation=AuthorisationStatus.NONE
+    )
+    f.employer_list(position, *people)
+    f.publish_main_run(round_, [])
+    assert vacancy_next_candidate(position).applicant == wanted

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis1.jobs.models import JobStatus
-from lis1.rounds.audit import audit_context
+from lis1.rounds.audit import acting_user, audit_context
 from lis1.rounds.calendar import OSLO, Action, calendar_check
 from lis1.rounds.enums import (
     ENDED,
@@ -50,7 +50,7 @@ from lis1.rounds.models import (
 )
 from lis1.rounds.selectors import RUN_BLOBS, placements_published
 from lis1.rounds.services import notices
-from lis1.rounds.services.eligibility import part_needed
+from lis1.rounds.services.eligibility import matchable, needs
 
 
 class PlacementError(RuleViolation):
@@ -107,7 +107,7 @@ def placement_answer(
     ):
         placement.status = PlacementStatus.ACCEPTED if accept else PlacementStatus.DECLINED
         placement.answered_at = timezone.now()
-        placement.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+        placement.answered_by = acting_user(actor)
         placement.save(update_fields=["status", "answered_at", "answered_by"])
     notices.notice_placement_answered(placement=placement, on_behalf=on_behalf)
     return placement
@@ -142,7 +142,7 @@ def placement_end(
     with audit_context(user=actor, action="placement_end"):
         placement.status = placement_end_status(placement)
         placement.ended_at = timezone.now()
-        placement.ended_by = actor if getattr(actor, "is_authenticated", False) else None
+        placement.ended_by = acting_user(actor)
         placement.end_reason = reason[:2000]
         placement.save(update_fields=["status", "ended_at", "ended_by", "end_reason"])
     notices.notice_placement_ended(placement=placement)
@@ -169,13 +169,8 @@ def placements_expire_overdue(*, round_id: int | None = None) -> int:
     overdue = placements_published().filter(_overdue())
     if round_id is not None:
         overdue = overdue.filter(match_run__round_id=round_id)
-    pks = list(overdue.values_list("pk", flat=True))
-    if not pks:
-        return 0
     with audit_context(action="placements_expire"):
-        return Placement.objects.filter(pk__in=pks, status=PlacementStatus.OFFERED).update(
-            status=PlacementStatus.EXPIRED
-        )
+        return overdue.update(status=PlacementStatus.EXPIRED)
 
 
 def placements_write_run_result(
@@ -223,8 +218,9 @@ def position_vacant_seats(position: Position) -> int:
 
 def vacancy_candidates(position: Position) -> QuerySet[EmployerRanking]:
     """The position's list, best first, cut to those who can be offered a vacant seat: a
-    submitted application, the kind of position they still need, no seat held in this round
-    or a later one, no earlier offer of this position, and no position given up this round."""
+    submitted application, placeable by the match and needing this kind of position, no seat
+    held in this round or a later one, no earlier offer of this position, and no position
+    given up this round."""
     round_ = position.round
     published = placements_published()
     holding_now = published.filter(
@@ -237,6 +233,7 @@ def vacancy_candidates(position: Position) -> QuerySet[EmployerRanking]:
     ).values("applicant_id")
     return (
         EmployerRanking.objects.filter(position=position, applicant_id__in=submitted)
+        .filter(matchable("applicant__"), needs(position.kind, "applicant__"))
         .exclude(
             Q(applicant_id__in=holding_now)
             | Q(applicant_id__in=had_this)
@@ -248,14 +245,7 @@ def vacancy_candidates(position: Position) -> QuerySet[EmployerRanking]:
 
 
 def vacancy_next_candidate(position: Position) -> EmployerRanking | None:
-    for entry in vacancy_candidates(position)[:50]:
-        needed = part_needed(
-            prior_hospital_months=entry.applicant.prior_hospital_months,
-            prior_municipal_months=entry.applicant.prior_municipal_months,
-        )
-        if needed == position.kind:
-            return entry
-    return None
+    return vacancy_candidates(position).first()
 
 
 @transaction.atomic
@@ -284,7 +274,7 @@ def vacancy_offer(
         raise PlacementError(
             "list_exhausted", _("Nobody left on the ranked list can be offered the seat.")
         )
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     with audit_context(user=actor, action="vacancy_fill", position=position.pk):
         run = MatchRun.objects.create(
             round=position.round,
@@ -333,7 +323,7 @@ def position_seats_add(
         raise PlacementError("seats_out_of_range", _("Add between 1 and 50 seats at a time."))
     if not reason.strip():
         raise PlacementError("reason_required", _("Give the reason for the extra seats."))
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     Position.objects.filter(pk=position.pk).update(seats=F("seats") + seats)
     addition = SeatAddition.objects.create(
         position=position, seats=seats, reason=reason.strip(), added_by=user
