@@ -228,7 +228,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     runs = (
         round_.match_runs.exclude(kind=MatchRunKind.DIRECT_OFFER)
         .select_related("requested_by", "published_by")
-        .defer("instance_json", "result_json")
+        .without_blobs()
         .order_by("-created_at")
     )
     direct_offers = round_.match_runs.filter(kind=MatchRunKind.DIRECT_OFFER).count()

@@ -26,12 +26,10 @@ from lis1.rounds.services.matching import (
     problem_message,
 )
 
-_BLOBS = ("instance_json", "result_json")
-
 
 def _run_or_404(pk: int, *, blobs: bool = False) -> MatchRun:
     runs = MatchRun.objects.select_related("round", "requested_by", "published_by")
-    return get_object_or_404(runs if blobs else runs.defer(*_BLOBS), pk=pk)
+    return get_object_or_404(runs if blobs else runs.without_blobs(), pk=pk)
 
 
 def _histogram_rows(histogram: dict[str, int]) -> list[tuple[int, int]]:

@@ -263,7 +263,7 @@ def run_rows(round_: Round) -> list[MatchRunRow]:
     runs = list(
         MatchRun.objects.filter(round=round_, published_at__isnull=False)
         .exclude(kind=MatchRunKind.DIRECT_OFFER)
-        .defer("instance_json", "result_json")
+        .without_blobs()
         .order_by("published_at")
     )
     outcome = {

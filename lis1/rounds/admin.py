@@ -30,6 +30,7 @@ from lis1.rounds.models import (
     RoundEvent,
     StaffMembership,
 )
+from lis1.rounds.models.matching import BLOB_FIELDS
 
 
 @admin.register(Region)
@@ -236,12 +237,12 @@ class MatchRunAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "kind", "status", "seed", "stable", "engine_ms", "published_at"]
     list_filter = ["round", "kind", "status"]
     readonly_fields = ["input_sha256", "engine_version", "statistics", "created_at"]
-    exclude = ["instance_json", "result_json"]  # large; downloaded from the directorate pages
+    exclude = list(BLOB_FIELDS)  # large; downloaded from the directorate pages
     list_select_related = ["round"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MatchRun]:
         # The list never shows the run's instance and result (megabytes each).
-        return super().get_queryset(request).defer("instance_json", "result_json")
+        return super().get_queryset(request).defer(*BLOB_FIELDS)
 
 
 @admin.register(Placement)

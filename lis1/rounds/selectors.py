@@ -21,6 +21,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
+from lis1.rounds.models.matching import BLOB_FIELDS
 
 #: Nearly every page asks for the current round, so it is kept in the shared cache. Saving or
 #: deleting a round forgets it (signals in lis1.rounds.apps, also after the commit), so
@@ -180,7 +181,7 @@ def applications_of_applicant(applicant: Applicant) -> QuerySet[Application]:
 
 #: A run's canonical instance and result are megabytes in a national round. Pages that show a
 #: placement together with its run never need them: defer them wherever a run is joined in.
-RUN_BLOBS = ("match_run__instance_json", "match_run__result_json")
+RUN_BLOBS = tuple(f"match_run__{name}" for name in BLOB_FIELDS)
 
 
 def placements_published() -> QuerySet[Placement]:

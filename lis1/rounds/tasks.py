@@ -11,7 +11,7 @@ from lis1.rounds.services.placements import placements_expire_overdue
 
 @shared_task(acks_late=True)
 def match_run_task(*, match_run_id: int) -> None:
-    run = MatchRun.objects.filter(pk=match_run_id).defer("instance_json", "result_json").first()
+    run = MatchRun.objects.filter(pk=match_run_id).without_blobs().first()
     if run is None:
         return
     round_run_match(match_run=run)

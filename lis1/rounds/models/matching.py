@@ -14,6 +14,16 @@ from lis1.rounds.models.organisations import Organisation
 from lis1.rounds.models.people import Applicant
 from lis1.rounds.models.rounds import Position, Round
 
+#: A run's canonical instance and result: megabytes each in a national round.
+BLOB_FIELDS = ("instance_json", "result_json")
+
+
+class MatchRunQuerySet(models.QuerySet["MatchRun"]):
+    def without_blobs(self) -> MatchRunQuerySet:
+        """The runs without their instance and result, which only downloads, verification
+        and the engine read."""
+        return self.defer(*BLOB_FIELDS)
+
 
 class MatchRun(Job):
     """One run of the matching engine over a round: its exact input, seed and result are kept
@@ -22,6 +32,8 @@ class MatchRun(Job):
 
     job_task_name = "lis1.rounds.tasks.match_run_task"
     job_task_kwarg = "match_run_id"
+
+    objects = MatchRunQuerySet.as_manager()
 
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="match_runs"

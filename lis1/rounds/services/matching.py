@@ -26,6 +26,7 @@ from lis1.jobs.models import JobStatus
 from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.matching.instance import canonical_json_bytes
 from lis1.notifications.services import email_batch_start
+from lis1.rounds.audit import acting_user
 from lis1.rounds.calendar import Action, calendar_check
 from lis1.rounds.enums import (
     HOLDING,
@@ -266,7 +267,7 @@ def match_run_create(
         raise MatchRunError(
             "bad_seed", _("The seed must be a whole number between 0 and 2^63 − 1.")
         )
-    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
+    user = acting_user(requested_by)
     try:
         with transaction.atomic():
             run = MatchRun.objects.create(
@@ -313,15 +314,12 @@ def match_run_start(
 def match_run_rerun(*, match_run: MatchRun, requested_by=None) -> MatchRun:  # type: ignore[no-untyped-def]
     """Run a failed run again as a new run with the same kind and seed (the failed one stays
     in the record); the same input gives byte-identical results."""
-    run = MatchRun.objects.select_related("round").defer(*_BLOBS).get(pk=match_run.pk)
+    run = MatchRun.objects.select_related("round").without_blobs().get(pk=match_run.pk)
     if run.status != JobStatus.FAILED:
         raise MatchRunError("not_failed", _("Only a failed match run is run again."))
     return match_run_start(
         round_=run.round, kind=run.kind, seed=run.seed, requested_by=requested_by, rerun_of=run
     )
-
-
-_BLOBS = ("instance_json", "result_json")
 
 
 def round_run_match(*, match_run: MatchRun) -> MatchRun:
@@ -438,10 +436,10 @@ def match_run_problems(*, match_run: MatchRun) -> list[dict[str, object]]:
 @transaction.atomic
 def match_run_verify_start(*, match_run: MatchRun, requested_by=None) -> MatchRunCheck:  # type: ignore[no-untyped-def]
     """Verify a run in the background (re-running the engine grows with the round)."""
-    run = MatchRun.objects.select_for_update(no_key=True).defer(*_BLOBS).get(pk=match_run.pk)
+    run = MatchRun.objects.select_for_update(no_key=True).without_blobs().get(pk=match_run.pk)
     if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
         raise MatchRunError("not_verifiable", _("Only a successful match run can be verified."))
-    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
+    user = acting_user(requested_by)
     try:
         with transaction.atomic():
             check = MatchRunCheck.objects.create(match_run=run, requested_by=user)
@@ -453,13 +451,16 @@ def match_run_verify_start(*, match_run: MatchRun, requested_by=None) -> MatchRu
     return check
 
 
+def _record_verification(run_id: int, problems: list[dict[str, object]]) -> None:
+    """The run's verdict, which publishing asks for."""
+    MatchRun.objects.filter(pk=run_id).update(verified_at=timezone.now(), verified_ok=not problems)
+
+
 def match_run_check_execute(*, check: MatchRunCheck) -> MatchRunCheck:
     def work(job: MatchRunCheck) -> None:
         problems = match_run_problems(match_run=job.match_run)
         with transaction.atomic():
-            MatchRun.objects.filter(pk=job.match_run_id).update(
-                verified_at=timezone.now(), verified_ok=not problems
-            )
+            _record_verification(job.match_run_id, problems)
             job_succeed(job, problems=problems)
 
     done = job_run(MatchRunCheck, check.pk, work)
@@ -470,9 +471,7 @@ def match_run_verify(*, match_run: MatchRun) -> list[str]:
     """Verify now, in the caller's process (the command line and tests); records the result
     on the run like the background check does. Returns the problems in words."""
     problems = match_run_problems(match_run=match_run)
-    MatchRun.objects.filter(pk=match_run.pk).update(
-        verified_at=timezone.now(), verified_ok=not problems
-    )
+    _record_verification(match_run.pk, problems)
     return [problem_message(p) for p in problems]
 
 
@@ -492,13 +491,9 @@ def match_run_publish(
     results e-mails in the background. The main match publishes only after the ranking
     deadline; publishing while positions lack a submitted ranking needs `confirm` and a
     `reason`, both kept on the run and in the round's log."""
-    run = (
-        MatchRun.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("round")
-        .defer(*_BLOBS)
-        .get(pk=match_run.pk)
-    )
+    run = MatchRun.objects.select_for_update(no_key=True).without_blobs().get(pk=match_run.pk)
     round_ = Round.objects.select_for_update(no_key=True).get(pk=run.round_id)
+    run.round = round_
     if run.kind == MatchRunKind.DIRECT_OFFER:
         raise MatchRunError("direct_offer", _("A direct offer is published when it is made."))
     if run.published_at:
@@ -529,7 +524,7 @@ def match_run_publish(
             % {"count": unranked},
         )
     now = timezone.now()
-    user = published_by if getattr(published_by, "is_authenticated", False) else None
+    user = acting_user(published_by)
     run.published_at = now
     run.published_by = user
     run.publish_reason = reason

@@ -20,8 +20,6 @@ from lis1.notifications.services import (
 from lis1.rounds.enums import ApplicationStatus, MatchRunKind, PlacementStatus
 from lis1.rounds.models import Applicant, Application, Couple, MatchRun, Placement, Round
 
-RUN_BLOB_FIELDS = ("instance_json", "result_json")
-
 
 def _send(
     applicant: Applicant, template: str, context: dict[str, object], dedupe_key: str | None = None
@@ -107,7 +105,7 @@ def notifications_results_write(*, match_run: MatchRun, applicant_ids: list[int]
     deadline, or plainly that no position was given. Idempotent per run and applicant."""
     from lis1.rounds.services.placements import placement_deadline
 
-    run = MatchRun.objects.select_related("round").defer(*RUN_BLOB_FIELDS).get(pk=match_run.pk)
+    run = MatchRun.objects.select_related("round").without_blobs().get(pk=match_run.pk)
     placements = {
         p.applicant_id: p
         for p in run.placements.filter(applicant_id__in=applicant_ids).select_related(
@@ -227,6 +225,6 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
 @email_batch_writer("results")
 def results_batch_writer(batch: EmailBatch):  # type: ignore[no-untyped-def]
     """The e-mail batch `results:<match run id>`, started when a run is published."""
-    run = MatchRun.objects.defer(*RUN_BLOB_FIELDS).get(pk=int(batch.key.split(":", 1)[1]))
+    run = MatchRun.objects.without_blobs().get(pk=int(batch.key.split(":", 1)[1]))
     for done, total, _written in results_batch_chunks(match_run=run):
         yield done, total
