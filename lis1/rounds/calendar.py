@@ -341,8 +341,7 @@ def calendar_validate(
                 add(field, _("This date has passed: creating a round so needs a recorded reason."))
                 reason_missing = True
     else:
-        if round_.closed_at:
-            raise RuleViolation("round_closed", _("The round is closed: its calendar is final."))
+        calendar_check(round_, Action.EDIT_CALENDAR, now=now)
         changes = calendar_changes(round_, values, now=now)
         if round_.published_at:
             frozen = [c for c in changes if c.field in FROZEN_AFTER_PUBLICATION]

@@ -158,7 +158,7 @@ def test_refusal_names_the_deadline_in_oslo_time() -> None:
         calendar_check(_round(), Action.START_MAIN_MATCH, now=_at(0))
     with translation.override("nb"):
         assert when(_at(1)) == "11. mars 2027 kl. 12.00"  # Oslo time, not 11:00 UTC
-    assert when(_at(1)) in refused.value.message
+        assert when(_at(1)) in refused.value.message
 
 
 def _validate(values: dict[str, object], **kwargs: object) -> list:  # type: ignore[type-arg]
