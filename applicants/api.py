@@ -5,6 +5,8 @@ The same services as the pages, the same scoped querysets (another applicant's o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -19,6 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.serializers import Serializer
 
 from applicants import serializers as s
 from applicants.filters import PositionFilter
@@ -271,17 +274,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
     )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
-        data = s.ApplicantPlacementAnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            placement = placement_answer(
-                placement=self.get_object(),
-                accept=data.validated_data["accept"],
-                actor=request.user,
-            )
-        except PlacementError as error:
-            raise _refuse(error) from None
-        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
+        return self._act(request, s.ApplicantPlacementAnswerSerializer, placement_answer)
 
     @extend_schema(
         request=s.ApplicantPlacementWithdrawSerializer, responses=s.ApplicantPlacementSerializer
@@ -290,13 +283,21 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
     def withdraw(self, request: Request, pk: str) -> Response:
         """Give up an accepted position: withdrawn before the start date, left after it
         (final; the seat goes to the next on the employer's list)."""
-        data = s.ApplicantPlacementWithdrawSerializer(data=request.data)
+        return self._act(request, s.ApplicantPlacementWithdrawSerializer, placement_end)
+
+    def _act(
+        self,
+        request: Request,
+        input_serializer: type[Serializer],  # type: ignore[type-arg]
+        service: Callable[..., Placement],
+    ) -> Response:
+        """Validate the input, call the service with the placement, the applicant as actor
+        and the input's fields, and answer with the placement as it now is."""
+        data = input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            placement = placement_end(
-                placement=self.get_object(),
-                actor=request.user,
-                reason=data.validated_data["reason"],
+            placement = service(
+                placement=self.get_object(), actor=request.user, **data.validated_data
             )
         except PlacementError as error:
             raise _refuse(error) from None

@@ -6,7 +6,8 @@ EXCEPTION_HANDLER so that every API answers them alike:
   (`{"field": ["message", ...]}`; the calendar's "__all__" becomes DRF's non-field key).
 
 Everything else goes to DRF's own handler. The applicant, employer and municipality APIs
-still turn their refusals into 400s themselves; this only answers what reaches DRF."""
+still answer the refusals they catch themselves with 400 `{"detail"}`; a refusal they let
+through (the municipal placement run's start, for one) is answered here."""
 
 from __future__ import annotations
 

@@ -196,14 +196,7 @@ class PlacementRunSerializer(serializers.ModelSerializer):
     @extend_schema_field(RunSummarySerializer(allow_null=True))
     def get_summary(self, run: MunicipalPlacementRun) -> dict[str, int] | None:
         summary = self._summary(run)
-        if summary is None:
-            return None
-        return {
-            "placed": summary.placed,
-            "without_place": summary.without_place,
-            "without_wish_list": summary.without_wish_list,
-            "choices_full": summary.choices_full,
-        }
+        return RunSummarySerializer(summary).data if summary is not None else None
 
     @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, run: MunicipalPlacementRun) -> list[dict[str, object]]:

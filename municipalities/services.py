@@ -166,12 +166,12 @@ class PlacementReadiness:
     def needs_confirmation(self) -> bool:
         """Doctors without a wish list, or fewer places than doctors: some get no municipality
         whatever the draw, so running needs an explicit confirmation."""
-        return bool(self.doctors) and bool(self.without_wish_list or self.short_of_places)
+        return bool(self.without_wish_list or self.short_of_places)
 
     def problems(self) -> list[str]:
         """The reasons a confirmation is needed, one sentence each."""
         found = []
-        if self.doctors and self.without_wish_list:
+        if self.without_wish_list:
             found.append(
                 ngettext(
                     "%(count)s of %(doctors)s doctors has no wish list.",
@@ -192,8 +192,17 @@ class PlacementReadiness:
         return found
 
 
-def _area_municipality_ids(area: MunicipalArea) -> list[int]:
-    return list(area.municipalities.values_list("pk", flat=True))
+def _places_by_municipality(
+    area: MunicipalArea, start_date: dt.date, municipality_ids: list[int]
+) -> dict[int, int]:
+    """Municipality id -> places defined for the start date (a municipality without a row has
+    none: 0). The one reading of the places, for the readiness and for the run's instance."""
+    defined = dict(
+        MunicipalPlaces.objects.filter(
+            area=area, start_date=start_date, municipality_id__in=municipality_ids
+        ).values_list("municipality_id", "places")
+    )
+    return {pk: defined.get(pk, 0) for pk in municipality_ids}
 
 
 def municipal_placement_readiness(
@@ -220,16 +229,12 @@ def municipal_placement_readiness(
         )
         .aggregate(doctors=Count("pk"), with_list=Count("pk", filter=Q(has_list=True)))
     )
-    places = dict(
-        MunicipalPlaces.objects.filter(
-            area=area, start_date=start_date, municipality_id__in=ids
-        ).values_list("municipality_id", "places")
-    )
+    places = _places_by_municipality(area, start_date, ids)
     return PlacementReadiness(
         start_date=start_date,
         doctors=counts["doctors"],
         with_wish_list=counts["with_list"],
-        places=tuple(MunicipalityPlaces(m, places.get(m.pk, 0)) for m in municipalities),
+        places=tuple(MunicipalityPlaces(m, places[m.pk]) for m in municipalities),
     )
 
 
@@ -238,13 +243,11 @@ def municipal_instance_build(*, run: MunicipalPlacementRun) -> dict[str, object]
     none are defined), so a doctor's ranking is their whole wish list within the area: an
     empty ranking means no wish list, and an unassigned doctor with a ranking found every
     listed municipality full."""
-    ids = _area_municipality_ids(run.area)
-    defined = dict(
-        MunicipalPlaces.objects.filter(
-            area=run.area, start_date=run.start_date, municipality_id__in=ids
-        ).values_list("municipality_id", "places")
-    )
-    places = {f"M{m}": defined.get(m, 0) for m in ids}
+    ids = list(run.area.municipalities.values_list("pk", flat=True))
+    places = {
+        f"M{pk}": count
+        for pk, count in _places_by_municipality(run.area, run.start_date, ids).items()
+    }
     placements = area_placements(area=run.area, round_=run.round, start_date=run.start_date)
     lists: dict[int, list[str]] = {p: [] for p in placements.values_list("pk", flat=True)}
     for placement_id, municipality_id in (

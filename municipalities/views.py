@@ -8,7 +8,6 @@ or run is not found (404)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -312,7 +311,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "assignments": assignments,
             "without_place": [a for a in assignments if a.municipality_id is None],
-            "places": json.loads(run.instance_json)["places"] if run.instance_json else {},
         },
     )
 

@@ -263,6 +263,13 @@ class RoundSerializer(RoundListSerializer):
 _DATE_HELP = "Norwegian time (Europe/Oslo) when given without an offset."
 
 
+def _reason_field(help_text: str) -> serializers.CharField:
+    """The optional reason a decision is given with (blank when left out)."""
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", help_text=help_text
+    )
+
+
 class RoundCalendarSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Some or all of the round's dates; those left out stay as they are."""
 
@@ -285,15 +292,9 @@ class RoundCalendarSerializer(serializers.Serializer):  # type: ignore[type-arg]
         required=False,
         help_text="1 September for a spring round, 1 March of the next year for an autumn one.",
     )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        default="",
-        help_text=(
-            "Needed when a date that has passed is moved, or a date is moved into the past. "
-            "Kept in the round's log."
-        ),
+    reason = _reason_field(
+        "Needed when a date that has passed is moved, or a date is moved into the past. "
+        "Kept in the round's log."
     )
 
 
@@ -303,23 +304,13 @@ class RoundCreateSerializer(RoundCalendarSerializer):
 
     season = serializers.ChoiceField(choices=Season.choices)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        default="",
-        help_text="Needed only when a date is already in the past. Kept in the round's log.",
+    reason = _reason_field(
+        "Needed only when a date is already in the past. Kept in the round's log."
     )
 
 
 class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        default="",
-        help_text="Kept in the round's log.",
-    )
+    reason = _reason_field("Kept in the round's log.")
 
 
 class MatchRunStartSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -507,13 +498,7 @@ class MatchRunPublishSerializer(serializers.Serializer):  # type: ignore[type-ar
         default=False,
         help_text="Publish although some positions have no submitted ranking (needs a reason).",
     )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        default="",
-        help_text="Kept with the run and in the round's log.",
-    )
+    reason = _reason_field("Kept with the run and in the round's log.")
 
 
 def _runs() -> QuerySet[MatchRun]:
@@ -566,7 +551,8 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Directorate
         return self._detail(self.get_object())
 
     def _detail(self, round_: Round, *, status_code: int = status.HTTP_200_OK) -> Response:
-        counted = round_counts_attach([Round.objects.get(pk=round_.pk)])[0]
+        """The round as the service returned it (each returns the row it locked and wrote)."""
+        counted = round_counts_attach([round_])[0]
         return Response(RoundSerializer(counted).data, status=status_code)
 
     @extend_schema(
@@ -604,10 +590,10 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Directorate
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         reason = values.pop("reason")
-        round_calendar_update(
+        changed = round_calendar_update(
             round_=round_, calendar=values, changed_by=request.user, reason=reason
         )
-        return self._detail(round_)
+        return self._detail(changed)
 
     @extend_schema(
         request=MatchRunStartSerializer,
@@ -632,9 +618,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Directorate
     def follow_up(self, request: Request, slug: str) -> Response:
         """After the answer deadline: unanswered offers lapse and vacant seats can be matched
         again from the same lists."""
-        round_ = self.get_object()
-        round_follow_up_open(round_=round_, opened_by=request.user)
-        return self._detail(round_)
+        return self._detail(round_follow_up_open(round_=self.get_object(), opened_by=request.user))
 
     @extend_schema(
         request=ReasonSerializer, responses={200: RoundSerializer, 400: INVALID, 409: REFUSED}
@@ -645,8 +629,10 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Directorate
         round_ = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        round_close(round_=round_, closed_by=request.user, reason=data.validated_data["reason"])
-        return self._detail(round_)
+        closed = round_close(
+            round_=round_, closed_by=request.user, reason=data.validated_data["reason"]
+        )
+        return self._detail(closed)
 
 
 class MatchRunViewSet(mixins.RetrieveModelMixin, DirectorateViewSet):

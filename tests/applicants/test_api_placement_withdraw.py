@@ -4,8 +4,9 @@ the page, refusals as 400 like the applicant API's other refusals, another's pla
 import pytest
 from rest_framework.test import APIClient
 
+from lis1.notifications.models import Outbox
 from lis1.rounds.enums import PlacementStatus
-from lis1.rounds.services.placements import placement_answer
+from lis1.rounds.services.placements import placement_answer, position_vacant_seats
 from tests.factories import matched_placement
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,9 @@ def test_withdraw_an_accepted_position(me) -> None:  # type: ignore[no-untyped-d
         format="json",
     )
     assert response.status_code == 200, response.content
-    assert response.json()["status"] == PlacementStatus.WITHDRAWN  # before the start date
+    body = response.json()
+    assert (body["id"], body["status"]) == (placement.pk, PlacementStatus.WITHDRAWN)  # before start
+    assert body["ended_at"] is not None
     placement.refresh_from_db()
     assert (placement.status, placement.ended_by, placement.end_reason) == (
         PlacementStatus.WITHDRAWN,
@@ -39,6 +42,9 @@ def test_withdraw_an_accepted_position(me) -> None:  # type: ignore[no-untyped-d
         "Moving abroad",
     )
     assert placement.ended_at is not None
+    # The seat goes back to the employer's list, and the doctor gets a receipt.
+    assert position_vacant_seats(placement.position) == 1
+    assert Outbox.objects.filter(to=me.user.email).count() == 2  # acceptance and withdrawal
 
 
 def test_withdraw_without_a_reason(me) -> None:  # type: ignore[no-untyped-def]
@@ -61,10 +67,17 @@ def test_withdraw_an_offer_not_accepted_is_refused(me) -> None:  # type: ignore[
     # Given up once is final.
     accepted = placement_answer(placement=placement, accept=True, actor=me.user)
     assert client.post(url).status_code == 200
-    again = client.post(url)
-    assert again.status_code == 400
     accepted.refresh_from_db()
-    assert accepted.status == PlacementStatus.WITHDRAWN
+    ended_at = accepted.ended_at
+    again = client.post(url, {"reason": "Changed my mind"}, format="json")
+    assert again.status_code == 400
+    assert again.json() == {"detail": "Only an accepted position can be given up."}
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.ended_at, accepted.end_reason) == (
+        PlacementStatus.WITHDRAWN,
+        ended_at,
+        "",
+    )
 
 
 def test_withdraw_bad_input_is_400(me) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -447,6 +448,40 @@ def test_run_detail_never_loads_the_instance_or_result(small_round, directorate_
     assert response.status_code == 200
     assert not [q["sql"] for q in queries.captured_queries if "instance_json" in q["sql"]]
     assert not [q["sql"] for q in queries.captured_queries if "result_json" in q["sql"]]
+
+
+def _queries(client: APIClient, url: str) -> list[str]:
+    cache.clear()  # the headline counts are counted afresh, as on a first visit
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_round_list_and_detail_queries_do_not_grow(directorate_user) -> None:  # type: ignore[no-untyped-def]
+    client = api_for(directorate_user)
+    round_ = f.RoundFactory()
+    _queries(client, ROUNDS)  # the user's roles are looked up once
+    one_round = _queries(client, ROUNDS)
+    for _ in range(4):
+        f.RoundFactory()
+    assert len(_queries(client, ROUNDS)) == len(one_round)
+    assert len(client.get(ROUNDS).json()["results"]) == 5
+
+    def run() -> MatchRun:
+        return MatchRun.objects.create(
+            round=round_, kind=MatchRunKind.MAIN, seed=1, status=JobStatus.FAILED
+        )
+
+    run()
+    one_run = _queries(client, f"{ROUNDS}{round_.slug}/")
+    for _ in range(4):
+        run()
+    five_runs = _queries(client, f"{ROUNDS}{round_.slug}/")
+    assert len(five_runs) == len(one_run)
+    assert len(client.get(f"{ROUNDS}{round_.slug}/").json()["match_runs"]) == 5
+    # The round itself is read once, and no run's instance or result is loaded.
+    assert len([q for q in five_runs if q.startswith('SELECT "rounds_round"."id"')]) == 1
+    assert not [q for q in five_runs if "instance_json" in q or "result_json" in q]
 
 
 def test_main_match_before_the_ranking_deadline_is_refused(directorate_user) -> None:  # type: ignore[no-untyped-def]

@@ -124,9 +124,14 @@ def test_another_trusts_or_positions_placement_is_404(  # type: ignore[no-untype
 
 
 def test_placement_routes_need_employer_staff(applicant, offer) -> None:  # type: ignore[no-untyped-def]
-    response = english(applicant.user).post(
-        _url(offer, "answer"), {"accept": True}, content_type="application/json"
-    )
-    assert response.status_code in (403, 404)
+    # No position of the user's (an applicant's) trusts: 404 for either route.
+    client = english(applicant.user)
+    for what, body in (("answer", {"accept": True}), ("end", {"reason": "r"})):
+        response = client.post(_url(offer, what), body, content_type="application/json")
+        assert response.status_code == 404, what
     offer.refresh_from_db()
-    assert offer.status == PlacementStatus.OFFERED
+    assert (offer.status, offer.answered_at, offer.ended_at) == (
+        PlacementStatus.OFFERED,
+        None,
+        None,
+    )

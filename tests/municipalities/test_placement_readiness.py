@@ -8,6 +8,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -359,3 +361,41 @@ def test_area_page_query_count_is_bounded(
     with django_assert_max_num_queries(AREA_PAGE_QUERY_LIMIT) as large:
         assert client.get(small_area["url"]).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_api_run_list_queries_do_not_grow_with_the_runs(
+    municipality_user, small_area, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(municipality_user)
+    base = "/api/municipality/placement-runs/"
+
+    def run() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            municipal_placement_start(
+                area=small_area["area"],
+                round_=small_area["round"],
+                start_date=small_area["position"].start_date,
+                seed=1,
+                user=municipality_user,
+                confirm=True,
+            )
+
+    run()
+    client.get(base)  # the user's roles are looked up once
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(base).status_code == 200
+    for _ in range(4):
+        run()
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(base)
+    assert len(five.captured_queries) == len(one.captured_queries)
+    runs = response.json()["results"]
+    assert len(runs) == 5
+    for row in runs:
+        assert row["summary"] == {
+            "placed": 1,
+            "without_place": 3,
+            "without_wish_list": 1,
+            "choices_full": 2,
+        }
+        assert len(row["assignments"]) == 4
