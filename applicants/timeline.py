@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import Placement, Round
-from lis1.rounds.services.placements import placement_deadline
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def round_timeline(
             PlacementStatus.LEFT: _("You have left the position."),
         }[placement.status]  # type: ignore[index]
         # An offer from a follow-up match or a direct offer carries its own, later deadline.
-        answer_deadline = placement_deadline(placement)
+        answer_deadline = placement.deadline
     applied_text = ngettext(
         "You have applied to %(n)d position.", "You have applied to %(n)d positions.", applied
     ) % {"n": applied}

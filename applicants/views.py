@@ -74,7 +74,6 @@ from lis1.rounds.services.placements import (
     PlacementError,
     placement_answer,
     placement_can_answer,
-    placement_deadline,
     placement_end,
     placement_end_status,
 )
@@ -489,7 +488,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
         "applicants/offer.html",
         {
             "placement": placement,
-            "deadline": placement_deadline(placement),
+            "deadline": placement.deadline,
             "can_answer": placement_can_answer(placement),
             "end_status": placement_end_status(placement),
         },
@@ -555,7 +554,7 @@ def offer_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
             "placement": placement,
             "accept": accept,
             "answer": answer,
-            "deadline": placement_deadline(placement),
+            "deadline": placement.deadline,
             "can_answer": placement_can_answer(placement),
             "error": error,
         },

@@ -185,7 +185,7 @@ class Placement(models.Model):
     status = models.CharField(
         _("answer"), max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.OFFERED
     )
-    # Only a direct offer carries its own deadline; see placement_deadline().
+    # Only a direct offer carries its own deadline; see Placement.deadline.
     answer_deadline = models.DateTimeField(_("answer deadline"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(

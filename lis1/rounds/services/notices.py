@@ -103,8 +103,6 @@ def results_recipients(run: MatchRun) -> list[int]:
 def notifications_results_write(*, match_run: MatchRun, applicant_ids: list[int]) -> int:
     """The results e-mails of some applicants of a published run: the offer with its
     deadline, or plainly that no position was given. Idempotent per run and applicant."""
-    from lis1.rounds.services.placements import placement_deadline
-
     run = MatchRun.objects.select_related("round").without_blobs().get(pk=match_run.pk)
     placements = {
         p.applicant_id: p
@@ -133,7 +131,7 @@ def notifications_results_write(*, match_run: MatchRun, applicant_ids: list[int]
                     "placement": placement,
                     "round": run.round,
                     "run": run,
-                    "deadline": placement_deadline(placement) if placement else None,
+                    "deadline": placement.deadline if placement else None,
                 },
                 dedupe_key=key,
             )

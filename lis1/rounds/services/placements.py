@@ -69,7 +69,7 @@ def placement_can_answer(placement: Placement, *, now: dt.datetime | None = None
     return (
         placement.status == PlacementStatus.OFFERED
         and placement.match_run.published_at is not None
-        and (now or timezone.now()) < placement_deadline(placement)
+        and (now or timezone.now()) < placement.deadline
     )
 
 
