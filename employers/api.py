@@ -15,13 +15,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from employers.filters import PRIOR_CHOICES, SORTS, ApplicantFilter, EducationGroup
+from employers.filters import (
+    PRIOR_CHOICES,
+    RANKED_CHOICES,
+    SORTS,
+    EducationGroup,
+    applicant_filter,
+)
 from employers.models import InterviewNote
-from employers.services import interview_note_add
+from employers.services import interview_note_add, published_placements
 from lis1.rounds.enums import EMPLOYER_KINDS, NorwegianProficiency, OrganisationKind
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.permissions import employer_positions, organisations_of
-from lis1.rounds.selectors import RUN_BLOBS, applications_for_review, placements_published
 from lis1.rounds.services.placements import (
     PlacementError,
     placement_answer,
@@ -172,16 +177,6 @@ _PLACEMENT_ID = OpenApiParameter(
 )
 
 
-def _published_placements(position: Position) -> QuerySet[Placement]:
-    """The position's placements from published runs (as on the page; others are 404)."""
-    return (
-        placements_published()
-        .filter(position=position)
-        .select_related("applicant", "match_run__round", "position")
-        .defer(*RUN_BLOBS)
-    )
-
-
 class PositionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -289,7 +284,7 @@ class PositionViewSet(
             OpenApiParameter("education", str, enum=[k for k, _l in EducationGroup.CHOICES]),
             OpenApiParameter("proficiency", str, enum=NorwegianProficiency.values),
             OpenApiParameter("prior", str, enum=[k for k, _l in PRIOR_CHOICES]),
-            OpenApiParameter("ranked", str, enum=["yes", "no"]),
+            OpenApiParameter("ranked", str, enum=[k for k, _l in RANKED_CHOICES]),
             OpenApiParameter("sort", str, enum=list(SORTS)),
         ],
         responses=ApplicationSerializer(many=True),
@@ -298,8 +293,7 @@ class PositionViewSet(
     def applications(self, request: Request, pk: str | None = None) -> Response:
         """The position's submitted applications, searched, filtered and sorted like the
         page's applicant list (employers/filters.py)."""
-        rows = applications_for_review(self.get_object())
-        filterset = ApplicantFilter(request.query_params or None, queryset=rows)
+        filterset = applicant_filter(self.get_object(), request.query_params)
         if filterset.is_bound and not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return Response(ApplicationSerializer(filterset.qs, many=True).data)
@@ -367,9 +361,8 @@ class PositionViewSet(
             raise ValidationError({"detail": str(error)}) from None
         return Response(PositionSerializer(position).data, status=status.HTTP_200_OK)
 
-    def _placement(self, placement_id: str) -> tuple[Position, Placement]:
-        position = self.get_object()
-        return position, get_object_or_404(_published_placements(position), pk=placement_id)
+    def _placement(self, placement_id: str) -> Placement:
+        return get_object_or_404(published_placements(self.get_object()), pk=placement_id)
 
     @extend_schema(
         parameters=[_PLACEMENT_ID],
@@ -380,11 +373,11 @@ class PositionViewSet(
     def answer_placement(self, request: Request, pk: str, placement_id: str) -> Response:
         """Record the doctor's answer to an offer on the doctor's behalf: the same rules as
         the doctor's own answer; the doctor gets the receipt."""
-        position, placement = self._placement(placement_id)
+        placement = self._placement(placement_id)
         serializer = PlacementAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            placement_answer(
+            placement = placement_answer(
                 placement=placement,
                 accept=serializer.validated_data["accept"],
                 actor=request.user,
@@ -392,8 +385,7 @@ class PositionViewSet(
             )
         except PlacementError as error:
             raise ValidationError({"detail": str(error)}) from None
-        fresh = _published_placements(position).get(pk=placement.pk)
-        return Response(EmployerPlacementSerializer(fresh).data)
+        return Response(EmployerPlacementSerializer(placement).data)
 
     @extend_schema(
         parameters=[_PLACEMENT_ID],
@@ -404,11 +396,11 @@ class PositionViewSet(
     def end_placement(self, request: Request, pk: str, placement_id: str) -> Response:
         """Record that an accepted doctor withdraws before the start or has left after it:
         the seat becomes vacant and can be offered from the list."""
-        position, placement = self._placement(placement_id)
+        placement = self._placement(placement_id)
         serializer = PlacementEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            placement_end(
+            placement = placement_end(
                 placement=placement,
                 actor=request.user,
                 reason=serializer.validated_data["reason"],
@@ -416,8 +408,7 @@ class PositionViewSet(
             )
         except PlacementError as error:
             raise ValidationError({"detail": str(error)}) from None
-        fresh = _published_placements(position).get(pk=placement.pk)
-        return Response(EmployerPlacementSerializer(fresh).data)
+        return Response(EmployerPlacementSerializer(placement).data)
 
 
 def register(router: DefaultRouter) -> None:

@@ -2,8 +2,10 @@
 like the applicant's positions browser in applicants/filters.py).
 
 The FilterSet works on `applications_for_review(position)`: submitted applications with the
-applicant joined and the place on the employer's list as a subquery (`list_rank`). Search
-looks at names and HPR numbers only; the national identity number is never searched."""
+applicant joined and the place on the employer's list as a subquery (`list_rank`), and the
+number of interview notes (`note_count`, for the sort); `applicant_filter` builds it, for the
+page, the page's "add all" and the API alike. Search looks at names and HPR numbers only;
+the national identity number is never searched."""
 
 from __future__ import annotations
 
@@ -11,13 +13,16 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from employers.models import InterviewNote
 from lis1.rounds.demo.names import EEA_COUNTRIES
 from lis1.rounds.enums import NorwegianProficiency
-from lis1.rounds.models import Application
+from lis1.rounds.models import Application, Position
+from lis1.rounds.selectors import _subquery_count, applications_for_review
 from lis1.ui import DesignSystemFormMixin
 
 
@@ -120,11 +125,6 @@ class ApplicantFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = ApplicantFilterForm
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            field.required = False
-
     def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
         condition = Q()
         for word in value.split()[:SEARCH_WORDS]:
@@ -177,3 +177,12 @@ class ApplicantFilter(django_filters.FilterSet):
         """Whether a search or filter (not only a sort) is in force."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         return any(value for key, value in data.items() if key != "sort")
+
+
+def applicant_filter(position: Position, data: Any) -> ApplicantFilter:
+    """The FilterSet over the position's submitted applications (unbound without `data`)."""
+    notes = InterviewNote.objects.filter(application=OuterRef("pk"))
+    applications = applications_for_review(position).annotate(
+        note_count=Coalesce(_subquery_count(notes, "application"), 0)
+    )
+    return ApplicantFilter(data or None, queryset=applications)

@@ -1,17 +1,31 @@
 """Employer workflows on the app's own records: interview notes, and the record of each
 vacant seat offered from the trust's ranked list. The offer itself, like every write of a
-placement, is made by lis1.rounds.services.placements."""
+placement, is made by lis1.rounds.services.placements; `published_placements` is what the
+pages and the API show of a position's placements."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from employers.models import InterviewNote, VacancyFill
-from lis1.rounds.models import Application, Position
+from lis1.rounds.models import Application, Placement, Position
+from lis1.rounds.selectors import RUN_BLOBS, placements_published
 from lis1.rounds.services.placements import vacancy_offer
+
+
+def published_placements(position: Position) -> QuerySet[Placement]:
+    """The position's placements from published runs (others are not found), with what the
+    pages and the API show of them."""
+    return (
+        placements_published()
+        .filter(position=position)
+        .select_related("applicant", "match_run__round", "municipality", "position")
+        .defer(*RUN_BLOBS)
+    )
 
 
 @transaction.atomic

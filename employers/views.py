@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from employers.filters import ApplicantFilter
+from employers.filters import applicant_filter
 from employers.forms import (
     CsvUploadForm,
     InterviewNoteForm,
@@ -28,9 +26,9 @@ from employers.forms import (
     VacancyFillForm,
 )
 from employers.models import InterviewNote, VacancyFill
-from employers.services import interview_note_add, vacancy_fill
+from employers.services import interview_note_add, published_placements, vacancy_fill
 from lis1.rounds.enums import EMPLOYER_KINDS
-from lis1.rounds.models import Application, Organisation, Position, Round
+from lis1.rounds.models import Organisation, Position, Round
 from lis1.rounds.permissions import (
     Role,
     employer_applications,
@@ -39,11 +37,8 @@ from lis1.rounds.permissions import (
     role_required,
 )
 from lis1.rounds.selectors import (
-    RUN_BLOBS,
-    applications_for_review,
     applications_unranked,
     employer_ranking_entries,
-    placements_published,
     positions_with_counts,
     round_current,
     round_results_published,
@@ -305,19 +300,6 @@ def _position_counted(request: HttpRequest, pk: int) -> Position:
     return get_object_or_404(positions_with_counts(employer_positions(request.user)), pk=pk)
 
 
-def _with_note_counts(applications: QuerySet[Application]) -> QuerySet[Application]:
-    notes = (
-        InterviewNote.objects.filter(application=OuterRef("pk"))
-        .order_by()
-        .values("application")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return applications.annotate(
-        note_count=Coalesce(Subquery(notes, output_field=IntegerField()), 0)
-    )
-
-
 def _ranking_page_of(rank: int) -> int:
     return (rank - 1) // RANKING_PAGE_SIZE + 1
 
@@ -347,9 +329,8 @@ def _list_query(request: HttpRequest, *, page: int | None = None) -> str:
 def _applicant_list_page(
     request: HttpRequest, position: Position, *, error: str | None = None, status: int = 200
 ) -> HttpResponse:
-    everything = _with_note_counts(applications_for_review(position))
-    filterset = ApplicantFilter(request.GET or None, queryset=everything)
-    queryset = filterset.qs if filterset.is_valid() else everything
+    filterset = applicant_filter(position, request.GET)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset
     page = Paginator(queryset, APPLICANTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for row in rows:
@@ -363,12 +344,11 @@ def _applicant_list_page(
         "employers/applicant_list.html",
         {
             "position": position,
-            "filter": filterset,
             "form": filterset.form,
             "page": page,
             "applications": rows,
             "total": position.application_count,  # type: ignore[attr-defined]
-            "narrowed": filterset.is_valid() and filterset.narrowed(),
+            "narrowed": filterset.narrowed(),
             "unranked_count": (
                 queryset.filter(list_rank__isnull=True).count()  # type: ignore[misc]
                 if editable
@@ -402,18 +382,15 @@ def applicant_list_add(request: HttpRequest, pk: int) -> HttpResponse:
         back += f"?{request.GET.urlencode()}"  # as the list's forms sent it (already kept)
     try:
         if request.POST.get("all"):
-            filterset = ApplicantFilter(
-                request.GET or None, queryset=applications_for_review(position)
-            )
+            filterset = applicant_filter(position, request.GET)
             if not filterset.is_valid():
                 return _applicant_list_page(request, position, status=400)
             wanted = list(
                 filterset.qs.filter(list_rank__isnull=True).values_list("applicant_id", flat=True)
             )
-            ranked = set(
-                ranking_add_many(position=position, applicant_ids=wanted, user=request.user)
-            )
-            added = sum(1 for applicant in wanted if applicant in ranked)
+            # Every one of them is on the list afterwards (at the end, in this order).
+            ranking_add_many(position=position, applicant_ids=wanted, user=request.user)
+            added = len(wanted)
             if not added:
                 messages.info(request, _("Everybody in the list is already on our ranking."))
                 return redirect(back)
@@ -502,13 +479,12 @@ def _ranking_context(
     error: str | None = None,
     place_error: tuple[int, str, str] | None = None,
 ) -> dict[str, object]:
-    """One page of the ranking (the page showing `moved` when it is on the list) and the
-    first unranked applicants."""
+    """One page of the ranking (the page showing the field of `place_error` when it is on
+    the list) and the first unranked applicants."""
     entries = employer_ranking_entries(position, with_application=True)
     paginator = Paginator(entries, RANKING_PAGE_SIZE)
-    focus = moved if moved is not None else (place_error[0] if place_error else None)
-    if focus is not None:
-        rank = entries.filter(applicant_id=focus).values_list("rank", flat=True).first()
+    if place_error:
+        rank = entries.filter(applicant_id=place_error[0]).values_list("rank", flat=True).first()
         if rank is not None:
             page_number = _ranking_page_of(rank)
     page = paginator.get_page(page_number)
@@ -574,14 +550,14 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
             values = request.POST.getlist("order")
             ids = [_int(x) for value in values for x in value.split(",") if x]
             if request.POST.get("offset"):
-                ranking_reorder(
+                ids = ranking_reorder(
                     position=position,
                     offset=_int(request.POST["offset"]),
                     applicant_ids=ids,
                     user=request.user,
                 )
             else:
-                ranking_set(position=position, applicant_ids=ids, user=request.user)
+                ids = ranking_set(position=position, applicant_ids=ids, user=request.user)
             moved = _int(request.POST["moved"]) if request.POST.get("moved") else None
         else:
             applicant = _int(request.POST.get("applicant"))
@@ -590,7 +566,7 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
                 form = RankingPlaceForm(request.POST)
                 if not form.is_valid():
                     raise RankingPlaceInvalid(str(form.errors["to"][0]))
-                ranking_move_to(
+                ids = ranking_move_to(
                     position=position,
                     applicant_id=applicant,
                     place=form.cleaned_data["to"],
@@ -602,13 +578,13 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
                     raise RankingError(_("The applicant is not on the ranking."))
                 # From the top, "up" is place 0: ranking_move keeps it first.
                 to = entry.rank - 1 if action == "up" else entry.rank + 1
-                ranking_move(
+                ids = ranking_move(
                     position=position, applicant_id=applicant, to_rank=to, user=request.user
                 )
             elif action == "add":
-                ranking_add(position=position, applicant_id=applicant, user=request.user)
+                ids = ranking_add(position=position, applicant_id=applicant, user=request.user)
             elif action == "remove":
-                ranking_remove(position=position, applicant_id=applicant, user=request.user)
+                ids = ranking_remove(position=position, applicant_id=applicant, user=request.user)
                 moved = None
             else:
                 raise Http404
@@ -625,17 +601,14 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
         return _ranking_page(
             request, position, status=409, page_number=page_number, error=error.message
         )
+    # The moved applicant's place, in the list the service answered with.
+    rank = ids.index(moved) + 1 if moved is not None and moved in ids else None
     if request.htmx:  # type: ignore[attr-defined]
-        return _ranking_page(request, position, page_number=page_number, moved=moved)
+        shown = _ranking_page_of(rank) if rank else page_number
+        return _ranking_page(request, position, page_number=shown, moved=moved)
     if moved is None:
         number = page_number or ""
         return redirect(_ranking_url(position, int(number) if number.isdigit() else 1))
-    rank = (
-        employer_ranking_entries(position)
-        .filter(applicant_id=moved)
-        .values_list("rank", flat=True)
-        .first()
-    )
     return redirect(_ranking_url(position, _ranking_page_of(rank or 1), moved))
 
 
@@ -693,15 +666,6 @@ def ranking_import(request: HttpRequest, pk: int) -> HttpResponse:
 # --- after the match ---------------------------------------------------------------------
 
 
-def _published_placements(position: Position):  # type: ignore[no-untyped-def]
-    return (
-        placements_published()
-        .filter(position=position)
-        .select_related("applicant", "match_run__round", "municipality", "position")
-        .defer(*RUN_BLOBS)
-    )
-
-
 @role_required(Role.EMPLOYER)
 @require_GET
 def placements(request: HttpRequest, pk: int) -> HttpResponse:
@@ -709,7 +673,7 @@ def placements(request: HttpRequest, pk: int) -> HttpResponse:
     published = round_results_published(position.round)
     rows = (
         list(
-            _published_placements(position).order_by(
+            published_placements(position).order_by(
                 "match_run__published_at", "applicant__family_name"
             )
         )
@@ -731,7 +695,7 @@ def placements(request: HttpRequest, pk: int) -> HttpResponse:
             "placements": rows,
             "fills": fills,
             "vacant": vacant,
-            "candidate": vacancy_next_candidate(position) if published else None,
+            "candidate": vacancy_next_candidate(position) if vacant else None,
             "fill_form": VacancyFillForm(),
         },
     )
@@ -775,7 +739,7 @@ def placement_answer_view(
     if answer not in ANSWERS:
         raise Http404
     position = _position(request, pk)
-    placement = get_object_or_404(_published_placements(position), pk=placement_pk)
+    placement = get_object_or_404(published_placements(position), pk=placement_pk)
     accept = ANSWERS[answer]
     error = None
     if request.method == "POST":
@@ -811,7 +775,7 @@ def placement_end_view(request: HttpRequest, pk: int, placement_pk: int) -> Http
     """Record that an accepted doctor withdraws before the start or has left after it: the
     seat becomes vacant and can be offered from the list."""
     position = _position(request, pk)
-    placement = get_object_or_404(_published_placements(position), pk=placement_pk)
+    placement = get_object_or_404(published_placements(position), pk=placement_pk)
     form = PlacementEndForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():

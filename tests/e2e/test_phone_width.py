@@ -196,6 +196,7 @@ def _switch(page, live_server, email: str) -> None:  # type: ignore[no-untyped-d
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "lis1_language", "value": "en", "url": live_server.url}])
     log_in(page, live_server, email)
+    expect(page).not_to_have_url(re.compile(r"/konto/logg-inn/"))  # logged in
 
 
 def test_every_role_fits_a_phone(page, live_server, shoot, world) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 
+from employers.models import InterviewNote
 from lis1.rounds.services.rankings import ranking_ids, ranking_set
 from tests import factories as f
 from tests.conftest import client_for
@@ -43,8 +44,11 @@ def test_api_bad_input_is_400(employer_user, position, applicants) -> None:  # t
     ranking_set(position=position, applicant_ids=[a.pk])
     response = _move(client_for(employer_user), position, applicant_id=a.pk, place="first")
     assert response.status_code == 400
-    assert "place" in response.json()
-    assert _move(client_for(employer_user), position, place=1).status_code == 400
+    assert list(response.json()) == ["place"]
+    missing = _move(client_for(employer_user), position, place=1)
+    assert missing.status_code == 400
+    assert list(missing.json()) == ["applicant_id"]
+    assert ranking_ids(position) == [a.pk]
 
 
 def test_api_unranked_applicant_is_refused(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
@@ -91,4 +95,6 @@ def test_api_applications_are_searched_like_the_page(employer_user, position, ap
     assert [r["applicant_id"] for r in client.get(url, {"q": "555"}).json()] == [a.pk]
     assert [r["applicant_id"] for r in client.get(url, {"ranked": "yes"}).json()] == [b.pk]
     assert client.get(url, {"sort": "rank"}).json()[0]["applicant_id"] == b.pk
+    InterviewNote.objects.create(application=a.applications.get(), text="Intervjuet.")
+    assert client.get(url, {"sort": "notes"}).json()[0]["applicant_id"] == a.pk
     assert client.get(url, {"sort": "bogus"}).status_code == 400

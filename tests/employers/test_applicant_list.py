@@ -231,6 +231,21 @@ def test_add_all_found(employer_user, position, people) -> None:  # type: ignore
     assert follow.context["unranked_count"] == 0
 
 
+def test_add_all_in_the_order_of_any_sort(employer_user, position, people) -> None:  # type: ignore[no-untyped-def]
+    """Every sort of the list can be added in its order, also those on counted columns."""
+    for name in ("kristian", "kristian", "åse"):
+        application = people[name].applications.get()
+        InterviewNote.objects.create(application=application, author=employer_user, text="God")
+    response = client_for(employer_user).post(_add_url(position, "sort=notes"), {"all": "1"})
+    assert response.status_code == 302
+    assert ranking_ids(position) == [
+        people["kristian"].pk,
+        people["åse"].pk,
+        people["jonas"].pk,
+        people["kari"].pk,
+    ]
+
+
 def test_add_after_the_ranking_deadline_is_refused(employer_user, trust) -> None:  # type: ignore[no-untyped-def]
     position = f.PositionFactory(round=f.past_ranking_deadline_round(), employer=trust)
     a, b = f.applicants_for(position, 2)

@@ -107,6 +107,7 @@ def test_a_place_outside_the_list_is_a_form_error(
 
 def test_place_error_with_htmx_is_the_fragment(employer_user, position, long_list) -> None:  # type: ignore[no-untyped-def]
     ranked, _unranked = long_list
+    before = ranking_ids(position)
     response = client_for(employer_user).post(
         _change(position),
         {"action": "to", "applicant": ranked[0].pk, "to": "0"},
@@ -116,6 +117,8 @@ def test_place_error_with_htmx_is_the_fragment(employer_user, position, long_lis
     body = response.content.decode()
     assert "<html" not in body and 'id="ranking"' in body
     assert f"Choose a place from 1 to {len(ranked)}." in body
+    assert f'id="place-{ranked[0].pk}-error"' in body
+    assert ranking_ids(position) == before
 
 
 def test_move_to_place_with_htmx_returns_the_page_of_the_entry(
@@ -136,6 +139,7 @@ def test_move_to_place_with_htmx_returns_the_page_of_the_entry(
     name = mover.full_name
     assert f"{name} is now number {RANKING_PAGE_SIZE * 2 + 1}." in body
     assert f'class="ranking-item ranking-item--moved" data-applicant="{mover.pk}"' in body
+    assert ranking_ids(position).index(mover.pk) == RANKING_PAGE_SIZE * 2
 
 
 def test_move_after_the_ranking_deadline_is_refused(employer_user, trust) -> None:  # type: ignore[no-untyped-def]

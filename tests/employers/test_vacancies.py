@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from employers.models import VacancyFill
 from employers.services import vacancy_fill
+from lis1.notifications.models import Outbox
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import Placement
 from lis1.rounds.services.placements import PlacementError
@@ -80,7 +81,7 @@ def test_fill_needs_published_results(employer_user, position, applicants) -> No
 
 
 def test_employer_records_an_answer_after_a_confirmation(
-    employer_user, position, applicants, mailoutbox
+    employer_user, position, applicants
 ) -> None:  # type: ignore[no-untyped-def]
     run = f.publish_main_run(position.round, [(applicants[0], position)])
     placement = run.placements.get()
@@ -90,6 +91,9 @@ def test_employer_records_an_answer_after_a_confirmation(
     assert confirm.status_code == 200
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.OFFERED  # the page only asks
-    client.post(url)
+    receipts = Outbox.objects.filter(to=applicants[0].user.email)
+    assert not receipts.exists()
+    assert client.post(url)["Location"] == reverse("employers:placements", args=[position.pk])
     placement.refresh_from_db()
     assert (placement.status, placement.answered_by) == (PlacementStatus.ACCEPTED, employer_user)
+    assert receipts.count() == 1  # the doctor gets the receipt

@@ -36,8 +36,17 @@ def ranking_open(position: Position) -> bool:
     return calendar_allows(position.round, Action.RANK)
 
 
-def _check_open(position: Position) -> None:
-    calendar_check(position.round, Action.RANK, error=RankingError)
+def _locked_open(position: Position) -> Position:
+    """The position under its row lock, which every change of its list takes first (no key
+    lock: rows that refer to the position can still be written), refused when the ranking
+    is closed."""
+    locked = (
+        Position.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("round")
+        .get(pk=position.pk)
+    )
+    calendar_check(locked.round, Action.RANK, error=RankingError)
+    return locked
 
 
 def ranking_ids(position: Position) -> list[int]:
@@ -60,12 +69,7 @@ def rankable_applicant_ids(position: Position) -> set[int]:
 @transaction.atomic
 def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:  # type: ignore[no-untyped-def]
     """Make the position's list exactly `applicant_ids`, best first."""
-    position = (
-        Position.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("round")
-        .get(pk=position.pk)
-    )
-    _check_open(position)
+    position = _locked_open(position)
     if len(set(applicant_ids)) != len(applicant_ids):
         raise RankingError(_("An applicant appears more than once in the ranking."))
     unknown = set(applicant_ids) - rankable_applicant_ids(position)
@@ -122,13 +126,7 @@ def _locked_ids(position: Position) -> list[int]:
     """The list, read under the position's row lock (as `ranking_set` takes it), so that the
     change computed from it is not based on a list another request is changing; refused
     first when the ranking is closed, so a no-op still says why."""
-    locked = (
-        Position.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("round")
-        .get(pk=position.pk)
-    )
-    _check_open(locked)
-    return ranking_ids(locked)
+    return ranking_ids(_locked_open(position))
 
 
 @transaction.atomic
@@ -181,10 +179,7 @@ def ranking_add_many(*, position: Position, applicant_ids: list[int], user=None)
 
 def ranking_add(*, position: Position, applicant_id: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
     """Put an applicant at the end of the list."""
-    ids = ranking_ids(position)
-    if applicant_id in ids:
-        return ids
-    return ranking_set(position=position, applicant_ids=[*ids, applicant_id], user=user)
+    return ranking_add_many(position=position, applicant_ids=[applicant_id], user=user)
 
 
 def ranking_remove(*, position: Position, applicant_id: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
@@ -197,12 +192,7 @@ def ranking_remove(*, position: Position, applicant_id: int, user=None) -> list[
 def ranking_submit(*, position: Position, user) -> Position:  # type: ignore[no-untyped-def]
     """Mark the list as the employer's final ranking (it can still change until the deadline,
     which clears the submission)."""
-    position = (
-        Position.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("round")
-        .get(pk=position.pk)
-    )
-    _check_open(position)
+    position = _locked_open(position)
     if not EmployerRanking.objects.filter(position=position).exists():
         raise RankingError(_("Rank at least one applicant before submitting."))
     position.ranking_submitted_at = timezone.now()
