@@ -196,6 +196,7 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
     """(role, name, e-mail of the user, path) for every page of every role."""
     from django.urls import reverse
 
+    from lis1.accounts.models import User
     from lis1.rounds.demo.service import DEMO_EMAIL_DOMAIN, DEMO_EMPLOYER_CODE
     from lis1.rounds.models import (
         Application,
@@ -205,6 +206,7 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
         Position,
         Round,
     )
+    from lis1.rounds.permissions import municipality_positions
 
     round_ = Round.objects.order_by("-start_date").first()
     applicant_email = f"soker@{DEMO_EMAIL_DOMAIN}"
@@ -217,7 +219,11 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
         .first()
     )
     applied = Application.objects.filter(position=position).order_by("pk").first()
-    mine = Application.objects.filter(applicant__user__email=applicant_email).first()
+    mine = (
+        Application.objects.filter(applicant__user__email=applicant_email, position__round=round_)
+        .order_by("pk")
+        .first()
+    )
     area = (
         MunicipalArea.objects.filter(
             positions__round=round_,
@@ -226,11 +232,26 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
         .order_by("pk")
         .first()
     )
+    # The positions the municipality's staff may review (its own, alone or in an area).
     municipal_position = (
-        Position.objects.filter(round=round_, municipality__isnull=False)
-        .filter(municipality__memberships__user__email=municipality_email)
+        municipality_positions(User.objects.get(email=municipality_email))
+        .filter(round=round_)
+        .order_by("pk")
         .first()
     )
+    needed = {
+        "an application to the employer's position": applied,
+        "an application of the applicant": mine,
+        "an area of the municipality": area,
+        "a position the municipality reviews": municipal_position,
+    }
+    if stage == "after":
+        needed["a placement of the applicant"] = placement = Placement.objects.filter(
+            applicant__user__email=applicant_email, match_run__round=round_
+        ).first()
+    missing = [what for what, found in needed.items() if found is None]
+    if missing:  # a page left out would go unmeasured without a word
+        raise SystemExit(f"the seeded round has no {', '.join(missing)}")
     pages = [
         ("public", "start page", None, reverse("home")),
         ("public", "how the match works", None, reverse("how_the_match_works")),
@@ -289,46 +310,33 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
         ("admin", "positions", staff_email, "/admin/rounds/position/"),
         ("admin", "match runs", staff_email, "/admin/rounds/matchrun/"),
         ("admin", "rounds", staff_email, "/admin/rounds/round/"),
+        (
+            "employer",
+            "applicant",
+            employer_email,
+            reverse("employers:applicant", args=[position.pk, applied.pk]),
+        ),
+        (
+            "applicant",
+            "application",
+            applicant_email,
+            reverse("applicants:application", args=[mine.pk]),
+        ),
+        (
+            "municipality",
+            "area",
+            municipality_email,
+            reverse("municipalities:area", args=[area.pk]),
+        ),
+        (
+            "municipality",
+            "position review",
+            municipality_email,
+            reverse("municipalities:position", args=[municipal_position.pk]),
+        ),
     ]
-    if applied is not None:
-        pages.append(
-            (
-                "employer",
-                "applicant",
-                employer_email,
-                reverse("employers:applicant", args=[position.pk, applied.pk]),
-            )
-        )
-    if mine is not None:
-        pages.append(
-            (
-                "applicant",
-                "application",
-                applicant_email,
-                reverse("applicants:application", args=[mine.pk]),
-            )
-        )
-    if area is not None:
-        pages.append(
-            (
-                "municipality",
-                "area",
-                municipality_email,
-                reverse("municipalities:area", args=[area.pk]),
-            )
-        )
-    if municipal_position is not None:
-        pages.append(
-            (
-                "municipality",
-                "position review",
-                municipality_email,
-                reverse("municipalities:position", args=[municipal_position.pk]),
-            )
-        )
     if stage == "after":
         run = MatchRun.objects.filter(round=round_, kind="main").order_by("-pk").first()
-        placement = Placement.objects.filter(applicant__user__email=applicant_email).first()
         pages += [
             (
                 "employer",
@@ -354,16 +362,13 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
                 municipality_email,
                 reverse("municipalities:my_placements"),
             ),
+            (
+                "applicant",
+                "offer",
+                applicant_email,
+                reverse("applicants:offer", args=[placement.pk]),
+            ),
         ]
-        if placement is not None:
-            pages.append(
-                (
-                    "applicant",
-                    "offer",
-                    applicant_email,
-                    reverse("applicants:offer", args=[placement.pk]),
-                )
-            )
     return pages
 
 
@@ -475,7 +480,7 @@ def main() -> int:
                 f"{'p50 ms':>8} {'p95 ms':>8} {'kB':>7}"
             )
             for role, page, code, queries, p50, p95, size in rows:
-                over = p95 > TARGETS_MS[name] or code >= 400
+                over = p95 > TARGETS_MS[name] or code != 200  # a redirect is not the page
                 failed |= over
                 print(
                     f"    {role:<13} {page:<22} {code:>4} {queries:>7} {p50:>8.1f} {p95:>8.1f} "
