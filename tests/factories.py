@@ -375,7 +375,6 @@ def publish_main_run(round_: Round, placements: list[tuple[Applicant, Position]]
 def matched_placement(applicant: Applicant, *, publish: bool = True, **position_fields: Any):  # type: ignore[no-untyped-def]
     """The applicant's placement from a real main match in a new round in its answer phase:
     one single-seat position applied to and ranked by both sides. Published unless told."""
-    from lis1.rounds.models import ApplicantRanking
     from lis1.rounds.services import matching
 
     round_ = ApplicantSideRoundFactory(**MATCHING_CALENDAR())
@@ -385,7 +384,7 @@ def matched_placement(applicant: Applicant, *, publish: bool = True, **position_
     employer_list(position, applicant)
     run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
     if publish:
-        matching.match_run_verify(match_run=run)
+        assert matching.match_run_verify(match_run=run) == []
         matching.match_run_publish(match_run=run, confirm=True, reason="test")
     return run.placements.get()
 
@@ -438,6 +437,19 @@ def run_and_publish_main_match(round_: Round, *, seed: int = 1):  # type: ignore
     run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=seed))
     assert matching.match_run_verify(match_run=run) == []
     return matching.match_run_publish(match_run=run, confirm=True, reason="test")
+
+
+def published_list_round(applicants: int = 3, *, seats: int = 1):  # type: ignore[no-untyped-def]
+    """A round with one position whose list holds `applicants` people (each ranks it first,
+    the employer ranks them in order), matched and published: the first `seats` on the list
+    are offered a seat. Returns (round, position, people, run)."""
+    round_ = matching_round()
+    position = PositionFactory(round=round_, seats=seats)
+    people = applicants_for(position, applicants)
+    for person in people:
+        ApplicantRanking.objects.create(round=round_, applicant=person, position=position, rank=1)
+    employer_list(position, *people)
+    return round_, position, people, run_and_publish_main_match(round_)
 
 
 def pass_answer_deadline(round_: Round) -> Round:

@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from lis1.reports.services import round_report_build
-from lis1.rounds.models import ApplicantRanking
 from lis1.rounds.services.placements import (
     placement_answer,
     placement_end,
@@ -28,13 +27,7 @@ def _cells(report, key):  # type: ignore[no-untyped-def]
 def test_fills_and_extra_seats_appear_in_the_follow_up_section(
     directorate_user, employer_user
 ) -> None:  # type: ignore[no-untyped-def]
-    round_ = f.matching_round()
-    position = f.PositionFactory(round=round_, seats=1)
-    people = f.applicants_for(position, 4)
-    for person in people:
-        ApplicantRanking.objects.create(round=round_, applicant=person, position=position, rank=1)
-    f.employer_list(position, *people)
-    run = f.run_and_publish_main_match(round_)
+    round_, position, people, run = f.published_list_round(4)
     first = run.placements.get()
     placement_answer(placement=first, accept=True, actor=people[0].user)
     placement_end(placement=first, actor=people[0].user, reason="")

@@ -27,12 +27,14 @@ from lis1.rounds.models import (
     Placement,
 )
 from lis1.rounds.services import matching as service
+from lis1.rounds.services.rounds import round_follow_up_open
 from tests.factories import (
     ApplicantFactory,
     ApplicationFactory,
     PositionFactory,
     RoundFactory,
     matching_round,
+    pass_answer_deadline,
 )
 from tests.factories import (
     employer_list as _employer_list,
@@ -51,7 +53,7 @@ def _run(round_, seed=7, kind=MatchRunKind.MAIN):  # type: ignore[no-untyped-def
 
 def _publish(run, **kwargs):  # type: ignore[no-untyped-def]
     """Verify, then publish (the test rounds have no submitted rankings: confirm it)."""
-    service.match_run_verify(match_run=run)
+    assert service.match_run_verify(match_run=run) == []
     return service.match_run_publish(
         match_run=run, confirm=True, reason="test rankings are not submitted", **kwargs
     )
@@ -215,7 +217,7 @@ def test_main_run_refused_before_the_ranking_deadline() -> None:
     assert not MatchRun.objects.exists()
 
 
-def test_follow_up_fills_declined_seat_from_the_same_lists(small_round) -> None:  # type: ignore[no-untyped-def]
+def test_follow_up_fills_declined_seat_from_the_same_lists(small_round, directorate_user) -> None:  # type: ignore[no-untyped-def]
     s = small_round
     main = _run(s["round"])
     _publish(main)
@@ -226,23 +228,8 @@ def test_follow_up_fills_declined_seat_from_the_same_lists(small_round) -> None:
     main.placements.filter(applicant=s["b"]).update(
         status=PlacementStatus.ACCEPTED, answered_at=timezone.now()
     )
-    round_ = s["round"]
-    past = timezone.now() - dt.timedelta(hours=1)
-    type(round_).objects.filter(pk=round_.pk).update(
-        advertising_opens=past - dt.timedelta(days=60),
-        applications_open=past - dt.timedelta(days=60),
-        applications_close=past - dt.timedelta(days=40),
-        ranking_deadline=past - dt.timedelta(days=30),
-        match_date=past - dt.timedelta(days=20),
-        results_published=past - dt.timedelta(days=19),
-        answer_deadline=past,
-    )
-    round_.refresh_from_db()
-    from lis1.rounds.services.rounds import round_follow_up_open
-    from tests.factories import DirectorateFactory, MembershipFactory
-
-    staff = MembershipFactory(organisation=DirectorateFactory()).user
-    round_follow_up_open(round_=round_, opened_by=staff)
+    round_ = pass_answer_deadline(s["round"])
+    round_follow_up_open(round_=round_, opened_by=directorate_user)
 
     follow_up = _run(round_, kind=MatchRunKind.FOLLOW_UP)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lis1.notifications.models import Outbox
 from lis1.rounds.enums import MatchRunKind, PlacementStatus
-from lis1.rounds.models import ApplicantRanking, Placement, Position, Round, SeatAddition
+from lis1.rounds.models import Placement, Position, Round, SeatAddition
 from lis1.rounds.services.placements import (
     PlacementError,
     placement_answer,
@@ -119,22 +119,10 @@ def test_only_an_accepted_position_is_given_up(placed, applicant) -> None:  # ty
     assert placed.status == PlacementStatus.OFFERED
 
 
-def _round_with_list(seats: int = 1):  # type: ignore[no-untyped-def]
-    """A published round: one position, three applicants on its list, the first placed."""
-    round_ = f.matching_round()
-    position = f.PositionFactory(round=round_, seats=seats)
-    people = f.applicants_for(position, 3)
-    for person in people:
-        ApplicantRanking.objects.create(round=round_, applicant=person, position=position, rank=1)
-    f.employer_list(position, *people)
-    run = f.run_and_publish_main_match(round_)
-    return round_, position, people, run
-
-
 def test_a_vacant_seat_goes_to_the_next_on_the_list_also_after_closing(
     directorate_user, employer_user
 ) -> None:  # type: ignore[no-untyped-def]
-    round_, position, people, run = _round_with_list()
+    round_, position, people, run = f.published_list_round()
     first = run.placements.get()
     assert first.applicant == people[0]
     placement_answer(placement=first, accept=True, actor=people[0].user)
@@ -158,7 +146,7 @@ def test_a_vacant_seat_goes_to_the_next_on_the_list_also_after_closing(
 def test_extra_seats_after_the_round_are_filled_from_the_list(
     directorate_user, employer_user
 ) -> None:  # type: ignore[no-untyped-def]
-    round_, position, people, _run = _round_with_list()
+    round_, position, people, _run = f.published_list_round()
     addition = position_seats_add(
         position=position, seats=1, reason="Extra funding 2027.", actor=directorate_user
     )
@@ -192,7 +180,7 @@ def test_extra_seats_need_published_results_and_a_reason(directorate_user) -> No
 
 
 def test_offers_lapse_after_their_own_deadline(employer_user) -> None:  # type: ignore[no-untyped-def]
-    _round, position, people, run = _round_with_list()
+    _round, position, people, run = f.published_list_round()
     first = run.placements.get()
     placement_answer(placement=first, accept=False, actor=people[0].user)
     offer, _entry = vacancy_offer(

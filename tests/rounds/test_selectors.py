@@ -8,8 +8,7 @@ from django.utils import timezone
 from lis1.rounds.enums import MatchRunKind, RoundPhase
 from lis1.rounds.models import Round
 from lis1.rounds.selectors import round_current
-from lis1.rounds.services import matching
-from tests.factories import RoundFactory, matching_round
+from tests.factories import RoundFactory, matching_round, run_and_publish_main_match
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +43,7 @@ def test_saving_or_deleting_a_round_is_seen_at_once() -> None:
 def test_publishing_results_is_seen_at_once() -> None:
     round_ = matching_round()
     assert round_current().phase == RoundPhase.MATCHING
-    run = matching.round_run_match(match_run=matching.match_run_create(round_=round_, seed=1))
+    run = run_and_publish_main_match(round_)
     assert run.kind == MatchRunKind.MAIN
-    matching.match_run_verify(match_run=run)
-    matching.match_run_publish(match_run=run, confirm=True, reason="no rankings in this test")
     assert Round.objects.get(pk=round_.pk).phase == RoundPhase.ANSWERS
     assert round_current().phase == RoundPhase.ANSWERS
