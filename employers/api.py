@@ -24,6 +24,7 @@ from employers.filters import (
 )
 from employers.models import InterviewNote
 from employers.services import interview_note_add, published_placements
+from lis1.api_errors import REFUSED
 from lis1.rounds.enums import EMPLOYER_KINDS, NorwegianProficiency, OrganisationKind
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.permissions import employer_positions, organisations_of
@@ -31,6 +32,7 @@ from lis1.rounds.services.placements import (
     PlacementError,
     placement_answer,
     placement_end,
+    placement_start,
 )
 from lis1.rounds.services.positions import (
     PositionError,
@@ -157,6 +159,8 @@ class EmployerPlacementSerializer(serializers.ModelSerializer):
             "answered_at",
             "ended_at",
             "end_reason",
+            "started_on",
+            "start_recorded_at",
         ]
         read_only_fields = fields
 
@@ -169,6 +173,12 @@ class PlacementEndSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000,
         help_text="Kept with the placement and shown to the doctor in the receipt.",
+    )
+
+
+class PlacementStartSerializer(serializers.Serializer):
+    started_on = serializers.DateField(
+        help_text="The day the doctor started (not in the future, not before the acceptance)."
     )
 
 
@@ -408,6 +418,25 @@ class PositionViewSet(
             )
         except PlacementError as error:
             raise ValidationError({"detail": str(error)}) from None
+        return Response(EmployerPlacementSerializer(placement).data)
+
+    @extend_schema(
+        parameters=[_PLACEMENT_ID],
+        request=PlacementStartSerializer,
+        responses={200: EmployerPlacementSerializer, 409: REFUSED},
+    )
+    @action(detail=True, methods=["post"], url_path=r"placements/(?P<placement_id>\d+)/start")
+    def start_placement(self, request: Request, pk: str, placement_id: str) -> Response:
+        """Confirm (or correct) the day an accepted doctor started: the doctor then counts
+        as hired. A refusal is 409 with the rule it breaks."""
+        placement = self._placement(placement_id)
+        serializer = PlacementStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        placement = placement_start(
+            placement=placement,
+            started_on=serializer.validated_data["started_on"],
+            actor=request.user,
+        )
         return Response(EmployerPlacementSerializer(placement).data)
 
 

@@ -140,6 +140,17 @@ class PlacementEndForm(DesignSystemFormMixin, forms.Form):
     )
 
 
+class PlacementStartForm(DesignSystemFormMixin, forms.Form):
+    """The day the doctor started; whether it may be recorded is `placement_start`'s rule."""
+
+    started_on = forms.DateField(
+        label=_("Started on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The position's start date unless the doctor started on another day."),
+        error_messages={"required": _("Give the date the doctor started.")},
+    )
+
+
 class RankingPlaceForm(forms.Form):
     """The place typed into a ranked row's "Move to place" field; whether the place is on
     the list is the ranking service's rule (`ranking_move_to`)."""

@@ -38,4 +38,9 @@ urlpatterns = [
         views.placement_end_view,
         name="placement_end",
     ),
+    path(
+        "stillinger/<int:pk>/plasserte/<int:placement_pk>/oppstart/",
+        views.placement_start_view,
+        name="placement_start",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +22,7 @@ from employers.forms import (
     CsvUploadForm,
     InterviewNoteForm,
     PlacementEndForm,
+    PlacementStartForm,
     PositionForm,
     RankingPlaceForm,
     VacancyFillForm,
@@ -48,9 +50,10 @@ from lis1.rounds.services.placements import (
     PlacementError,
     placement_answer,
     placement_can_answer,
-    placement_deadline,
     placement_end,
     placement_end_status,
+    placement_start,
+    placement_start_default,
     position_vacant_seats,
     vacancy_next_candidate,
 )
@@ -761,7 +764,7 @@ def placement_answer_view(
             "position": position,
             "placement": placement,
             "accept": accept,
-            "deadline": placement_deadline(placement),
+            "deadline": placement.deadline,
             "can_answer": placement_can_answer(placement),
             "error": error,
         },
@@ -803,5 +806,43 @@ def placement_end_view(request: HttpRequest, pk: int, placement_pk: int) -> Http
             "end_status": placement_end_status(placement),
             "error": error,
         },
+        status=409 if error else 400 if form.errors else 200,
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def placement_start_view(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+    """Confirm (or correct) the day an accepted doctor started: the doctor is then hired."""
+    position = _position(request, pk)
+    placement = get_object_or_404(published_placements(position), pk=placement_pk)
+    form = PlacementStartForm(
+        request.POST if request.method == "POST" else None,
+        initial={"started_on": placement_start_default(placement)},
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement_start(
+                placement=placement,
+                started_on=form.cleaned_data["started_on"],
+                actor=request.user,
+            )
+        except PlacementError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(name)s started on %(day)s.")
+                % {
+                    "name": placement.applicant.full_name,
+                    "day": date_format(form.cleaned_data["started_on"], "DATE_FORMAT"),
+                },
+            )
+            return redirect("employers:placements", pk=position.pk)
+    return render(
+        request,
+        "employers/placement_start.html",
+        {"position": position, "placement": placement, "form": form, "error": error},
         status=409 if error else 400 if form.errors else 200,
     )

@@ -13,13 +13,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
 from lis1.rounds.calendar import CalendarInvalid
 from lis1.rounds.errors import RuleViolation
+
+
+class RuleViolationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The body of a 409, for the OpenAPI schema."""
+
+    detail = serializers.CharField(help_text="What the rule says, in the user's language.")
+    rule = serializers.CharField(
+        help_text="The rule's name, stable across languages (e.g. ranking_deadline_not_passed)."
+    )
+
+
+#: The schema's 409 answer of an action a rule can refuse.
+REFUSED = OpenApiResponse(
+    RuleViolationSerializer, description="A rule refuses the action now; nothing was changed."
+)
 
 
 def rule_violation_body(error: RuleViolation) -> dict[str, str]:

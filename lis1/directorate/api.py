@@ -41,6 +41,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lis1.api_errors import REFUSED
 from lis1.directorate.rounds import round_checklist_items
 from lis1.directorate.views import run_context
 from lis1.jobs.models import JobStatus
@@ -80,16 +81,6 @@ class IsDirectorate(BasePermission):
 # Errors, as lis1.api_errors writes them ------------------------------------------------------
 
 
-class RuleViolationSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    detail = serializers.CharField(help_text="What the rule says, in the user's language.")
-    rule = serializers.CharField(
-        help_text="The rule's name, stable across languages (e.g. ranking_deadline_not_passed)."
-    )
-
-
-REFUSED = OpenApiResponse(
-    RuleViolationSerializer, description="A rule refuses the action now; nothing was changed."
-)
 INVALID = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Bad input: messages per field, `{field: [message, ...]}`."
 )

@@ -15,7 +15,6 @@ from lis1.rounds.models import Placement, Position, Round, SeatAddition
 from lis1.rounds.services.placements import (
     PlacementError,
     placement_answer,
-    placement_deadline,
     placement_end,
     placements_expire_overdue,
     position_seats_add,
@@ -82,7 +81,7 @@ def test_a_main_offers_deadline_follows_the_rounds_calendar(placed) -> None:  # 
     later = placed.position.round.answer_deadline + dt.timedelta(days=2)
     Round.objects.filter(pk=placed.position.round_id).update(answer_deadline=later)
     placed = Placement.objects.select_related("match_run__round").get(pk=placed.pk)
-    assert placement_deadline(placed) == later
+    assert placed.deadline == later
 
 
 def test_withdrawing_before_the_start_frees_the_seat(placed, applicant) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +134,7 @@ def test_a_vacant_seat_goes_to_the_next_on_the_list_also_after_closing(
         MatchRunKind.DIRECT_OFFER,
         True,
     )
-    assert placement_deadline(offer) == deadline
+    assert offer.deadline == deadline
     assert Outbox.objects.filter(to=people[1].user.email, subject__contains=str(round_)).exists()
     # The seat is held by the new offer: no second one.
     with pytest.raises(PlacementError) as refused:

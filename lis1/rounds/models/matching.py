@@ -206,6 +206,17 @@ class Placement(models.Model):
         related_name="+",
     )
     end_reason = models.TextField(_("reason for ending"), blank=True)
+    # Hired: the employer has confirmed the day the doctor started (see placement_start).
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    start_recorded_at = models.DateTimeField(_("start recorded"), null=True, blank=True)
+    start_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("start recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("placement")
@@ -223,6 +234,12 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=ENDED) | Q(ended_at__isnull=False),
                 name="placement_end_has_time",
+            ),
+            # Only a doctor who accepted can have started (and may have left since).
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(status__in=[PlacementStatus.ACCEPTED, PlacementStatus.LEFT]),
+                name="placement_start_needs_acceptance",
             ),
         ]
 

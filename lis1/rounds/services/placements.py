@@ -1,7 +1,8 @@
 """The placement lifecycle: every write of a Placement outside a match run's own result.
 
     offered ──accept──▶ accepted ──withdraw (before start)──▶ withdrawn
-       │                    └─────leave (after start)──────▶ left
+       │                    ├─────leave (after start)──────▶ left
+       │                    └─start confirmed by the employer: hired (started_on)
        ├──turn down──▶ declined
        └──deadline passes──▶ expired
 
@@ -59,12 +60,6 @@ class PlacementError(RuleViolation):
     default_rule = "placement"
 
 
-def placement_deadline(placement: Placement) -> dt.datetime:
-    """The offer's own deadline (a direct offer), else its run's (a follow-up run, set when
-    published), else the round's answer deadline (the main match): `Placement.deadline`."""
-    return placement.deadline  # type: ignore[no-any-return]
-
-
 def placement_can_answer(placement: Placement, *, now: dt.datetime | None = None) -> bool:
     return (
         placement.status == PlacementStatus.OFFERED
@@ -114,11 +109,58 @@ def placement_answer(
 
 
 def placement_end_status(placement: Placement, *, now: dt.datetime | None = None) -> str:
-    """Withdrawn before the position's start date (Oslo), left on or after it."""
+    """Withdrawn before the position's start date (Oslo), left on or after it, or once the
+    employer has confirmed that the doctor started."""
     today = timezone.localtime(now or timezone.now(), OSLO).date()
-    return (
-        PlacementStatus.WITHDRAWN if today < placement.position.start_date else PlacementStatus.LEFT
-    )
+    if placement.started_on is not None or today >= placement.position.start_date:
+        return PlacementStatus.LEFT
+    return PlacementStatus.WITHDRAWN
+
+
+def placement_start_default(placement: Placement) -> dt.date:
+    """The day the form proposes: the recorded start, else the position's start date."""
+    return placement.started_on or placement.position.start_date  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def placement_start(
+    *,
+    placement: Placement,
+    started_on: dt.date,
+    actor,  # type: ignore[no-untyped-def]
+) -> Placement:
+    """The employer confirms the day an accepted doctor started: from then on the doctor
+    counts as hired. The same call corrects a recorded day. Refused for a doctor who has not
+    accepted, for a day in the future and for a day before the acceptance."""
+    placement = _locked(placement)
+    if placement.status not in (PlacementStatus.ACCEPTED, PlacementStatus.LEFT):
+        raise PlacementError(
+            "start_not_accepted", _("Only a doctor who accepted the position can start in it.")
+        )
+    today = timezone.localtime(timezone.now(), OSLO).date()
+    if started_on > today:
+        raise PlacementError(
+            "start_in_future", _("The start cannot be confirmed before the day has come.")
+        )
+    accepted_on = timezone.localtime(placement.answered_at, OSLO).date()
+    if started_on < accepted_on:
+        raise PlacementError(
+            "start_before_acceptance",
+            _("The doctor cannot have started before accepting the position."),
+        )
+    if (
+        placement.ended_at is not None
+        and started_on > timezone.localtime(placement.ended_at, OSLO).date()
+    ):
+        raise PlacementError(
+            "start_after_end", _("The doctor cannot have started after leaving the position.")
+        )
+    with audit_context(user=actor, action="placement_start"):
+        placement.started_on = started_on
+        placement.start_recorded_at = timezone.now()
+        placement.start_recorded_by = acting_user(actor)
+        placement.save(update_fields=["started_on", "start_recorded_at", "start_recorded_by"])
+    return placement
 
 
 @transaction.atomic
