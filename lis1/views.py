@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lis1.rounds import outcomes
 from lis1.rounds.permissions import Role, role_of
 from lis1.rounds.selectors import round_current
 
@@ -41,7 +42,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def how_the_match_works(request: HttpRequest) -> HttpResponse:
     """For applicants (and anyone): one central match instead of offer waves, and why ranking
     in one's true order of preference is always safe."""
-    return render(request, "how_the_match_works.html")
+    return render(request, "how_the_match_works.html", {"terms": outcomes.TERMS})
 
 
 @never_cache

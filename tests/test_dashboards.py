@@ -169,7 +169,7 @@ def test_placements_visible_only_after_publish(applicant, trust, employer_user) 
     assert before.context["results_published"] is False
     assert list(before.context["placements"]) == []
     assert (
-        employer_client.get(reverse("employers:dashboard")).context["positions"][0].placed_count
+        employer_client.get(reverse("employers:dashboard")).context["positions"][0].offered_count
         == 0
     )
 
@@ -180,7 +180,7 @@ def test_placements_visible_only_after_publish(applicant, trust, employer_user) 
     assert [p.position for p in after.context["placements"]] == [position]
     assert "Elverum-stillingen" in after.content.decode()
     assert (
-        employer_client.get(reverse("employers:dashboard")).context["positions"][0].placed_count
+        employer_client.get(reverse("employers:dashboard")).context["positions"][0].offered_count
         == 1
     )
 

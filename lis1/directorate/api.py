@@ -46,6 +46,7 @@ from lis1.directorate.rounds import round_checklist_items
 from lis1.directorate.views import run_context
 from lis1.jobs.models import JobStatus
 from lis1.notifications.models import EmailBatch
+from lis1.rounds import outcomes
 from lis1.rounds.calendar import Action, calendar_allows, calendar_prefill, round_next_step
 from lis1.rounds.checklist import ChecklistItem
 from lis1.rounds.enums import MatchRunKind, RoundPhase, Season
@@ -152,9 +153,11 @@ class RoundListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     seat_count = serializers.IntegerField(read_only=True)
     application_count = serializers.IntegerField(read_only=True)
     applicant_count = serializers.IntegerField(read_only=True)
-    placed_count = serializers.IntegerField(
-        read_only=True, help_text="Placements from the round's published runs."
+    offered_count = serializers.IntegerField(read_only=True, help_text=outcomes.OFFERED.definition)
+    accepted_count = serializers.IntegerField(
+        read_only=True, help_text=outcomes.ACCEPTED.definition
     )
+    hired_count = serializers.IntegerField(read_only=True, help_text=outcomes.HIRED.definition)
     applicants_per_seat = serializers.SerializerMethodField()
     counts_as_of = serializers.DateTimeField(
         read_only=True, help_text="When the counts were counted (at most a minute ago)."
@@ -177,7 +180,9 @@ class RoundListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
             "seat_count",
             "application_count",
             "applicant_count",
-            "placed_count",
+            "offered_count",
+            "accepted_count",
+            "hired_count",
             "applicants_per_seat",
             "counts_as_of",
         ]

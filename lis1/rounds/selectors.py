@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lis1.rounds import outcomes
 from lis1.rounds.enums import ApplicationStatus, PositionStatus
 from lis1.rounds.models import (
     Applicant,
@@ -71,7 +72,9 @@ _ROUND_COUNT_FIELDS = (
     "seat_count",
     "application_count",
     "applicant_count",
-    "placed_count",
+    "offered_count",
+    "accepted_count",
+    "hired_count",
 )
 
 
@@ -105,15 +108,24 @@ def _round_counts_query(round_ids: list[int]) -> dict[int, dict[str, int]]:
         )
         .order_by()
         .values("match_run__round_id")
-        .annotate(n=Count("pk"))
+        .annotate(
+            offered=Count("applicant", distinct=True),
+            accepted=Count("applicant", distinct=True, filter=outcomes.ACCEPTED.condition),
+            hired=Count("applicant", distinct=True, filter=outcomes.HIRED.condition),
+        )
     ):
-        counts[row["match_run__round_id"]]["placed_count"] = row["n"]
+        counts[row["match_run__round_id"]].update(
+            offered_count=row["offered"],
+            accepted_count=row["accepted"],
+            hired_count=row["hired"],
+        )
     return counts
 
 
 def round_counts_attach(rounds: Iterable[Round]) -> list[Round]:
     """Give each round its headline counts (`position_count`, `seat_count`,
-    `application_count`, `applicant_count`, `placed_count`) and `counts_as_of`, the moment
+    `application_count`, `applicant_count`, and the people `offered_count`, `accepted_count`,
+    `hired_count` in the words of lis1.rounds.outcomes) and `counts_as_of`, the moment
     they were counted: from the shared cache when counted in the last minute, otherwise
     counted now for all rounds missing at once."""
     rounds = list(rounds)
@@ -155,7 +167,7 @@ def positions_with_counts(queryset: QuerySet[Position]) -> QuerySet[Position]:
         position=OuterRef("pk"), status=ApplicationStatus.SUBMITTED
     )
     ranked = EmployerRanking.objects.filter(position=OuterRef("pk"))
-    placed = Placement.objects.filter(
+    offered = Placement.objects.filter(
         position=OuterRef("pk"), match_run__published_at__isnull=False
     )
     return (
@@ -164,7 +176,7 @@ def positions_with_counts(queryset: QuerySet[Position]) -> QuerySet[Position]:
         .annotate(
             application_count=Coalesce(_subquery_count(applications, "position"), 0),
             ranked_count=Coalesce(_subquery_count(ranked, "position"), 0),
-            placed_count=Coalesce(_subquery_count(placed, "position"), 0),
+            offered_count=Coalesce(_subquery_count(offered, "position"), 0),
         )
         .order_by("employer__name", "reference")
     )

@@ -119,7 +119,8 @@ def test_list_rounds_with_phase_and_counts(small_round, directorate_user) -> Non
     assert row["phase"] == "matching"
     assert row["phase_label"] == "Lists locked, match to be published"
     assert (row["position_count"], row["seat_count"]) == (2, 2)
-    assert (row["application_count"], row["applicant_count"], row["placed_count"]) == (5, 3, 0)
+    assert (row["application_count"], row["applicant_count"]) == (5, 3)
+    assert (row["offered_count"], row["accepted_count"], row["hired_count"]) == (0, 0, 0)
     assert row["applicants_per_seat"] == 1.5
     assert (row["published_at"], row["follow_up_opened_at"], row["closed_at"]) == (None,) * 3
 

@@ -43,7 +43,7 @@ def _grow(position: Position, count: int) -> None:
 
 def _counts(position: Position) -> tuple[int, int, int]:
     row = positions_with_counts(Position.objects.filter(pk=position.pk)).get()
-    return (row.application_count, row.ranked_count, row.placed_count)
+    return (row.application_count, row.ranked_count, row.offered_count)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN ANALYZE is PostgreSQL's")
@@ -72,6 +72,15 @@ def test_round_counts_are_grouped_per_relation_and_cached(django_assert_num_quer
     other = f.PositionFactory(seats=3)
     _grow(position, 12)
     f.applicants_for(position, 3)
+    placements = Placement.objects.filter(position=position).order_by("pk")
+    accepted = list(placements.values_list("pk", flat=True)[:5])
+    Placement.objects.filter(pk__in=accepted).update(
+        status=PlacementStatus.ACCEPTED, answered_at=timezone.now()
+    )
+    Placement.objects.filter(pk__in=accepted[:2]).update(started_on=timezone.localdate())
+    Placement.objects.filter(pk=accepted[4]).update(
+        status=PlacementStatus.WITHDRAWN, ended_at=timezone.now()
+    )
     with django_assert_num_queries(3):  # positions, applications, placements: all rounds at once
         counted = _round_counts_query([position.round_id, other.round_id])
     assert counted[position.round_id] == {
@@ -79,7 +88,10 @@ def test_round_counts_are_grouped_per_relation_and_cached(django_assert_num_quer
         "seat_count": 50,
         "application_count": 15,
         "applicant_count": 15,
-        "placed_count": 12,
+        # People, in lis1.rounds.outcomes' words: a withdrawal after accepting still accepted.
+        "offered_count": 12,
+        "accepted_count": 5,
+        "hired_count": 2,
     }
     assert counted[other.round_id]["seat_count"] == 3
     (round_,) = round_counts_attach([position.round])
