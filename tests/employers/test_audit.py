@@ -65,3 +65,18 @@ def test_directorate_reads_the_history_and_others_cannot(
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 1
     assert client_for(employer_user).get(reverse("directorate:audit")).status_code == 403
+
+
+def test_a_match_runs_bulk_write_records_an_audit_event_per_placement() -> None:
+    """The match write checks its foreign keys immediately (a constant audit cost per row,
+    bench/audit_bench.py); every placement still gets its insert event."""
+    from tests.factories import published_list_round
+
+    _round, _position, _people, run = published_list_round(3, seats=2)
+    placements = set(run.placements.values_list("pk", flat=True))
+    inserted = set(
+        PlacementEvent.objects.filter(pgh_label="insert", match_run_id=run.pk).values_list(
+            "pgh_obj_id", flat=True
+        )
+    )
+    assert inserted == placements and len(placements) == 2

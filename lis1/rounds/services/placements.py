@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,7 +235,7 @@ def placements_write_run_result(
             if option == pair:
                 choice[first] = choice[second] = rank
                 break
-    Placement.objects.bulk_create(
+    placements_bulk_insert(
         [
             Placement(
                 match_run=run,
@@ -245,9 +245,28 @@ def placements_write_run_result(
                 status=PlacementStatus.OFFERED,
             )
             for applicant, program in sorted(matches.items())
-        ],
-        batch_size=2000,
+        ]
     )
+
+
+def placements_bulk_insert(placements: list[Placement]) -> None:
+    """Insert many placements with their audit events at a constant cost per row.
+
+    Placement's foreign keys are DEFERRABLE INITIALLY DEFERRED (Django's default), and its
+    pghistory insert trigger opens and aborts a subtransaction per row; each abort scans the
+    transaction's growing list of deferred foreign-key events, so the trigger cost grew with
+    the number of rows already written (0.29 ms a row at 4,000, 2.08 ms at 38,000). Checking
+    the keys immediately while inserting keeps that list empty; the previous mode is restored
+    afterwards (the rows refer to rows that exist, so nothing else changes)."""
+    immediate = connection.vendor == "postgresql" and connection.in_atomic_block
+    if immediate:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    Placement.objects.bulk_create(placements, batch_size=2000)
+    # (After a failed insert the transaction is aborted and the mode ends with it.)
+    if immediate:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 # Vacant seats ------------------------------------------------------------------------------
