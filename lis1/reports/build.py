@@ -15,7 +15,13 @@ from typing import Any
 
 from lis1.reports import groups
 from lis1.reports.groups import gettext_noop
-from lis1.reports.rows import GroupCount, HeadlineCounts, ReportInput, SeriesRow
+from lis1.reports.rows import (
+    SOURCE_PUBLISHED,
+    GroupCount,
+    HeadlineCounts,
+    ReportInput,
+    SeriesRow,
+)
 
 # Counts of people from 1 to THRESHOLD − 1 are shown as SUPPRESSED in the public version.
 THRESHOLD = 5
@@ -775,38 +781,54 @@ def follow_up_table(data: ReportInput, *, internal: bool) -> Table:
 SEASON_LABELS = {"spring": gettext_noop("Spring"), "autumn": gettext_noop("Autumn")}
 
 
+def _series_cells(s: SeriesRow) -> list[Value]:
+    """A round's cells; a figure its source does not give stays None (shown as missing). A
+    share or a number without a position that is not given follows from the counts given."""
+    hired_share = s.hired_share if s.hired_share is not None else ratio(s.hired, s.applicants)
+    without = s.without_position
+    if without is None and s.applicants is not None and s.hired is not None:
+        without = s.applicants - s.hired
+    source = s.reference if s.source == SOURCE_PUBLISHED else gettext_noop("This system")
+    return [
+        s.name,
+        SEASON_LABELS.get(s.season, s.season),
+        s.year,
+        s.seats,
+        s.applicants,
+        s.placed,
+        s.hired,
+        hired_share,
+        without,
+        source,
+    ]
+
+
 def series_table(series: Sequence[SeriesRow]) -> Table:
     rows = [
-        Row(
-            [
-                s.name,
-                SEASON_LABELS.get(s.season, s.season),
-                s.year,
-                s.seats,
-                s.applicants,
-                s.placed,
-                s.accepted,
-                ratio(s.accepted, s.applicants),
-            ]
-        )
-        for s in sorted(series, key=lambda s: (s.year, s.season != "spring"))
+        Row(_series_cells(s)) for s in sorted(series, key=lambda s: (s.year, s.season != "spring"))
     ]
     return Table(
         key="series",
         title=gettext_noop("Applicants and hired per round"),
         description=gettext_noop(
-            "Every round in the database, spring and autumn as separate lines; the hired share "
-            "on the right-hand axis."
+            "The directorate's published figures of past rounds and the rounds in this system, "
+            "which replace a published round of the same season and year; rounds without "
+            "published results or without applicants are left out. A figure the source does "
+            "not give is left empty (–); a share or a number without a position that it does "
+            "not give is worked out from the counts it gives. Spring and autumn as separate "
+            "lines; the hired share on the right-hand axis."
         ),
         columns=[
             Column("round", gettext_noop("Round"), TEXT),
             Column("season", gettext_noop("Season"), TEXT),
             Column("year", gettext_noop("Year"), TEXT),
-            Column("seats", gettext_noop("Seats")),
+            Column("seats", gettext_noop("Positions (seats)")),
             Column("applicants", gettext_noop("Applicants")),
-            Column("placed", gettext_noop("Placed")),
+            Column("offered", gettext_noop("Offered a position")),
             Column("hired", gettext_noop("Hired")),
             Column("share_hired", gettext_noop("Share hired"), PCT),
+            Column("without", gettext_noop("Without a position (not hired)")),
+            Column("source", gettext_noop("Source"), TEXT),
         ],
         rows=rows,
         chart=Chart("series", ("applicants", "hired", "share_hired")),

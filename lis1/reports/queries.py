@@ -14,7 +14,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from lis1.reports.history import published_rounds, published_series_rows, series_merge
 from lis1.reports.rows import (
+    SOURCE_LIVE,
     ChoiceCount,
     CoupleCount,
     FollowUpCounts,
@@ -35,6 +37,7 @@ from lis1.rounds.enums import (
     PlacementStatus,
     PositionKind,
     PositionStatus,
+    Season,
 )
 from lis1.rounds.models import (
     Applicant,
@@ -49,6 +52,9 @@ from lis1.rounds.models import (
 )
 
 ACCEPTED = Q(status=PlacementStatus.ACCEPTED)
+# Hired, for the series: for now the accepted placements. To become the employer-confirmed
+# start once placements record it (issue 12, item 2).
+HIRED = Q(status=PlacementStatus.ACCEPTED)
 
 
 def _published_placements(round_: Round) -> QuerySet[Placement]:
@@ -337,8 +343,10 @@ def follow_up_counts(round_: Round, positions: list[PositionRow]) -> FollowUpCou
     )
 
 
-def series_rows() -> list[SeriesRow]:
-    """Seats, applicants, placed and accepted for every round, in four grouped queries."""
+def _live_series_rows() -> list[SeriesRow]:
+    """Seats, applicants, placed, accepted and hired for every round with published results
+    and applicants, in four grouped queries. A round without published results has nothing
+    to show yet, and one without applicants would draw zeros."""
     seats = dict(
         Position.objects.filter(status=PositionStatus.PUBLISHED)
         .order_by()
@@ -361,8 +369,11 @@ def series_rows() -> list[SeriesRow]:
         .annotate(
             placed=Count("applicant", distinct=True),
             accepted=Count("applicant", distinct=True, filter=ACCEPTED),
+            hired=Count("applicant", distinct=True, filter=HIRED),
         )
     }
+    published_run = MatchRun.objects.filter(round=OuterRef("pk"), published_at__isnull=False)
+    rounds = Round.objects.filter(Q(published_at__isnull=False) | Exists(published_run))
     return [
         SeriesRow(
             slug=r.slug,
@@ -370,12 +381,24 @@ def series_rows() -> list[SeriesRow]:
             season=r.season,
             year=r.year,
             seats=seats.get(r.pk, 0) or 0,
-            applicants=applicants.get(r.pk, 0),
+            applicants=applicants[r.pk],
             placed=outcome.get(r.pk, {}).get("placed", 0),
             accepted=outcome.get(r.pk, {}).get("accepted", 0),
+            hired=outcome.get(r.pk, {}).get("hired", 0),
+            source=SOURCE_LIVE,
         )
-        for r in Round.objects.order_by("year", "season")
+        for r in rounds.order_by("year", "season")
+        if applicants.get(r.pk)
     ]
+
+
+def series_rows() -> list[SeriesRow]:
+    """The series over rounds: the directorate's published rounds and the rounds in the
+    database together, a live round replacing the published one of its season and year."""
+    published = published_series_rows(
+        published_rounds(), lambda season, year: f"{Season(season).label} {year}"
+    )
+    return series_merge(_live_series_rows(), published)
 
 
 def previous_round(round_: Round) -> Round | None:

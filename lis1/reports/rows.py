@@ -114,16 +114,29 @@ class FollowUpCounts:
     vacant_seats: int = 0
 
 
+# Where a row of the series comes from.
+SOURCE_LIVE = "live"  # a round in this system's database
+SOURCE_PUBLISHED = "published"  # a past round's published figures (lis1.reports.history)
+
+
 @dataclass(frozen=True)
 class SeriesRow:
+    """One round of the series over rounds. A published round has only the figures its
+    source gives (None: not published); a live round has every count."""
+
     slug: str
     name: str
     season: str
     year: int
-    seats: int
-    applicants: int
-    placed: int
-    accepted: int
+    seats: int | None
+    applicants: int | None
+    placed: int | None  # offered a position
+    accepted: int | None
+    hired: int | None = None
+    hired_share: float | None = None  # as published; None: hired / applicants
+    without_position: int | None = None  # as published; None: applicants - hired
+    source: str = SOURCE_LIVE
+    reference: str = ""  # the published source of a published round
 
 
 @dataclass

@@ -41,7 +41,8 @@ def counts(**changes: int) -> HeadlineCounts:
 
 def test_build_modules_do_not_import_django() -> None:
     code = (
-        "import lis1.reports.build, lis1.reports.groups, lis1.reports.rows, sys; "
+        "import lis1.reports.build, lis1.reports.groups, lis1.reports.history, "
+        "lis1.reports.rows, sys; "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
     proc = subprocess.run(

@@ -185,10 +185,45 @@ def test_choice_couples_municipal_side_and_runs(internal) -> None:  # type: igno
     ]
 
 
-def test_series_over_every_round(internal, report_round) -> None:  # type: ignore[no-untyped-def]
-    assert cells(internal, "series") == [
-        [str(report_round["previous"]), "Spring", 2039, 4, 2, 0, 0, 0.0],
-        [str(report_round["round"]), "Spring", 2040, 6, 7, 6, 4, f(4, 7)],
+def test_series_over_published_and_live_rounds(internal, report_round) -> None:  # type: ignore[no-untyped-def]
+    rows = cells(internal, "series")
+    # The published rounds, then the live round; spring 2039 has no published results yet.
+    assert [(row[1], row[2]) for row in rows] == [
+        ("Spring", 2013),
+        ("Spring", 2015),
+        ("Spring", 2017),
+        ("Spring", 2018),
+        ("Spring", 2020),
+        ("Spring", 2021),
+        ("Autumn", 2021),
+        ("Spring", 2022),
+        ("Spring", 2023),
+        ("Autumn", 2023),
+        ("Spring", 2040),
+    ]
+    assert rows[3] == [
+        "Vår 2018",
+        "Spring",
+        2018,
+        456,
+        1278,
+        None,
+        454,
+        0.36,
+        824,
+        "Helsedirektoratet, statusrapport LIS1 våren 2018",
+    ]
+    assert rows[-1] == [
+        str(report_round["round"]),
+        "Spring",
+        2040,
+        6,
+        7,
+        6,
+        4,
+        f(4, 7),
+        3,
+        "This system",
     ]
 
 

@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from lis1.reports.build import Report, Table
+from lis1.reports.build import PCT, Report, Table
 from lis1.reports.render.text import label
 
 matplotlib.rcParams.update(
@@ -115,58 +115,75 @@ def bar_chart(table: Table, *, horizontal: bool = False) -> str:
     return _svg(figure, table.key)
 
 
-def series_chart(table: Table) -> str:
-    """Applicants and hired per round (spring and autumn as separate lines), the hired
-    share on a second axis: the directorate's recurring chart."""
+def series_labels(table: Table) -> list[str]:
+    """One category per round, oldest first: "Spring" over "2018" in the report's language."""
     season_i, year_i = table.index("season"), table.index("year")
-    figure = Figure(figsize=(6.4, 3.4))
+    return [f"{label(str(row.cells[season_i]))}\n{row.cells[year_i]}" for row in _body_rows(table)]
+
+
+def series_figure(table: Table) -> Figure:
+    """Counts per round (spring and autumn as separate lines) over an axis of rounds, the
+    shares on a second axis: the directorate's recurring chart. A figure not published is a
+    gap in its line, never a zero."""
+    assert table.chart is not None
+    rows = _body_rows(table)
+    season_i = table.index("season")
+    keys = [k for k in table.chart.values if table.columns[table.index(k)].fmt != PCT]
+    share_keys = [k for k in table.chart.values if table.columns[table.index(k)].fmt == PCT]
+    figure = Figure(figsize=(6.4, 3.6))
     axes = figure.add_subplot()
-    share_axes = axes.twinx()
-    share_axes.spines["right"].set_visible(True)
-    seasons: dict[str, list] = {}  # type: ignore[type-arg]
-    for row in table.rows:
-        seasons.setdefault(str(row.cells[season_i]), []).append(row)
+    has_shares = any(
+        isinstance(row.cells[table.index(k)], int | float) for row in rows for k in share_keys
+    )
+    share_axes = axes.twinx() if has_shares else None
+    if share_axes is not None:
+        share_axes.spines["right"].set_visible(True)
+    seasons: dict[str, list[int]] = {}
+    for x, row in enumerate(rows):
+        seasons.setdefault(str(row.cells[season_i]), []).append(x)
     styles = {0: "-", 1: "--"}
-    for n, (season, rows) in enumerate(sorted(seasons.items(), key=lambda s: s[0] != "Spring")):
-        years = [int(str(row.cells[year_i])) for row in rows]
-        name = label(season)
-        for i, key in enumerate(("applicants", "hired")):
+    for n, (season, xs) in enumerate(sorted(seasons.items(), key=lambda s: s[0] != "Spring")):
+        name = label(season).lower()
+        plots = [(axes, key, i) for i, key in enumerate(keys)]
+        if share_axes is not None:
+            plots += [(share_axes, key, len(keys) + i) for i, key in enumerate(share_keys)]
+        for target, key, colour in plots:
             column = table.columns[table.index(key)]
-            axes.plot(
-                years,
-                [_number(row.cells[table.index(key)]) for row in rows],
+            target.plot(
+                xs,
+                [_number(rows[x].cells[table.index(key)]) for x in xs],
                 styles.get(n, ":"),
-                marker="os"[n % 2],
-                color=COLOURS[i],
-                label=f"{label(column.label)} ({name.lower()})",
+                marker="^" if column.fmt == PCT else "os"[n % 2],
+                color=COLOURS[colour % len(COLOURS)],
+                label=f"{label(column.label)} ({name})",
             )
-        share_axes.plot(
-            years,
-            [_number(row.cells[table.index("share_hired")]) for row in rows],
-            styles.get(n, ":"),
-            marker="^",
-            color=COLOURS[2],
-            label=f"{label(table.columns[table.index('share_hired')].label)} ({name.lower()})",
-        )
+    labels = series_labels(table)
+    axes.set_xticks(range(len(rows)), labels, fontsize=8 if len(rows) <= 14 else 7)
+    axes.set_xlim(-0.5, len(rows) - 0.5)
     axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", " ")))
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
-    share_axes.set_ylim(0, 1)
-    share_axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.grid(axis="y", color="#ddd", linewidth=0.6)
-    handles, labels = axes.get_legend_handles_labels()
-    more_handles, more_labels = share_axes.get_legend_handles_labels()
+    handles, legend_labels = axes.get_legend_handles_labels()
+    if share_axes is not None:
+        share_axes.set_ylim(0, 1)
+        share_axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        more_handles, more_labels = share_axes.get_legend_handles_labels()
+        handles, legend_labels = handles + more_handles, legend_labels + more_labels
     axes.legend(
-        handles + more_handles,
-        labels + more_labels,
+        handles,
+        legend_labels,
         frameon=False,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.1),
+        bbox_to_anchor=(0.5, -0.16),
         ncols=2,
         fontsize=8,
     )
-    return _svg(figure, table.key)
+    return figure
+
+
+def series_chart(table: Table) -> str:
+    return _svg(series_figure(table), table.key)
 
 
 def chart_svg(table: Table) -> str | None:
