@@ -29,6 +29,7 @@ from lis1.reports.rows import (
     RoundInfo,
     SeriesRow,
 )
+from lis1.rounds import outcomes
 from lis1.rounds.enums import (
     HOLDING,
     ApplicationStatus,
@@ -52,9 +53,7 @@ from lis1.rounds.models import (
 )
 
 ACCEPTED = Q(status=PlacementStatus.ACCEPTED)
-# Hired, for the series: for now the accepted placements. To become the employer-confirmed
-# start once placements record it (issue 12, item 2).
-HIRED = Q(status=PlacementStatus.ACCEPTED)
+HIRED = outcomes.HIRED.condition  # the employer has confirmed the start
 
 
 def _published_placements(round_: Round) -> QuerySet[Placement]:

@@ -22,7 +22,9 @@ def report_round(db):  # type: ignore[no-untyped-def]
     | a5  | female | SY  | SY   | 2030 | 2000-01-01 | 6       | P3 P1   | main P3, 1st, open       |
     | a6  | –      | NO  | HU   | 2040 | –          | 0       | P1      | unpublished run only     |
     | a7  | male   | IR  | IR   | 2036 | 2008-01-01 | 3       | P3 P2   | follow-up P2, 2nd, acc.  |
-    a8 has only a withdrawn application and a9 only a draft: neither is an applicant.
+    a1, a2 and a4 are hired (their start on 1 September 2040 is recorded); a7 accepted but has
+    no recorded start. a8 has only a withdrawn application and a9 only a draft: neither is an
+    applicant.
     Couples: a1 & a2 (both placed), a6 & a7 (one placed); a dissolved couple a3 & a4.
     """
     from django.utils import timezone
@@ -151,6 +153,7 @@ def report_round(db):  # type: ignore[no-untyped-def]
             choice_rank=choice,
             status=status,
             answered_at=None if status == PlacementStatus.OFFERED else answered,
+            started_on=round_.start_date if applicant in (a1, a2, a4) else None,
         )
     accepted = {"status": CoupleStatus.ACCEPTED, "accepted_at": answered}
     Couple.objects.create(round=round_, first=a1, second=a2, **accepted)

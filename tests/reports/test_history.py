@@ -147,6 +147,7 @@ def test_series_rows_leave_out_future_and_empty_rounds_and_prefer_live_ones() ->
             choice_rank=1,
             status=status,
             answered_at=published_at,
+            started_on=position.start_date if status == PlacementStatus.ACCEPTED else None,
         )
     # Autumn 2023 is open in the system (no results yet): the published figures stay.
     autumn_2023 = RoundFactory(season="autumn", year=2023)

@@ -220,9 +220,9 @@ def test_series_over_published_and_live_rounds(internal, report_round) -> None: 
         6,
         7,
         6,
+        3,  # a7 accepted, but no start is recorded
+        f(3, 7),
         4,
-        f(4, 7),
-        3,
         "This system",
     ]
 
