@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from lis1.reports import groups
 from lis1.reports.groups import gettext_noop
@@ -19,6 +20,7 @@ from lis1.reports.rows import (
     SOURCE_PUBLISHED,
     GroupCount,
     HeadlineCounts,
+    MatchRunRow,
     ReportInput,
     SeriesRow,
 )
@@ -26,12 +28,16 @@ from lis1.reports.rows import (
 # Counts of people from 1 to THRESHOLD − 1 are shown as SUPPRESSED in the public version.
 THRESHOLD = 5
 SUPPRESSED = "<5"
+# Dates in the report are Norwegian dates (the round's calendar is kept in Oslo time).
+OSLO = ZoneInfo("Europe/Oslo")
 
 Value = int | float | str | None
 
 # Column formats: text, int (count), pct (a ratio shown as a percentage), dec (a ratio shown
-# with two decimals). A signed column shows changes; a signed pct is in percentage points.
-TEXT, INT, PCT, DEC = "text", "int", "pct", "dec"
+# with two decimals), date (an ISO date, or an ISO interval "first/last", that the renderers
+# show in the reader's language; JSON and CSV keep it as it is). A signed column shows
+# changes; a signed pct is in percentage points.
+TEXT, INT, PCT, DEC, DATE = "text", "int", "pct", "dec", "date"
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,13 @@ class Table:
     description: str = ""
     chart: Chart | None = None
     suppressed_cells: int = 0
+    # A name of at most 31 characters in every language (an XLSX sheet's name); from
+    # SHORT_TITLES by key unless given.
+    short_title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.short_title:
+            self.short_title = SHORT_TITLES.get(self.key, "")
 
     def index(self, key: str) -> int:
         for i, column in enumerate(self.columns):
@@ -86,6 +99,29 @@ class Table:
     def column_values(self, key: str) -> list[Value]:
         i = self.index(key)
         return [row.cells[i] for row in self.rows]
+
+
+# Every table's short name, kept in one place so that they are seen to differ (an XLSX
+# workbook refuses two sheets of the same name) and to fit in 31 characters once translated.
+SHORT_TITLES = {
+    "headline": gettext_noop("Headline figures"),
+    "fill_by_region": gettext_noop("Positions by region"),
+    "fill_by_trust": gettext_noop("Positions by trust"),
+    "by_education_group": gettext_noop("By place of education"),
+    "by_education_country": gettext_noop("By country of education"),
+    "by_nationality_group": gettext_noop("By nationality"),
+    "by_graduation_year": gettext_noop("By year of graduation"),
+    "by_gender": gettext_noop("By gender"),
+    "by_age_group": gettext_noop("By age group"),
+    "by_earlier_rounds": gettext_noop("By earlier rounds applied"),
+    "by_choice": gettext_noop("Choice obtained"),
+    "couples": gettext_noop("Couples"),
+    "municipal_summary": gettext_noop("The municipal side"),
+    "municipal_parts": gettext_noop("Municipal places"),
+    "match_runs": gettext_noop("Match runs"),
+    "follow_up": gettext_noop("Seats after the main match"),
+    "series": gettext_noop("Rounds over time"),
+}
 
 
 @dataclass
@@ -695,6 +731,15 @@ def municipal_tables(data: ReportInput) -> list[Table]:
     return [summary, by_part]
 
 
+def _published(run: MatchRunRow) -> str:
+    """The run's publication date (Oslo) in ISO form; a group of runs: "first/last"."""
+    if run.published_at is None:
+        return ""
+    first = run.published_at.astimezone(OSLO).date()
+    last = run.last_published_at.astimezone(OSLO).date() if run.last_published_at else first
+    return first.isoformat() if last == first else f"{first.isoformat()}/{last.isoformat()}"
+
+
 def runs_table(data: ReportInput) -> Table:
     kind_label = {
         "main": gettext_noop("Main match"),
@@ -711,7 +756,8 @@ def runs_table(data: ReportInput) -> Table:
         ),
         columns=[
             Column("kind", gettext_noop("Match"), TEXT),
-            Column("published", gettext_noop("Published"), TEXT),
+            Column("runs", gettext_noop("Runs")),
+            Column("published", gettext_noop("Published"), DATE),
             Column("applicants", gettext_noop("Applicants in the match")),
             Column("seats", gettext_noop("Seats in the match")),
             Column("placed", gettext_noop("Placed")),
@@ -723,7 +769,8 @@ def runs_table(data: ReportInput) -> Table:
             Row(
                 [
                     kind_label.get(r.kind, r.kind),
-                    r.published_at.date().isoformat() if r.published_at else "",
+                    r.runs,
+                    _published(r),
                     r.applicants_in_match,
                     r.seats_in_match,
                     r.placed,
@@ -914,7 +961,8 @@ def report_build(data: ReportInput, *, internal: bool = False) -> Report:
         sections=[
             Section(
                 "headline",
-                gettext_noop("Headline"),
+                # Not "Headline": its one table is "Headline figures", and both are "Hovedtall".
+                gettext_noop("Summary"),
                 [
                     headline_table(
                         data.counts,
@@ -931,7 +979,7 @@ def report_build(data: ReportInput, *, internal: bool = False) -> Report:
             ),
             Section(
                 "beyond",
-                gettext_noop("What the published reports lack"),
+                gettext_noop("Gender, age, choices, couples and municipalities"),
                 [
                     *people[4:],
                     choice_table(data, internal=internal),

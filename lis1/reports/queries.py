@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lis1.reports.history import published_rounds, published_series_rows, series_merge
@@ -299,7 +299,12 @@ def run_rows(round_: Round) -> list[MatchRunRow]:
         for run in runs
     ]
     direct = _published_placements(round_).filter(match_run__kind=MatchRunKind.DIRECT_OFFER)
-    totals = direct.aggregate(first=Min("match_run__published_at"), **outcome)
+    totals = direct.aggregate(
+        first=Min("match_run__published_at"),
+        last=Max("match_run__published_at"),
+        runs=Count("match_run", distinct=True),
+        **outcome,
+    )
     if totals["placed"]:
         rows.append(
             MatchRunRow(
@@ -311,6 +316,8 @@ def run_rows(round_: Round) -> list[MatchRunRow]:
                 accepted=totals["accepted"],
                 declined=totals["declined"],
                 expired=totals["expired"],
+                runs=totals["runs"],
+                last_published_at=totals["last"],
             )
         )
     return rows

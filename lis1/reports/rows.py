@@ -98,6 +98,8 @@ class MatchRunRow:
     accepted: int
     declined: int
     expired: int
+    runs: int = 1  # the direct offers' row holds them all (each is a run of one offer)
+    last_published_at: dt.datetime | None = None  # the group's last run, if several
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,12 @@ def test_directorate_requests_and_reads_a_report_as_json(
     content = client.get(f"{BASE}{report_id}/content/").json()
     assert content["format"] == "lis1-round-report/1"
     assert content["internal"] is False
+    # Labels in the report's language (the requester's, Bokmål here); keys stay as they are.
+    assert content["language"] == "nb"
     headline = content["sections"][0]["tables"][0]
-    assert headline["rows"][2]["cells"][:2] == ["Applicants", 7]
+    assert headline["key"] == "headline"
+    assert [c["key"] for c in headline["columns"]][:2] == ["measure", "value"]
+    assert headline["rows"][2]["cells"][:2] == ["Søkere", 7]
 
 
 def test_unknown_round_is_a_validation_error(directorate_user) -> None:  # type: ignore[no-untyped-def]

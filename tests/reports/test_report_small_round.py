@@ -180,8 +180,8 @@ def test_choice_couples_municipal_side_and_runs(internal) -> None:  # type: igno
         ["Sunnfjord-området", "Area", "Vestland", 2, 1, 1, 2, 1],
     ]
     assert cells(internal, "match_runs") == [
-        ["Main match", "2040-05-02", 7, 6, 5, 3, 1, 0],
-        ["Follow-up match", "2040-06-03", 2, 1, 1, 1, 0, 0],
+        ["Main match", 1, "2040-05-02", 7, 6, 5, 3, 1, 0],
+        ["Follow-up match", 1, "2040-06-03", 2, 1, 1, 1, 0, 0],
     ]
 
 

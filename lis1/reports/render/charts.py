@@ -8,6 +8,7 @@ Text stays text in the SVG (svg.fonttype none): smaller files, selectable and tr
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import textwrap
@@ -16,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
@@ -54,9 +56,11 @@ def _unique_ids(svg: str, prefix: str) -> str:
     return pattern.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
-def _svg(figure: Figure, key: str) -> str:
+def _svg(figure: Figure, key: str, *, tight: bool = True) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    figure.savefig(
+        buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None}
+    )
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     # Scale with the page: keep the viewBox, drop the fixed size.
@@ -70,16 +74,54 @@ def _body_rows(table: Table) -> list:  # type: ignore[type-arg]
 
 
 def _wrap(text: str, width: int = 16) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
-def bar_chart(table: Table, *, horizontal: bool = False) -> str:
+# Bar charts are drawn at the width they are printed at, the A4 page less its margins (the
+# report's @page), so that a 9 pt label is 9 pt on paper; the page scales them on screen.
+PAGE_WIDTH_IN = (210 - 2 * 12) / 25.4
+FONT_PT = matplotlib.rcParams["font.size"]
+BAR_IN = 0.095  # the thickness of one horizontal bar
+GROUP_GAP_IN = 0.075  # between the groups of bars of two rows
+FRAME_IN = 0.95  # the value axes above and below and the legend
+VERTICAL_HEIGHT_IN = 3.0
+
+
+def horizontal_height(rows: int, values: int) -> float:
+    """A horizontal bar chart's height: one band of `values` bars per row, so it grows with
+    the number of rows instead of squeezing their labels together."""
+    return max(2.2, rows * (values * BAR_IN + GROUP_GAP_IN) + FRAME_IN)
+
+
+def _label_width(rows: int) -> int:
+    """Characters per line that fit under one group of vertical bars."""
+    slot_pt = PAGE_WIDTH_IN * 72 * 0.85 / max(rows, 1)
+    return max(6, int(slot_pt / (0.62 * FONT_PT)))
+
+
+def overlapping_labels(figure: Figure, axis: str = "x") -> list[tuple[str, str]]:
+    """Pairs of neighbouring tick labels whose boxes overlap, as drawn (measured with Agg,
+    which sets text in the same DejaVu Sans as the SVG)."""
+    canvas = (
+        figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    )
+    figure.draw_without_rendering()
+    renderer = canvas.get_renderer()
+    axes = figure.axes[0]
+    ticks = axes.get_xticklabels() if axis == "x" else axes.get_yticklabels()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ticks if t.get_text()]
+    return [(a, b) for (a, box_a), (b, box_b) in itertools.pairwise(boxes) if box_a.overlaps(box_b)]
+
+
+def bar_figure(table: Table, *, horizontal: bool = False) -> Figure:
+    """The figure of a bar chart: vertical groups of bars, or horizontal ones (one band per
+    row, full names beside them, e.g. the 22 trusts)."""
     assert table.chart is not None
     rows = _body_rows(table)
     names = [label(str(row.cells[0])) for row in rows]
     keys = table.chart.values
-    height = max(2.6, 0.28 * len(rows) * len(keys) + 0.8) if horizontal else 3.0
-    figure = Figure(figsize=(6.4, height))
+    height = horizontal_height(len(rows), len(keys)) if horizontal else VERTICAL_HEIGHT_IN
+    figure = Figure(figsize=(PAGE_WIDTH_IN, height), layout="constrained")
     axes = figure.add_subplot()
     band = 0.8 / len(keys)
     for i, key in enumerate(keys):
@@ -98,21 +140,34 @@ def bar_chart(table: Table, *, horizontal: bool = False) -> str:
         value_axis.set_major_locator(MaxNLocator(integer=True))
         value_axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", " ")))
     if horizontal:
-        axes.set_yticks(ticks, [_wrap(n, 34) for n in names])
-        axes.invert_yaxis()
+        axes.set_yticks(ticks, names)
+        axes.set_ylim(len(rows) - 0.5, -0.5)  # the first row on top, no empty band
+        axes.tick_params(axis="y", length=0)
+        # A tall chart shows its scale at the top as well as at the foot.
+        axes.tick_params(axis="x", top=True, labeltop=True)
         axes.grid(axis="x", color="#ddd", linewidth=0.6)
     else:
-        axes.set_xticks(ticks, [_wrap(n) for n in names])
+        axes.set_xticks(ticks, [_wrap(n, _label_width(len(rows))) for n in names])
         axes.grid(axis="y", color="#ddd", linewidth=0.6)
     axes.set_axisbelow(True)
     if len(keys) > 1:
         axes.legend(
             frameon=False,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.06),
+            loc="lower center" if horizontal else "upper center",
+            bbox_to_anchor=(0.5, 1.04) if horizontal else (0.5, -0.14),
             ncols=len(keys),
         )
-    return _svg(figure, table.key)
+    if not horizontal and overlapping_labels(figure):
+        # Still too long side by side once wrapped: slant them.
+        for tick in axes.get_xticklabels():
+            tick.set_rotation(30)
+            tick.set_horizontalalignment("right")
+            tick.set_rotation_mode("anchor")
+    return figure
+
+
+def bar_chart(table: Table, *, horizontal: bool = False) -> str:
+    return _svg(bar_figure(table, horizontal=horizontal), table.key, tight=False)
 
 
 def series_labels(table: Table) -> list[str]:

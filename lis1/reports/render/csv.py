@@ -1,5 +1,7 @@
 """CSV: one UTF-8 file per table (with a BOM, so spreadsheets read æøå), zipped with a
-README holding the report's notes. Numbers are plain; shares are percentages."""
+README holding the report's notes. Numbers are plain; shares are percentages; dates in the
+tables stay ISO (a machine format that spreadsheets read as dates), the README's are written
+as the language writes them."""
 
 from __future__ import annotations
 
@@ -7,16 +9,16 @@ import csv
 import io
 import zipfile
 
-from django.utils import timezone
-
-from lis1.reports.build import PCT, TEXT, Report, Table, Value
+from lis1.reports.build import DATE, PCT, TEXT, Report, Table, Value
 from lis1.reports.render import Export, filename_stem
-from lis1.reports.render.text import cell_format, label, spreadsheet_safe
+from lis1.reports.render.text import cell_format, datetime_text, label, spreadsheet_safe
 
 
 def csv_value(value: Value, fmt: str) -> object:
     if value is None:
         return ""
+    if fmt == DATE:
+        return value
     if isinstance(value, str):
         return spreadsheet_safe(label(value))
     if fmt == PCT:
@@ -53,7 +55,7 @@ def render_csv_zip(report: Report) -> Export:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         readme = [
             f"{label(report.title)}: {report.round_name}",
-            f"{label('Data as of')}: {timezone.localtime(report.data_as_of):%Y-%m-%d %H:%M}",
+            f"{label('Data as of')}: {datetime_text(report.data_as_of)}",
             label("Internal version") if report.internal else label("Public version"),
             "",
             *(f"- {label(n)}" for n in report.notes),

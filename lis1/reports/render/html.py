@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lis1.reports.build import TEXT, Report, Table
+from lis1.reports.build import DATE, Column, Report, Row, Table, Value
 from lis1.reports.render import Export, filename_stem
-from lis1.reports.render.text import cell_format, display, label
+from lis1.reports.render.text import cell_format, display, is_numeric, label
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,24 @@ class DisplayCell:
     header: bool
 
 
+NBSP = "\u00a0"
+
+
+def _cell_text(value: Value, column: Column, row: Row) -> str:
+    text = display(value, cell_format(column, row), signed=column.signed)
+    if column.fmt == DATE:
+        # A date stays on one line ("2. desember 2026"); a period may break at its dash.
+        text = " – ".join(part.replace(" ", NBSP) for part in text.split(" – "))
+    return text
+
+
 def display_table(table: Table, charts: dict[str, str]) -> dict[str, object]:
     rows = []
     for row in table.rows:
         cells = [
             DisplayCell(
-                text=display(value, cell_format(column, row), signed=column.signed),
-                numeric=column.fmt != TEXT,
+                text=_cell_text(value, column, row),
+                numeric=is_numeric(column),
                 header=i == 0,
             )
             for i, (column, value) in enumerate(zip(table.columns, row.cells, strict=True))
@@ -36,7 +47,7 @@ def display_table(table: Table, charts: dict[str, str]) -> dict[str, object]:
         "key": table.key,
         "title": label(table.title),
         "description": label(table.description),
-        "headers": [{"text": label(c.label), "numeric": c.fmt != TEXT} for c in table.columns],
+        "headers": [{"text": label(c.label), "numeric": is_numeric(c)} for c in table.columns],
         "rows": rows,
         "chart": charts.get(table.key),
         "suppressed_cells": table.suppressed_cells,

@@ -1,11 +1,14 @@
-"""Display text of report cells: translated labels and localised numbers."""
+"""Display text of report cells: translated labels, localised numbers and dates."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.utils import formats
 from django.utils.translation import gettext
 
-from lis1.reports.build import DEC, INT, PCT, TEXT, Column, Row, Value
+from lis1.reports.build import DATE, DEC, INT, PCT, TEXT, Column, Row, Value
+from lis1.rounds.calendar import when
 
 MINUS = "\u2212"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -17,9 +20,27 @@ def label(message: str) -> str:
 
 
 def cell_format(column: Column, row: Row) -> str:
-    if column.fmt == TEXT:
-        return TEXT
+    if column.fmt in (TEXT, DATE):
+        return column.fmt
     return row.fmt or column.fmt
+
+
+def is_numeric(column: Column) -> bool:
+    """Numbers are right-aligned; text and dates are not."""
+    return column.fmt not in (TEXT, DATE)
+
+
+def date_text(value: str) -> str:
+    """An ISO date ("2026-12-02") or interval ("2026-12-02/2026-12-09") as the language
+    writes it: "2. desember 2026", "2. desember 2026 – 9. desember 2026" (lis1/formats)."""
+    if not value:
+        return ""
+    return " – ".join(when(dt.date.fromisoformat(part)) for part in value.split("/"))
+
+
+def datetime_text(moment: dt.datetime) -> str:
+    """A moment in Oslo time as the language writes it: "2. desember 2026 kl. 12.00"."""
+    return when(moment)
 
 
 def _signed(text: str, value: float) -> str:
@@ -34,6 +55,8 @@ def display(value: Value, fmt: str, *, signed: bool = False) -> str:
     """The text a reader sees: '–' for no value, '<5' as it is, numbers localised."""
     if value is None:
         return "–"
+    if fmt == DATE and isinstance(value, str):
+        return date_text(value)
     if isinstance(value, str):
         return label(value)
     if fmt == INT:
