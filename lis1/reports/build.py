@@ -8,6 +8,7 @@ Small-count suppression happens here (the public version), so no renderer can le
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -30,6 +31,11 @@ THRESHOLD = 5
 SUPPRESSED = "<5"
 # Dates in the report are Norwegian dates (the round's calendar is kept in Oslo time).
 OSLO = ZoneInfo("Europe/Oslo")
+# A cell hidden only so that a small count cannot be worked out from it (complementary
+# suppression), or a part of a group of fewer than THRESHOLD: Statistics Norway's ":"
+# ("Vises ikke av konfidensialitetshensyn"), which says nothing about the size of the value.
+WITHHELD = ":"
+HIDDEN = (SUPPRESSED, WITHHELD)
 
 Value = int | float | str | None
 
@@ -163,13 +169,117 @@ class Report:
 
 
 def ratio(part: Value, whole: Value) -> float | None:
-    """part / whole, or None when either is missing, suppressed or the whole is zero."""
+    """part / whole, or None when either is missing, suppressed or withheld (a mark, not a
+    number) or the whole is zero."""
     if not isinstance(part, int | float) or not isinstance(whole, int | float) or not whole:
         return None
     return part / whole
 
 
 # --- suppression -------------------------------------------------------------------------
+
+Cell = tuple[int, int]
+# A published linear relation between cells: sum(coefficient × cell) is known to the reader
+# (a column's total, or 0 for "anchor − a − b" of a complementary pair).
+Line = list[tuple[int, int, int]]
+
+
+def _lines(
+    matrix: list[list[int]],
+    *,
+    has_totals: bool,
+    anchor: int | None,
+    pairs: Sequence[tuple[int, int]],
+) -> list[Line]:
+    if pairs and anchor is None:
+        raise ValueError("Complementary pairs add up to the anchor column; give the anchor.")
+    lines: list[Line] = []
+    width = len(matrix[0]) if matrix else 0
+    if has_totals:
+        lines += [[(r, c, 1) for r in range(len(matrix))] for c in range(width)]
+    for r in range(len(matrix)):
+        for a, b in pairs:
+            assert anchor is not None
+            lines.append([(r, anchor, 1), (r, a, -1), (r, b, -1)])
+    return lines
+
+
+def _reader_bounds(
+    matrix: list[list[int]],
+    marks: dict[Cell, str],
+    small_rows: set[int],
+) -> dict[Cell, tuple[float, float]]:
+    """What a reader who knows these rules can tell of each hidden cell from its mark alone:
+    <5 is 1–4; a withheld cell in a row whose group is <5 is 0–4 (a part of the group); any
+    other withheld cell is 5 or more, since 1–4 would be <5 and a zero is never withheld there
+    (were one withheld, the reader could take it for 0, so it is modelled as known)."""
+    bounds: dict[Cell, tuple[float, float]] = {}
+    for (r, c), mark in marks.items():
+        v = matrix[r][c]
+        if mark == SUPPRESSED:
+            bounds[r, c] = (1, THRESHOLD - 1)
+        elif r in small_rows and v < THRESHOLD:
+            bounds[r, c] = (0, THRESHOLD - 1)
+        elif v >= THRESHOLD:
+            bounds[r, c] = (THRESHOLD, math.inf)
+        else:
+            bounds[r, c] = (v, v)
+    return bounds
+
+
+def _line_interval(
+    line: Line,
+    cell: Cell,
+    matrix: list[list[int]],
+    bounds: dict[Cell, tuple[float, float]],
+) -> tuple[float, float]:
+    """The values of `cell` that `line` allows, given the bounds of its other hidden cells."""
+    target = 0.0  # sum over the line's hidden cells of coefficient × value: what the reader knows
+    low = high = 0.0  # range of the same sum over the hidden cells other than `cell`
+    own = 1
+    for r, c, k in line:
+        if (r, c) not in bounds:
+            continue
+        target += k * matrix[r][c]
+        if (r, c) == cell:
+            own = k
+            continue
+        lo, hi = bounds[r, c]
+        low += k * (lo if k > 0 else hi)
+        high += k * (hi if k > 0 else lo)
+    first, last = target - high, target - low
+    return (first, last) if own > 0 else (-last, -first)
+
+
+def disclosure_audit(
+    matrix: list[list[int]],
+    marks: dict[Cell, str],
+    lines: list[Line],
+    small_rows: set[int],
+) -> dict[Cell, tuple[float, float]]:
+    """The narrowest range a reader can give each hidden cell: the marks' ranges, narrowed
+    line by line (interval propagation) until nothing changes. A range of one value means
+    the cell can be worked out. Sound (the true value stays inside), not exhaustive."""
+    bounds = _reader_bounds(matrix, marks, small_rows)
+    by_cell: dict[Cell, list[Line]] = defaultdict(list)
+    for line in lines:
+        for r, c, _k in line:
+            if (r, c) in bounds:
+                by_cell[r, c].append(line)
+    for _sweep in range(100):
+        changed = False
+        for cell, cell_lines in by_cell.items():
+            lo, hi = bounds[cell]
+            for line in cell_lines:
+                first, last = _line_interval(line, cell, matrix, bounds)
+                lo = max(lo, math.ceil(first) if math.isfinite(first) else first)
+                hi = min(hi, math.floor(last) if math.isfinite(last) else last)
+            if (lo, hi) != bounds[cell]:
+                bounds[cell] = (lo, hi)
+                changed = True
+        if not changed:
+            break
+    return bounds
 
 
 def suppress(
@@ -179,56 +289,117 @@ def suppress(
     anchor: int | None = 0,
     pairs: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[list[Value]], int]:
-    """Primary and secondary suppression of a table of people counts.
+    """Primary and complementary suppression of a table of people counts.
 
-    - primary: a count from 1 to THRESHOLD − 1 is suppressed;
-    - a row whose `anchor` count (the group's size) is small is suppressed whole, zeros
-      included ("0 of <5 placed" would tell about each of them);
-    - `pairs` of columns that add up to something shown (hired and not hired …) are
-      suppressed together;
-    - when the table shows totals, a lone suppressed cell in a column would follow from the
-      total minus the others: the smallest other cell of that column is suppressed too. (A
-      column with no other cell is the total itself, which the headline publishes anyway.)
-    Returns the cells and the number of cells suppressed; totals are never suppressed here.
+    - primary: a count from 1 to THRESHOLD − 1 is shown as SUPPRESSED ("<5");
+    - a row whose `anchor` count (the group's size) is small shows its anchor as "<5" and
+      every other cell as WITHHELD, zeros included ("0 of <5 placed" would tell about each of
+      them; and marking its 1–4 cells "<5" beside withheld zeros would give the zeros away);
+    - the published relations are the columns' totals (when `has_totals`) and, for each pair
+      (a, b), anchor = a + b in every row. While a reader could work out a hidden cell from
+      them (see `disclosure_audit`), a non-zero shown cell of a line that pins it is withheld
+      too (complementary suppression, WITHHELD): of the six smallest, the one that leaves the
+      fewest cells pinned, smallest first on a tie; again until nothing more can be mended.
+    - zeros are shown and never chosen as complements: a reader knows a withheld cell beside
+      "<5" marks is not 1–4, so a withheld 0 next to a small count would be read as 0 and
+      protect nothing. A cell whose only other cells in a line are zeros follows from the
+      published total however it is marked; it stays "<5" (the total is the headline's).
+    Returns the cells and the number of cells hidden; totals are never suppressed here.
     """
-    hidden = [[0 < v < THRESHOLD for v in row] for row in matrix]
-    changed = True
-
-    def hide(r: int, c: int) -> None:
-        nonlocal changed
-        if not hidden[r][c]:
-            hidden[r][c] = True
-            changed = True
-
+    lines = _lines(matrix, has_totals=has_totals, anchor=anchor, pairs=pairs)
+    marks: dict[Cell, str] = {
+        (r, c): SUPPRESSED
+        for r, row in enumerate(matrix)
+        for c, v in enumerate(row)
+        if 0 < v < THRESHOLD
+    }
+    small_rows: set[int] = set()
     if anchor is not None:
         for r, row in enumerate(matrix):
             if 0 < row[anchor] < THRESHOLD:
+                small_rows.add(r)
                 for c in range(len(row)):
-                    hide(r, c)
-    while changed:
-        changed = False
-        for r, flags in enumerate(hidden):
-            for a, b in pairs:
-                if flags[a] or flags[b]:
-                    hide(r, a)
-                    hide(r, b)
-        if not has_totals or not matrix:
-            continue
-        for c in range(len(matrix[0])):
-            lone = [r for r in range(len(matrix)) if hidden[r][c]]
-            if len(lone) != 1:
-                continue
+                    marks[r, c] = SUPPRESSED if c == anchor else WITHHELD
+    through: dict[Cell, list[Line]] = defaultdict(list)
+    for line in lines:
+        for r, c, _k in line:
+            through[r, c].append(line)
+    given_up: set[Cell] = set()
+    while True:
+        bounds = disclosure_audit(matrix, marks, lines, small_rows)
+        pinned = sorted(c for c, (lo, hi) in bounds.items() if lo == hi and c not in given_up)
+        if not pinned:
+            break
+        marked = _reader_bounds(matrix, marks, small_rows)
+        # Mend first a cell that one line pins from the marks alone (1 alone in its column,
+        # 1 + 1 under a total of 2): that line can only be mended inside it, and the cells
+        # pinned only through other lines are often freed with it.
+        alone = [
+            (cell, line)
+            for cell in pinned
+            for line in through[cell]
+            if _pins(line, cell, matrix, marked, marked)
+        ]
+        if alone:
+            cell = alone[0][0]
+            groups_ = [[line for c, line in alone if c == cell]]
+        else:
+            cell = pinned[0]
+            pinning = [line for line in through[cell] if _pins(line, cell, matrix, bounds, marked)]
+            groups_ = [pinning, through[cell]]
+        candidates: list[tuple[int, int, int]] = []
+        for group in groups_:
             candidates = sorted(
-                (r for r in range(len(matrix)) if not hidden[r][c]),
-                key=lambda r: (matrix[r][c] == 0, matrix[r][c], r),
+                {
+                    (matrix[r][c], r, c)
+                    for line in group
+                    for r, c, _k in line
+                    if (r, c) not in marks and matrix[r][c] != 0
+                }
             )
             if candidates:
-                hide(candidates[0], c)
+                break
+        if not candidates:
+            given_up.add(cell)
+            continue
+        # Of the few smallest, the one that leaves the fewest cells pinned.
+        _v, r, c = min(
+            candidates[:6],
+            key=lambda k: (
+                _still_pinned(k[1:], matrix, marks, lines, small_rows, given_up),
+                k,
+            ),
+        )
+        marks[r, c] = WITHHELD
     cells: list[list[Value]] = [
-        [SUPPRESSED if h else v for v, h in zip(row, flags, strict=True)]
-        for row, flags in zip(matrix, hidden, strict=True)
+        [marks.get((r, c), v) for c, v in enumerate(row)] for r, row in enumerate(matrix)
     ]
-    return cells, sum(sum(flags) for flags in hidden)
+    return cells, len(marks)
+
+
+def _still_pinned(
+    candidate: Cell,
+    matrix: list[list[int]],
+    marks: dict[Cell, str],
+    lines: list[Line],
+    small_rows: set[int],
+    given_up: set[Cell],
+) -> int:
+    trial = {**marks, candidate: WITHHELD}
+    bounds = disclosure_audit(matrix, trial, lines, small_rows)
+    return sum(lo == hi for cell, (lo, hi) in bounds.items() if cell not in given_up)
+
+
+def _pins(
+    line: Line,
+    cell: Cell,
+    matrix: list[list[int]],
+    bounds: dict[Cell, tuple[float, float]],
+    marked: dict[Cell, tuple[float, float]],
+) -> bool:
+    """Whether `line`, given `bounds` of its other hidden cells, leaves `cell` one value."""
+    first, last = _line_interval(line, cell, matrix, bounds)
+    return max(marked[cell][0], first) >= min(marked[cell][1], last)
 
 
 # --- the tables ----------------------------------------------------------------------------
@@ -631,8 +802,9 @@ def couples_table(data: ReportInput, *, internal: bool) -> Table:
     suppressed = 0
     if not internal:
         if 0 < totals[0] < THRESHOLD:
-            # So few couples that even the total, and a zero beside it, tells about them.
-            cells = [[SUPPRESSED] for _ in matrix]
+            # So few couples that even the total, and a zero beside it, tells about them:
+            # the parts of a group of fewer than 5 are withheld, as in `suppress`.
+            cells = [[WITHHELD] for _ in matrix]
             total_cells = [SUPPRESSED]
             suppressed = len(matrix) + 1
         else:
@@ -931,9 +1103,19 @@ def notes(*, basis: str, internal: bool) -> list[str]:
     else:
         result.append(
             gettext_noop(
-                "Counts of people by a personal characteristic from 1 to 4 are shown as <5, and "
-                "so are the cells from which they could be worked out. Counts of seats and of "
-                "doctors per employer or municipality describe jobs and are shown in full."
+                "Counts of people by a personal characteristic from 1 to 4 are shown as <5. "
+                "A group of fewer than 5 people shows its size as <5 and the rest of its row "
+                "as withheld. Zeros are shown."
+            )
+        )
+        result.append(
+            gettext_noop(
+                "Withheld (:): a cell hidden so that a count shown as <5 cannot be worked out "
+                "by subtraction from the totals or from the other cells of its row or column "
+                "(Statistics Norway's mark for figures not shown for confidentiality reasons). "
+                "A withheld cell is not itself a small count, except in the row of a group of "
+                "fewer than 5. Counts of seats and of doctors per employer or municipality "
+                "describe jobs and are shown in full."
             )
         )
     result.append(gettext_noop("The report holds no names and no national identity numbers."))

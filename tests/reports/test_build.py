@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lis1.reports import groups
 from lis1.reports.build import SUPPRESSED as S
+from lis1.reports.build import WITHHELD as W
 from lis1.reports.build import outcome_table, report_build, suppress
 from lis1.reports.rows import (
     GroupCount,
@@ -54,17 +55,17 @@ def test_build_modules_do_not_import_django() -> None:
 def test_suppress_hides_small_counts_whole_small_groups_and_a_lone_cell() -> None:
     matrix = [[100, 40], [50, 3], [30, 20], [2, 0]]
     cells, hidden = suppress(matrix, has_totals=True, anchor=0)
-    # [50, 3]: 3 is small. [2, 0]: a group of 2 is hidden whole, its zero too.
-    # Column 0 then has one hidden cell (2): the smallest other (30) goes too.
-    # Column 1 has two hidden cells (3 and 0) already.
-    assert cells == [[100, 40], [50, S], [S, 20], [S, S]]  # 30's row keeps its 20
+    # [50, 3]: 3 is small. [2, 0]: a group of 2 shows its size as <5 and withholds its zero.
+    # Column 0 then has one hidden cell (2): the smallest other (30) is withheld too.
+    # Column 1 has two hidden cells (3 and the withheld 0, which the reader knows is 0–4).
+    assert cells == [[100, 40], [50, S], [W, 20], [S, W]]  # 30's row keeps its 20
     assert hidden == 4
 
 
 def test_suppress_keeps_complementary_columns_together() -> None:
     # applicants, hired, without: hired 3 hidden means without 17 would give it away.
     cells, _ = suppress([[20, 3, 17], [40, 30, 10]], has_totals=False, pairs=[(1, 2)])
-    assert cells == [[20, S, S], [40, 30, 10]]
+    assert cells == [[20, S, W], [40, 30, 10]]
 
 
 def test_suppress_leaves_zeros_and_large_counts() -> None:
@@ -83,10 +84,11 @@ def test_outcome_table_derives_shares_and_blanks_suppressed_ones() -> None:
         internal=False,
     )
     rows = [row.cells for row in table.rows]
-    # A: hired 4 is small and goes with its complement (without 6). That leaves A's hired
-    # alone in its column, so the smallest other hired (B's 9) goes too, with B's without.
-    assert rows[0] == ["A", 10, 6, 0.6, S, None, S, None]
-    assert rows[1] == ["B", 20, 9, 0.45, S, None, S, None]
+    # A: hired 4 is small and its complement (without 6) is withheld. That leaves A's hired
+    # alone in its column, so the smallest other hired (B's 9) is withheld too, with B's
+    # without; and the withheld withouts (6 and 11) are two in their column.
+    assert rows[0] == ["A", 10, 6, 0.6, S, None, W, None]
+    assert rows[1] == ["B", 20, 9, 0.45, W, None, W, None]
     assert rows[2] == ["C", 40, 20, 0.5, 18, 0.45, 22, 22 / 39]
     assert rows[3] == ["All", 70, 35, 0.5, 31, 31 / 70, 39, 1.0]
     assert table.suppressed_cells == 4

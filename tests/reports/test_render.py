@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -117,3 +118,39 @@ def test_pdf_embeds_the_charts(report) -> None:  # type: ignore[no-untyped-def]
 def test_unknown_format_is_refused(report) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="Unknown report format"):
         report_render(report, "docx")
+
+
+def test_public_marks_render_as_text_in_every_format_and_are_not_plotted(report_round) -> None:  # type: ignore[no-untyped-def]
+    from lis1.reports.build import SUPPRESSED, WITHHELD
+    from lis1.reports.render.charts import _number, chart_svg
+
+    public = round_report_build(round_=report_round["round"])
+    # Every group of the gender table is small: its size is <5, the rest of its row withheld.
+    assert public.table("by_gender").rows[0].cells[1:3] == [SUPPRESSED, WITHHELD]
+    archive = zipfile.ZipFile(io.BytesIO(report_render(public, "csv")[2]))
+    gender = next(n for n in archive.namelist() if n.endswith("-by_gender.csv"))
+    rows = list(csv.reader(io.StringIO(archive.read(gender).decode("utf-8-sig"))))
+    assert rows[1][1:8] == ["<5", ":", "", ":", "", ":", ""]
+    workbook = load_workbook(io.BytesIO(report_render(public, "xlsx")[2]))
+    sheet = next(
+        workbook[n]
+        for n in workbook.sheetnames
+        if workbook[n]["A1"].value == ("Applicants and outcome by gender")
+    )
+    assert [c.value for c in sheet[5]][1:3] == ["<5", ":"]
+    assert sheet["C5"].data_type == "s"
+    data = json.loads(report_render(public, "json")[2])
+    by_gender = next(t for s in data["sections"] for t in s["tables"] if t["key"] == "by_gender")
+    assert by_gender["rows"][0]["cells"][1:3] == ["<5", ":"]
+    # A chart reads both marks as missing (NaN, no bar), and still draws the others.
+    assert math.isnan(_number(SUPPRESSED))
+    assert math.isnan(_number(WITHHELD))
+    choice = public.table("by_choice")
+    for row in choice.rows:
+        row.cells[1] = WITHHELD if not row.total else row.cells[1]
+    svg = chart_svg(choice)
+    assert svg is not None
+    assert 'id="chart-by_choice-patch_' in svg
+    notes = " ".join(public.notes)
+    assert "shown as <5" in notes
+    assert "Withheld (:)" in notes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lis1.reports.build import SUPPRESSED as S
+from lis1.reports.build import WITHHELD as W
 from lis1.reports.build import Report
 from lis1.reports.services import round_report_build
 
@@ -228,7 +229,9 @@ def test_series_over_published_and_live_rounds(internal, report_round) -> None: 
 
 
 def test_public_version_suppresses_small_counts(public, internal) -> None:  # type: ignore[no-untyped-def]
-    hidden = [S, S, None, S, None, S, None]
+    # Every group is smaller than 5: its size is <5 and the rest of its row withheld (its
+    # zeros and its small counts alike, so that the marks do not tell which are zero).
+    hidden = [S, W, None, W, None, W, None]
     for key in (
         "by_education_group",
         "by_nationality_group",
@@ -244,11 +247,13 @@ def test_public_version_suppresses_small_counts(public, internal) -> None:  # ty
         ["Other countries (fewer than 5 applicants each)", 7, 6, f(6, 7), S, None, S, None],
         TOTAL,
     ]
-    assert cells(public, "by_choice") == [["1", S, None, S], ["2", S, None, S], [ALL, 6, 1.0, 4]]
+    # Placed 5 by their first choice is not a small count: withheld, as the complement of
+    # the 1 placed by their second (a group of 1, so its accepted count is withheld).
+    assert cells(public, "by_choice") == [["1", W, None, S], ["2", S, None, W], [ALL, 6, 1.0, 4]]
     assert cells(public, "couples") == [
-        ["Both placed", S, None],
-        ["One of the two placed", S, None],
-        ["Neither placed", S, None],
+        ["Both placed", W, None],
+        ["One of the two placed", W, None],
+        ["Neither placed", W, None],
         ["All couples", S, None],
     ]
     # Tables of jobs, not of people, are the same in both versions.

@@ -52,7 +52,8 @@ def _signed(text: str, value: float) -> str:
 
 
 def display(value: Value, fmt: str, *, signed: bool = False) -> str:
-    """The text a reader sees: '–' for no value, '<5' as it is, numbers localised."""
+    """The text a reader sees: '–' for no value, the marks '<5' and ':' (withheld) as they
+    are, numbers localised."""
     if value is None:
         return "–"
     if fmt == DATE and isinstance(value, str):
