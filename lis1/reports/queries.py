@@ -11,9 +11,23 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lis1.reports.models import ReportSnapshot
 from lis1.reports.rows import (
     ChoiceCount,
     CoupleCount,
@@ -22,11 +36,13 @@ from lis1.reports.rows import (
     HeadlineCounts,
     MatchRunRow,
     MunicipalPartRow,
+    NationalityEducationCount,
     PositionRow,
     ReportInput,
     RoundInfo,
     SeriesRow,
 )
+from lis1.reports.snapshot import input_load
 from lis1.rounds.enums import (
     HOLDING,
     ApplicationStatus,
@@ -149,11 +165,16 @@ def _applicants_with_outcome(round_: Round) -> QuerySet[Applicant]:
     )
 
 
-def group_counts(round_: Round, field: str) -> list[GroupCount]:
-    """Applicants, placed and accepted per value of one applicant field."""
+def group_counts(
+    round_: Round, field: str, expression: Expression | None = None
+) -> list[GroupCount]:
+    """Applicants, placed and accepted per value of one applicant field, or of an
+    `expression` computed per applicant under that name."""
+    applicants = _applicants_with_outcome(round_)
+    if expression is not None:
+        applicants = applicants.annotate(**{field: expression})
     rows = (
-        _applicants_with_outcome(round_)
-        .order_by()
+        applicants.order_by()
         .values(field)
         .annotate(
             applicants=Count("pk"),
@@ -164,6 +185,55 @@ def group_counts(round_: Round, field: str) -> list[GroupCount]:
     return [
         GroupCount(
             key=r[field], applicants=r["applicants"], placed=r["placed"], accepted=r["accepted"]
+        )
+        for r in rows
+    ]
+
+
+def earlier_rounds(round_: Round) -> Expression:
+    """Per applicant of `round_`: the rounds starting before it in which they were an
+    applicant (a submitted application, as the report counts applicants), plus the rounds
+    before this system that they declare.
+
+    The same person across rounds is the same `Applicant` row: applicants are per user, not
+    per round, and the identity number's look-up hash is unique among them (a login by
+    identity number finds the user holding that hash), so counting by applicant is counting
+    by identity number, and also counts applicants who have not given theirs yet. One
+    correlated subquery per applicant on the application's applicant index, inside the
+    grouped query: no rows come back per applicant."""
+    in_system = (
+        Application.objects.filter(
+            applicant=OuterRef("pk"),
+            status=ApplicationStatus.SUBMITTED,
+            position__round__start_date__lt=round_.start_date,
+        )
+        .order_by()
+        .values("applicant")
+        .annotate(n=Count("position__round", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(in_system, output_field=IntegerField()), 0) + F("rounds_before_system")
+
+
+def nationality_education_counts(round_: Round) -> list[NationalityEducationCount]:
+    """Applicants, placed and accepted per pair of nationality and country of education."""
+    rows = (
+        _applicants_with_outcome(round_)
+        .order_by()
+        .values("nationality", "education_country")
+        .annotate(
+            applicants=Count("pk"),
+            placed=Count("pk", filter=Q(is_placed=True)),
+            accepted=Count("pk", filter=Q(is_accepted=True)),
+        )
+    )
+    return [
+        NationalityEducationCount(
+            nationality=r["nationality"],
+            education_country=r["education_country"],
+            applicants=r["applicants"],
+            placed=r["placed"],
+            accepted=r["accepted"],
         )
         for r in rows
     ]
@@ -402,7 +472,8 @@ def _collect(round_: Round) -> ReportInput:
         by_education_year=group_counts(round_, "education_year"),
         by_gender=group_counts(round_, "gender"),
         by_birth_date=group_counts(round_, "birth_date"),
-        by_earlier_rounds=group_counts(round_, "earlier_rounds"),
+        by_earlier_rounds=group_counts(round_, "earlier_rounds", earlier_rounds(round_)),
+        by_nationality_education=nationality_education_counts(round_),
         choices=choice_counts(round_),
         couples=couple_counts(round_),
         municipalities_taking_part=municipalities,
@@ -413,8 +484,15 @@ def _collect(round_: Round) -> ReportInput:
     )
 
 
-def report_input(*, round_: Round) -> ReportInput:
-    """All rows of one round's report, read from one consistent snapshot where possible."""
+def report_input(*, round_: Round, live: bool = False) -> ReportInput:
+    """All rows of one round's report. A closed round's come from the input frozen with its
+    final report (`ReportSnapshot`), so that later edits of profiles and later rounds do not
+    change it; `live` reads today's data instead (for staff checking what changed). Otherwise
+    read from one consistent snapshot where possible."""
+    if not live and round_.closed_at is not None:
+        frozen = ReportSnapshot.objects.filter(round=round_).only("data").first()
+        if frozen is not None:
+            return input_load(frozen.data)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with transaction.atomic():
             with connection.cursor() as cursor:
