@@ -15,16 +15,12 @@ from django.db.models import (
     Count,
     Exists,
     Expression,
-    F,
-    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lis1.reports.models import ReportSnapshot
@@ -63,6 +59,7 @@ from lis1.rounds.models import (
     Round,
     SeatAddition,
 )
+from lis1.rounds.selectors import earlier_rounds_applied
 
 ACCEPTED = Q(status=PlacementStatus.ACCEPTED)
 
@@ -191,28 +188,11 @@ def group_counts(
 
 
 def earlier_rounds(round_: Round) -> Expression:
-    """Per applicant of `round_`: the rounds starting before it in which they were an
-    applicant (a submitted application, as the report counts applicants), plus the rounds
-    before this system that they declare.
-
-    The same person across rounds is the same `Applicant` row: applicants are per user, not
-    per round, and the identity number's look-up hash is unique among them (a login by
-    identity number finds the user holding that hash), so counting by applicant is counting
-    by identity number, and also counts applicants who have not given theirs yet. One
-    correlated subquery per applicant on the application's applicant index, inside the
-    grouped query: no rows come back per applicant."""
-    in_system = (
-        Application.objects.filter(
-            applicant=OuterRef("pk"),
-            status=ApplicationStatus.SUBMITTED,
-            position__round__start_date__lt=round_.start_date,
-        )
-        .order_by()
-        .values("applicant")
-        .annotate(n=Count("position__round", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(in_system, output_field=IntegerField()), 0) + F("rounds_before_system")
+    """Per applicant of `round_`, the rounds applied in before it (see
+    `lis1.rounds.selectors.earlier_rounds_applied`): a correlated subquery on the
+    application's applicant index inside the grouped query, so no rows come back per
+    applicant."""
+    return earlier_rounds_applied(round_)
 
 
 def nationality_education_counts(round_: Round) -> list[NationalityEducationCount]:
