@@ -5,6 +5,7 @@ closing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -165,3 +166,27 @@ def test_a_closed_round_without_a_snapshot_is_read_live(report_round) -> None:  
     after = queries.report_input(round_=round_)
     assert after.by_nationality != before.by_nationality
     assert not ReportSnapshot.objects.exists()
+
+
+def test_command_builds_a_closed_round_from_its_snapshot_unless_live(
+    report_round, directorate_user, django_capture_on_commit_callbacks, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    round_ = _past_answers(report_round["round"])
+    with django_capture_on_commit_callbacks(execute=True):
+        round_close(round_=round_, closed_by=directorate_user)
+    Applicant.objects.filter(pk=_applicant(round_, 1).pk).update(nationality="SE")
+
+    def norwegians(*extra: str) -> object:
+        out = tmp_path / f"report{len(extra)}.json"
+        call_command(
+            "round_report", "--round", round_.slug, "--format", "json", "--output", str(out),
+            "--internal", *extra,
+        )  # fmt: skip
+        tables = [t for s in json.loads(out.read_bytes())["sections"] for t in s["tables"]]
+        table = next(t for t in tables if t["key"] == "by_nationality_country")
+        return next(r["cells"][1] for r in table["rows"] if r["cells"][0] == "Norway")
+
+    assert norwegians() == 4
+    assert norwegians("--live") == 3
