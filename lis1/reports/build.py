@@ -932,6 +932,12 @@ def notes(*, basis: str, internal: bool) -> list[str]:
         ),
         gettext_noop("Age: on the round's start date. Gender: as the applicant declared it."),
         gettext_noop(
+            "Rounds applied before: the earlier rounds in this system in which the applicant "
+            "had a submitted application, plus the rounds before the system that the applicant "
+            "declares. A closed round's report is built from the data as it was when the round "
+            "closed."
+        ),
+        gettext_noop(
             "Year-on-year change: compared with the round of the same season a year before; "
             "shares in percentage points."
         ),
