@@ -45,6 +45,7 @@ class ProfileForm(DesignSystemFormMixin, forms.ModelForm):  # type: ignore[type-
             "norwegian_proficiency",
             "prior_hospital_months",
             "prior_municipal_months",
+            "rounds_before_system",
             "gender",
         ]
         help_texts = {
@@ -55,6 +56,10 @@ class ProfileForm(DesignSystemFormMixin, forms.ModelForm):  # type: ignore[type-
             "prior_hospital_months": _("Months of LIS1 already completed in hospital (0–12)."),
             "prior_municipal_months": _(
                 "Months of LIS1 already completed in a municipality (0–6)."
+            ),
+            "rounds_before_system": _(
+                "How many LIS1 rounds you applied in before this system was used (0–20). "
+                "Rounds you applied in here are counted for you."
             ),
             "gender": _("Used only in anonymous statistics."),
         }

@@ -44,6 +44,7 @@ class ApplicantProfileSerializer(serializers.ModelSerializer):  # type: ignore[t
             "norwegian_proficiency",
             "prior_hospital_months",
             "prior_municipal_months",
+            "rounds_before_system",
             "gender",
         ]
         read_only_fields = ["is_d_number"]

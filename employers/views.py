@@ -39,6 +39,7 @@ from lis1.rounds.permissions import (
     role_required,
 )
 from lis1.rounds.selectors import (
+    applicant_earlier_rounds,
     applications_unranked,
     employer_ranking_entries,
     positions_with_counts,
@@ -459,6 +460,7 @@ def applicant_detail(request: HttpRequest, pk: int, application_pk: int) -> Http
             "application": application,
             "applicant": application.applicant,
             "masked_id": application.applicant.national_id_masked(show_birth_date=True),
+            "earlier_rounds": applicant_earlier_rounds(application.applicant, position.round),
             "notes": InterviewNote.objects.filter(application=application).select_related("author"),
             "documents": documents,
             "form": form,

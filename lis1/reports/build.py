@@ -116,6 +116,8 @@ SHORT_TITLES = {
     "by_education_group": gettext_noop("By place of education"),
     "by_education_country": gettext_noop("By country of education"),
     "by_nationality_group": gettext_noop("By nationality"),
+    "by_nationality_country": gettext_noop("By country of nationality"),
+    "by_nationality_education": gettext_noop("Nationality and education"),
     "by_graduation_year": gettext_noop("By year of graduation"),
     "by_gender": gettext_noop("By gender"),
     "by_age_group": gettext_noop("By age group"),
@@ -637,6 +639,108 @@ def _grouped(
 
 SHARES_CHART = Chart("bar", ("share_placed", "share_hired"), percent=True)
 
+#: The nationality table's rows: the countries with the most applicants, then the rest.
+NATIONALITIES_SHOWN = 15
+OTHER_SMALL_COUNTRIES = gettext_noop("Other countries (fewer than 5 applicants each)")
+OTHER_COUNTRIES = gettext_noop("Other countries")
+
+
+def _country_rows(
+    counts: Iterable[GroupCount], *, internal: bool, top: int | None = None
+) -> list[tuple[str, int, int, int]]:
+    """Countries by applicants, most first. The public version puts countries with fewer
+    applicants than the threshold together in one row; `top` keeps at most that many
+    countries (in both versions) and puts the others in that row too."""
+    by_country = _grouped(counts, lambda k: str(k or ""), None)
+    by_country.sort(key=lambda r: (-r[1], groups.country_label(r[0])))
+    shown, rest = by_country, []
+    if not internal:
+        shown = [r for r in by_country if r[1] >= THRESHOLD]
+        rest = [r for r in by_country if r[1] < THRESHOLD]
+    label = OTHER_SMALL_COUNTRIES
+    if top is not None and len(shown) > top:
+        shown, rest = shown[:top], shown[top:] + rest
+        label = OTHER_COUNTRIES
+    rows = [(groups.country_label(code), a, p, h) for code, a, p, h in shown]
+    if rest:
+        rows.append(
+            (label, sum(r[1] for r in rest), sum(r[2] for r in rest), sum(r[3] for r in rest))
+        )
+    return rows
+
+
+def nationality_education_table(data: ReportInput, *, basis: str, internal: bool) -> Table:
+    """Applicants by nationality group and place-of-education group together (Norwegian
+    citizens educated in the EU/EEA …), one row per pair that has applicants."""
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in data.by_nationality_education:
+        target = sums[
+            (groups.country_group(row.nationality), groups.country_group(row.education_country))
+        ]
+        target[0] += row.applicants
+        target[1] += row.placed
+        target[2] += row.accepted
+    pairs = [
+        (nationality, education)
+        for nationality in groups.COUNTRY_GROUPS
+        for education in groups.COUNTRY_GROUPS
+        if sums.get((nationality, education), [0])[0]
+    ]
+    matrix = [[a, p, h, _without(a, p, h, basis)] for a, p, h in (sums[pair] for pair in pairs)]
+    c = data.counts
+    total_cells: list[Value] = [
+        c.applicants,
+        c.placed,
+        c.accepted,
+        _without(c.applicants, c.placed, c.accepted, basis),
+    ]
+    cells: list[list[Value]] = [list(r) for r in matrix]
+    suppressed = 0
+    if not internal:
+        complement = (1, 3) if basis == "placed" else (2, 3)
+        cells, suppressed = suppress(matrix, has_totals=True, anchor=0, pairs=[complement])
+    labels = [*pairs, (gettext_noop("All"), "")]
+    rows = [
+        Row(
+            [
+                nationality,
+                education,
+                applicants,
+                placed,
+                ratio(placed, applicants),
+                hired,
+                ratio(hired, applicants),
+                without,
+                ratio(without, total_cells[3]),
+            ],
+            total=is_total,
+        )
+        for (nationality, education), (applicants, placed, hired, without), is_total in zip(
+            labels, [*cells, total_cells], [False] * len(pairs) + [True], strict=True
+        )
+    ]
+    return Table(
+        key="by_nationality_education",
+        title=gettext_noop("Applicants and outcome by nationality and place of education"),
+        description=gettext_noop(
+            "Each applicant once, by the group of their nationality and the group of the "
+            "country of their medical education."
+        ),
+        columns=[
+            Column("nationality", gettext_noop("Nationality"), TEXT),
+            Column("education", gettext_noop("Place of medical education"), TEXT),
+            Column("applicants", gettext_noop("Applicants"), personal=True),
+            Column("placed", gettext_noop("Placed"), personal=True),
+            Column("share_placed", gettext_noop("Share placed"), PCT),
+            Column("hired", gettext_noop("Hired"), personal=True),
+            Column("share_hired", gettext_noop("Share hired"), PCT),
+            Column("without", WITHOUT_LABELS[basis], personal=True),
+            Column("share_of_without", gettext_noop("Share of all without a position"), PCT),
+        ],
+        rows=rows,
+        suppressed_cells=suppressed,
+    )
+
 
 def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Table]:
     c = data.counts
@@ -655,25 +759,6 @@ def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Tabl
             chart=chart,
         )
 
-    by_country = _grouped(data.by_education_country, lambda k: str(k or ""), None)
-    by_country.sort(key=lambda r: (-r[1], groups.country_label(r[0])))
-    if not internal:
-        # Countries with fewer applicants than the threshold go together into one row.
-        small = [r for r in by_country if r[1] < THRESHOLD]
-        by_country = [r for r in by_country if r[1] >= THRESHOLD]
-        if small:
-            by_country.append(
-                (
-                    gettext_noop("Other countries (fewer than 5 applicants each)"),
-                    sum(r[1] for r in small),
-                    sum(r[2] for r in small),
-                    sum(r[3] for r in small),
-                )
-            )
-    country_rows = [
-        (groups.country_label(code) if len(code) <= 2 else code, a, p, h)
-        for code, a, p, h in by_country
-    ]
     start = data.round.start_date
     return [
         table(
@@ -686,7 +771,7 @@ def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Tabl
             "by_education_country",
             gettext_noop("Applicants and outcome by country of education"),
             gettext_noop("Country of medical education"),
-            country_rows,
+            _country_rows(data.by_education_country, internal=internal),
             chart=None,
         ),
         table(
@@ -695,6 +780,17 @@ def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Tabl
             gettext_noop("Nationality"),
             _grouped(data.by_nationality, groups.country_group, groups.COUNTRY_GROUPS),
         ),
+        table(
+            "by_nationality_country",
+            gettext_noop("Applicants and outcome by country of nationality"),
+            gettext_noop("Nationality"),
+            _country_rows(data.by_nationality, internal=internal, top=NATIONALITIES_SHOWN),
+            description=gettext_noop(
+                "The countries with the most applicants; the others together in one row."
+            ),
+            chart=None,
+        ),
+        nationality_education_table(data, basis=basis, internal=internal),
         table(
             "by_graduation_year",
             gettext_noop("Applicants and outcome by year of graduation"),
@@ -1079,6 +1175,12 @@ def notes(*, basis: str, internal: bool) -> list[str]:
         ),
         gettext_noop("Age: on the round's start date. Gender: as the applicant declared it."),
         gettext_noop(
+            "Rounds applied before: the earlier rounds in this system in which the applicant "
+            "had a submitted application, plus the rounds before the system that the applicant "
+            "declares. A closed round's report is built from the data as it was when the round "
+            "closed."
+        ),
+        gettext_noop(
             "Year-on-year change: compared with the round of the same season a year before; "
             "shares in percentage points."
         ),
@@ -1157,13 +1259,13 @@ def report_build(data: ReportInput, *, internal: bool = False) -> Report:
             Section(
                 "applicants",
                 gettext_noop("Applicants and outcome"),
-                people[:4],
+                people[:6],
             ),
             Section(
                 "beyond",
                 gettext_noop("Gender, age, choices, couples and municipalities"),
                 [
-                    *people[4:],
+                    *people[6:],
                     choice_table(data, internal=internal),
                     couples_table(data, internal=internal),
                     *municipal_tables(data),

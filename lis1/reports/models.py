@@ -81,3 +81,24 @@ class StoredReportFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ReportSnapshot(models.Model):
+    """A closed round's report input, frozen when the round closed: the reports of a closed
+    round are built from the data as it was then, not from today's profiles (an applicant's
+    later edits, applications of later rounds). JSON of `lis1.reports.snapshot`."""
+
+    round = models.OneToOneField(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="report_snapshot"
+    )
+    format = models.CharField(_("format"), max_length=40)
+    data = models.JSONField(_("report input"))
+    data_as_of = models.DateTimeField(_("data as of"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.data_as_of:%Y-%m-%d %H:%M}"

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Expression, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lis1.reports.history import published_rounds, published_series_rows, series_merge
+from lis1.reports.models import ReportSnapshot
 from lis1.reports.rows import (
     SOURCE_LIVE,
     ChoiceCount,
@@ -24,11 +25,13 @@ from lis1.reports.rows import (
     HeadlineCounts,
     MatchRunRow,
     MunicipalPartRow,
+    NationalityEducationCount,
     PositionRow,
     ReportInput,
     RoundInfo,
     SeriesRow,
 )
+from lis1.reports.snapshot import input_load
 from lis1.rounds import outcomes
 from lis1.rounds.enums import (
     HOLDING,
@@ -51,6 +54,7 @@ from lis1.rounds.models import (
     Round,
     SeatAddition,
 )
+from lis1.rounds.selectors import earlier_rounds_applied
 
 ACCEPTED = Q(status=PlacementStatus.ACCEPTED)
 HIRED = outcomes.HIRED.condition  # the employer has confirmed the start
@@ -154,11 +158,16 @@ def _applicants_with_outcome(round_: Round) -> QuerySet[Applicant]:
     )
 
 
-def group_counts(round_: Round, field: str) -> list[GroupCount]:
-    """Applicants, placed and accepted per value of one applicant field."""
+def group_counts(
+    round_: Round, field: str, expression: Expression | None = None
+) -> list[GroupCount]:
+    """Applicants, placed and accepted per value of one applicant field, or of an
+    `expression` computed per applicant under that name."""
+    applicants = _applicants_with_outcome(round_)
+    if expression is not None:
+        applicants = applicants.annotate(**{field: expression})
     rows = (
-        _applicants_with_outcome(round_)
-        .order_by()
+        applicants.order_by()
         .values(field)
         .annotate(
             applicants=Count("pk"),
@@ -169,6 +178,38 @@ def group_counts(round_: Round, field: str) -> list[GroupCount]:
     return [
         GroupCount(
             key=r[field], applicants=r["applicants"], placed=r["placed"], accepted=r["accepted"]
+        )
+        for r in rows
+    ]
+
+
+def earlier_rounds(round_: Round) -> Expression:
+    """Per applicant of `round_`, the rounds applied in before it (see
+    `lis1.rounds.selectors.earlier_rounds_applied`): a correlated subquery on the
+    application's applicant index inside the grouped query, so no rows come back per
+    applicant."""
+    return earlier_rounds_applied(round_)
+
+
+def nationality_education_counts(round_: Round) -> list[NationalityEducationCount]:
+    """Applicants, placed and accepted per pair of nationality and country of education."""
+    rows = (
+        _applicants_with_outcome(round_)
+        .order_by()
+        .values("nationality", "education_country")
+        .annotate(
+            applicants=Count("pk"),
+            placed=Count("pk", filter=Q(is_placed=True)),
+            accepted=Count("pk", filter=Q(is_accepted=True)),
+        )
+    )
+    return [
+        NationalityEducationCount(
+            nationality=r["nationality"],
+            education_country=r["education_country"],
+            applicants=r["applicants"],
+            placed=r["placed"],
+            accepted=r["accepted"],
         )
         for r in rows
     ]
@@ -431,7 +472,8 @@ def _collect(round_: Round) -> ReportInput:
         by_education_year=group_counts(round_, "education_year"),
         by_gender=group_counts(round_, "gender"),
         by_birth_date=group_counts(round_, "birth_date"),
-        by_earlier_rounds=group_counts(round_, "earlier_rounds"),
+        by_earlier_rounds=group_counts(round_, "earlier_rounds", earlier_rounds(round_)),
+        by_nationality_education=nationality_education_counts(round_),
         choices=choice_counts(round_),
         couples=couple_counts(round_),
         municipalities_taking_part=municipalities,
@@ -442,8 +484,15 @@ def _collect(round_: Round) -> ReportInput:
     )
 
 
-def report_input(*, round_: Round) -> ReportInput:
-    """All rows of one round's report, read from one consistent snapshot where possible."""
+def report_input(*, round_: Round, live: bool = False) -> ReportInput:
+    """All rows of one round's report. A closed round's come from the input frozen with its
+    final report (`ReportSnapshot`), so that later edits of profiles and later rounds do not
+    change it; `live` reads today's data instead (for staff checking what changed). Otherwise
+    read from one consistent snapshot where possible."""
+    if not live and round_.closed_at is not None:
+        frozen = ReportSnapshot.objects.filter(round=round_).only("data").first()
+        if frozen is not None:
+            return input_load(frozen.data)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with transaction.atomic():
             with connection.cursor() as cursor:

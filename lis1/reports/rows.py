@@ -60,6 +60,17 @@ class GroupCount:
 
 
 @dataclass(frozen=True)
+class NationalityEducationCount:
+    """Applicants of one nationality educated in one country, and their outcome."""
+
+    nationality: str  # country code, "" when not stated
+    education_country: str
+    applicants: int
+    placed: int
+    accepted: int
+
+
+@dataclass(frozen=True)
 class ChoiceCount:
     kind: str  # match run kind
     choice: int | None
@@ -158,7 +169,8 @@ class ReportInput:
     by_education_year: list[GroupCount] = field(default_factory=list)
     by_gender: list[GroupCount] = field(default_factory=list)
     by_birth_date: list[GroupCount] = field(default_factory=list)
-    by_earlier_rounds: list[GroupCount] = field(default_factory=list)
+    by_earlier_rounds: list[GroupCount] = field(default_factory=list)  # key: rounds (int)
+    by_nationality_education: list[NationalityEducationCount] = field(default_factory=list)
     choices: list[ChoiceCount] = field(default_factory=list)
     couples: list[CoupleCount] = field(default_factory=list)
     municipalities_taking_part: int = 0

@@ -7,7 +7,17 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,6 +40,40 @@ from lis1.rounds.models.matching import BLOB_FIELDS
 ROUND_CURRENT_KEY = "round-current"
 ROUND_CURRENT_TIMEOUT = 60
 _NO_ROUND = "none"
+
+
+def earlier_rounds_applied(round_: Round) -> Expression:
+    """An `Applicant` annotation: the rounds starting before `round_` in which they were an
+    applicant (a submitted application, as the report counts applicants), plus the rounds
+    before this system that they declare.
+
+    The same person across rounds is the same `Applicant` row: applicants are per user, not
+    per round, and the identity number's look-up hash is unique among them (a login by
+    identity number finds the user holding that hash). Counting by applicant is therefore
+    counting by identity number, and it also counts applicants who have not given theirs yet.
+    """
+    in_system = (
+        Application.objects.filter(
+            applicant=OuterRef("pk"),
+            status=ApplicationStatus.SUBMITTED,
+            position__round__start_date__lt=round_.start_date,
+        )
+        .order_by()
+        .values("applicant")
+        .annotate(n=Count("position__round", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(in_system, output_field=IntegerField()), 0) + F("rounds_before_system")
+
+
+def applicant_earlier_rounds(applicant: Applicant, round_: Round) -> int:
+    """The rounds `applicant` applied in before `round_` (one query)."""
+    return int(
+        Applicant.objects.filter(pk=applicant.pk)
+        .annotate(n=earlier_rounds_applied(round_))
+        .values_list("n", flat=True)
+        .get()
+    )
 
 
 def rounds_open(now=None) -> QuerySet[Round]:  # type: ignore[no-untyped-def]

@@ -138,3 +138,19 @@ def test_schema_has_no_warnings(tmp_path) -> None:  # type: ignore[no-untyped-de
 
     call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/applicant/ranking/order/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_profile_rounds_before_the_system_read_and_validated(me) -> None:  # type: ignore[no-untyped-def]
+    client = api_for(me.user)
+    assert client.get("/api/applicant/profile/me/").json()["rounds_before_system"] == 0
+    for bad_value in (21, -1, "many"):
+        bad = client.patch(
+            "/api/applicant/profile/me/", {"rounds_before_system": bad_value}, format="json"
+        )
+        assert bad.status_code == 400, bad_value
+        assert list(bad.json()) == ["rounds_before_system"]
+    ok = client.patch("/api/applicant/profile/me/", {"rounds_before_system": 20}, format="json")
+    assert ok.status_code == 200
+    assert ok.json()["rounds_before_system"] == 20
+    me.refresh_from_db()
+    assert me.rounds_before_system == 20

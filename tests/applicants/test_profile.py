@@ -22,6 +22,7 @@ def _valid(**overrides):  # type: ignore[no-untyped-def]
         "norwegian_proficiency": "c1",
         "prior_hospital_months": "0",
         "prior_municipal_months": "0",
+        "rounds_before_system": "0",
         "gender": "female",
     }
     data.update(overrides)
@@ -42,10 +43,11 @@ def test_profile_edit_never_prefills_identity_number(me) -> None:  # type: ignor
 def test_profile_edit_saves_every_field(me) -> None:  # type: ignore[no-untyped-def]
     number = next_identity_number()
     response = client_for(me.user).post(
-        reverse("applicants:profile_edit"), _valid(national_id=number)
+        reverse("applicants:profile_edit"), _valid(national_id=number, rounds_before_system="3")
     )
     assert response.status_code == 302
     me.refresh_from_db()
+    assert me.rounds_before_system == 3
     assert (me.national_id, me.hpr_number, me.nationality, me.education_country) == (
         number,
         "1234567",
@@ -83,6 +85,9 @@ def test_profile_edit_accepts_d_number(me) -> None:  # type: ignore[no-untyped-d
         ("education_year", "1900", "greater than or equal to 1950"),
         ("prior_hospital_months", "13", "less than or equal to 12"),
         ("prior_municipal_months", "7", "less than or equal to 6"),
+        ("rounds_before_system", "21", "less than or equal to 20"),
+        ("rounds_before_system", "-1", "greater than or equal to 0"),
+        ("rounds_before_system", "", "This field is required"),
         ("given_name", "", "This field is required"),
     ],
 )
@@ -118,3 +123,23 @@ def test_profile_edit_refuses_hpr_number_of_another_applicant(me) -> None:  # ty
         reverse("applicants:profile_edit"), _valid(hpr_number="7654321")
     )
     assert list(response.context["form"].errors) == ["hpr_number"]
+
+
+@pytest.mark.parametrize(
+    ("language", "help_text"),
+    [
+        ("nb", "Hvor mange LIS1-runder du søkte i før dette systemet ble tatt i bruk (0–20)."),
+        ("nn", "Kor mange LIS1-rundar du søkte i før dette systemet vart teke i bruk (0–20)."),
+        ("en", "How many LIS1 rounds you applied in before this system was used (0–20)."),
+    ],
+)
+def test_profile_asks_for_rounds_before_the_system_in_each_language(
+    me, language, help_text
+) -> None:  # type: ignore[no-untyped-def]
+    me.rounds_before_system = 4
+    me.save(update_fields=["rounds_before_system"])
+    client = client_for(me.user)
+    client.cookies["lis1_language"] = language
+    body = client.get(reverse("applicants:profile_edit")).content.decode()
+    assert help_text in body
+    assert 'name="rounds_before_system"' in body and 'value="4"' in body

@@ -1,5 +1,7 @@
 """The applicants of a position: filters, documents, interview notes private to the trust."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -89,3 +91,25 @@ def test_attached_documents_are_listed(employer_user, position, applicants) -> N
         .content.decode()
     )
     assert "CV Ola" in body
+
+
+def test_applicant_page_counts_earlier_rounds_from_applications_and_declared(
+    employer_user, position, applicants
+) -> None:  # type: ignore[no-untyped-def]
+    applicant = applicants[0]
+    start = position.round.start_date
+    earlier = f.RoundFactory(year=2030, slug="spring-2030", start_date=start - dt.timedelta(days=1))
+    later = f.RoundFactory(year=2031, slug="spring-2031", start_date=start + dt.timedelta(days=1))
+    f.ApplicationFactory(applicant=applicant, position=f.PositionFactory(round=earlier))
+    f.ApplicationFactory(applicant=applicant, position=f.PositionFactory(round=later))
+    type(applicant).objects.filter(pk=applicant.pk).update(rounds_before_system=2)
+    client = client_for(employer_user)
+    client.cookies["lis1_language"] = "en"
+    response = client.get(
+        reverse(
+            "employers:applicant",
+            args=[position.pk, applicant.applications.get(position=position).pk],
+        )
+    )
+    assert response.context["earlier_rounds"] == 3  # the round starting before, two declared
+    assert "<dt>Rounds applied before</dt><dd>3</dd>" in response.content.decode()

@@ -80,7 +80,7 @@ def report_round(db):  # type: ignore[no-untyped-def]
             nationality=nationality,
             education_country=education,
             education_year=year,
-            earlier_rounds=earlier,
+            rounds_before_system=earlier,
         )
         Applicant.objects.filter(pk=applicant.pk).update(birth_date=born)
         return applicant

@@ -45,6 +45,8 @@ def test_report_lists_every_table_in_order(internal) -> None:  # type: ignore[no
         "by_education_group",
         "by_education_country",
         "by_nationality_group",
+        "by_nationality_country",
+        "by_nationality_education",
         "by_graduation_year",
         "by_gender",
         "by_age_group",
@@ -128,6 +130,44 @@ def test_applicants_by_place_of_education_and_nationality(internal) -> None:  # 
         ["2040", 3, 2, f(2, 3), 1, f(1, 3), 2, f(2, 3)],
         TOTAL,
     ]
+
+
+def test_applicants_by_nationality_country(internal, public) -> None:  # type: ignore[no-untyped-def]
+    assert cells(internal, "by_nationality_country") == [
+        ["Norway", 4, 3, f(3, 4), 2, f(2, 4), 2, f(2, 3)],
+        ["Iran", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["Sweden", 1, 1, 1.0, 1, 1.0, 0, 0.0],
+        ["Syria", 1, 1, 1.0, 0, 0.0, 1, f(1, 3)],
+        TOTAL,
+    ]
+    # Every country has fewer than 5: one row of them all, whose hired (4) and without (3)
+    # are hidden together since the total's complement would give one from the other.
+    assert cells(public, "by_nationality_country") == [
+        ["Other countries (fewer than 5 applicants each)", 7, 6, f(6, 7), S, None, S, None],
+        TOTAL,
+    ]
+
+
+def test_applicants_by_nationality_and_place_of_education(internal, public) -> None:  # type: ignore[no-untyped-def]
+    norway, eea, outside = "Norway", "EU/EEA (other than Norway)", "Outside the EU/EEA"
+    assert cells(internal, "by_nationality_education") == [
+        [norway, norway, 2, 2, 1.0, 2, 1.0, 0, 0.0],  # a1, a2
+        [norway, eea, 2, 1, 0.5, 0, 0.0, 2, f(2, 3)],  # a3 (PL, declined), a6 (HU, no offer)
+        [eea, eea, 1, 1, 1.0, 1, 1.0, 0, 0.0],  # a4
+        [outside, outside, 2, 2, 1.0, 1, 0.5, 1, f(1, 3)],  # a5 (open offer), a7
+        [ALL, "", 7, 6, f(6, 7), 4, f(4, 7), 3, 1.0],
+    ]
+    assert [c.personal for c in public.table("by_nationality_education").columns] == [
+        False, False, True, True, False, True, False, True, False,
+    ]  # fmt: skip
+    # Every group has fewer than 5 applicants: each is hidden whole, the total is shown.
+    shown = cells(public, "by_nationality_education")
+    assert [row[:2] for row in shown] == [
+        row[:2] for row in cells(internal, "by_nationality_education")
+    ]
+    assert all(isinstance(c, str) or c is None for row in shown[:-1] for c in row[2:])
+    assert shown[-1] == [ALL, "", 7, 6, f(6, 7), 4, f(4, 7), 3, 1.0]
+    assert public.table("by_nationality_education").suppressed_cells == 16
 
 
 def test_applicants_by_gender_age_and_earlier_rounds(internal) -> None:  # type: ignore[no-untyped-def]

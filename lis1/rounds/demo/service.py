@@ -515,7 +515,7 @@ def _applicant(plan: ApplicantPlan, user_pk: int) -> Applicant:
         norwegian_proficiency=plan.proficiency,
         prior_hospital_months=plan.prior_hospital_months,
         prior_municipal_months=plan.prior_municipal_months,
-        earlier_rounds=plan.earlier_rounds,
+        rounds_before_system=plan.earlier_rounds,
     )
     applicant.set_national_id(plan.national_id)
     return applicant

@@ -29,6 +29,9 @@ country_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Use a two-letter country code (ISO 3166), e.g. NO."), code="country"
 )
 
+#: LIS1 has had two rounds a year since 2013: more declared earlier rounds is a typing error.
+MAX_ROUNDS_BEFORE_SYSTEM = 20
+
 
 class Applicant(models.Model):
     """A doctor applying for LIS1: identity, eligibility and history.
@@ -88,7 +91,13 @@ class Applicant(models.Model):
     prior_municipal_months = models.PositiveSmallIntegerField(
         _("LIS1 months done in a municipality"), default=0, validators=[MaxValueValidator(6)]
     )
-    earlier_rounds = models.PositiveSmallIntegerField(_("rounds applied before"), default=0)
+    # Rounds before this system kept its records, as the applicant declares them; the rounds
+    # applied in since are counted from the applications (lis1.reports.queries).
+    rounds_before_system = models.PositiveSmallIntegerField(
+        _("LIS1 rounds applied in before this system"),
+        default=0,
+        validators=[MaxValueValidator(MAX_ROUNDS_BEFORE_SYSTEM)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -123,6 +132,13 @@ class Applicant(models.Model):
             models.CheckConstraint(
                 condition=Q(national_id_hash__isnull=True) | ~Q(national_id_encrypted=""),
                 name="applicant_national_id_hash_with_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(rounds_before_system__lte=MAX_ROUNDS_BEFORE_SYSTEM),
+                name="applicant_rounds_before_system_in_range",
+                violation_error_message=_(
+                    "Rounds applied in before this system: a number from 0 to 20."
+                ),
             ),
         ]
 

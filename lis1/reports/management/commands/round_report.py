@@ -1,4 +1,4 @@
-"""`manage.py round_report --round SLUG --format FORMAT --output PATH [--internal]`."""
+"""`manage.py round_report --round SLUG --format FORMAT --output PATH [--internal] [--live]`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from lis1.rounds.models import Round
 
 
 class Command(BaseCommand):
-    help = "Build a round's status report from live data and write it in one format."
+    help = (
+        "Build a round's status report and write it in one format (a closed round's from the "
+        "input frozen when it closed, unless --live)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--round", required=True, dest="slug", help="The round's slug.")
@@ -29,6 +32,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Show counts below 5 (not for publication).",
         )
+        parser.add_argument(
+            "--live",
+            action="store_true",
+            help="For a closed round: build from today's data, not the input frozen at closing.",
+        )
         parser.add_argument("--language", default="en", help="Language of labels (nb, nn, en).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,7 +45,9 @@ class Command(BaseCommand):
             raise CommandError(f"No round with the slug {options['slug']!r}.")
         began = time.perf_counter()
         with translation.override(options["language"]):
-            report = round_report_build(round_=round_, internal=options["internal"])
+            report = round_report_build(
+                round_=round_, internal=options["internal"], live=options["live"]
+            )
             filename, _content_type, content = report_render(report, options["fmt"])
         if options["output"] == "-":
             sys.stdout.buffer.write(content)
