@@ -22,9 +22,11 @@ from lis1.reports.rows import (
     GroupCount,
     HeadlineCounts,
     MatchRunRow,
+    NationalityEducationCount,
     ReportInput,
     SeriesRow,
 )
+from lis1.rounds import vocabulary
 
 # Counts of people from 1 to THRESHOLD − 1 are shown as SUPPRESSED in the public version.
 THRESHOLD = 5
@@ -149,7 +151,7 @@ class Report:
     data_as_of: dt.datetime
     internal: bool
     previous_round_name: str | None
-    without_position_basis: str  # "hired" or "placed"
+    without_position_basis: str  # "offered", "position" or "hired" (see basis_of)
     sections: list[Section]
     notes: list[str] = field(default_factory=list)
 
@@ -406,21 +408,28 @@ def _pins(
 
 # --- the tables ----------------------------------------------------------------------------
 
+# What "without a position" is, in the words of the round's state (see basis_of). The count is
+# always applicants minus those with a position (lis1.rounds.outcomes.WITH_POSITION).
 WITHOUT_LABELS = {
+    "offered": gettext_noop("Without a position (not offered one)"),
+    "position": gettext_noop("Without a position"),
     "hired": gettext_noop("Without a position (not hired)"),
-    "placed": gettext_noop("Without a position (not offered one)"),
 }
-
-
-def _without(counts_applicants: int, placed: int, accepted: int, basis: str) -> int:
-    return counts_applicants - (accepted if basis == "hired" else placed)
+OFFERED_LABEL = vocabulary.OFFERED.label
+ACCEPTED_LABEL = vocabulary.ACCEPTED.label
+DECLINED_LABEL = vocabulary.DECLINED.label
+EXPIRED_LABEL = vocabulary.EXPIRED.label
+WITHDRAWN_LABEL = vocabulary.WITHDRAWN.label
+HIRED_LABEL = vocabulary.HIRED.label
 
 
 def headline_table(
     counts: HeadlineCounts,
     previous: HeadlineCounts | None,
     previous_name: str | None,
+    basis: str = "position",
 ) -> Table:
+    """The round's totals; every outcome counts people (lis1.rounds.outcomes)."""
     measures: list[tuple[str, str, Callable[[HeadlineCounts], Value]]] = [
         (gettext_noop("Advertisements"), INT, lambda c: c.advertisements),
         (gettext_noop("Positions (seats)"), INT, lambda c: c.seats),
@@ -432,14 +441,15 @@ def headline_table(
             lambda c: ratio(c.applications, c.applicants),
         ),
         (gettext_noop("Applicants per seat"), DEC, lambda c: ratio(c.applicants, c.seats)),
-        (gettext_noop("Placed (offered a position)"), INT, lambda c: c.placed),
-        (gettext_noop("Share placed"), PCT, lambda c: ratio(c.placed, c.applicants)),
-        (gettext_noop("Accepted"), INT, lambda c: c.accepted),
-        (gettext_noop("Declined"), INT, lambda c: c.declined),
-        (gettext_noop("Hired"), INT, lambda c: c.accepted),
-        (gettext_noop("Share hired"), PCT, lambda c: ratio(c.accepted, c.applicants)),
-        (gettext_noop("Not offered a position"), INT, lambda c: c.applicants - c.placed),
-        (gettext_noop("Without a position (not hired)"), INT, lambda c: c.applicants - c.accepted),
+        (OFFERED_LABEL, INT, lambda c: c.offered),
+        (gettext_noop("Share offered a position"), PCT, lambda c: ratio(c.offered, c.applicants)),
+        (ACCEPTED_LABEL, INT, lambda c: c.accepted),
+        (DECLINED_LABEL, INT, lambda c: c.declined),
+        (EXPIRED_LABEL, INT, lambda c: c.expired),
+        (WITHDRAWN_LABEL, INT, lambda c: c.withdrawn),
+        (HIRED_LABEL, INT, lambda c: c.hired),
+        (gettext_noop("Share hired"), PCT, lambda c: ratio(c.hired, c.applicants)),
+        (WITHOUT_LABELS[basis], INT, lambda c: c.applicants - c.with_position),
         (gettext_noop("Unfilled seats"), INT, lambda c: c.unfilled_seats),
     ]
     rows = []
@@ -476,22 +486,24 @@ def _fill_columns(first: str) -> list[Column]:
         Column("seats", gettext_noop("Seats")),
         Column("applicants", gettext_noop("Applicants")),
         Column("applicants_per_seat", gettext_noop("Applicants per seat"), DEC),
-        Column("placed", gettext_noop("Placed")),
-        Column("accepted", gettext_noop("Accepted")),
+        Column("offered", OFFERED_LABEL),
+        Column("hired", HIRED_LABEL),
         Column("unfilled", gettext_noop("Unfilled seats")),
     ]
 
 
 def fill_tables(data: ReportInput) -> list[Table]:
-    """Seats, applicants, placed and unfilled by region and by trust."""
+    """Seats, applicants, people offered and hired, and unfilled seats by region and trust."""
     tables = []
-    for key, title, first, by, applicants in (
+    for key, title, first, by, applicants, offered, hired in (
         (
             "fill_by_region",
             gettext_noop("Positions and fill by region"),
             gettext_noop("Regional health authority"),
             lambda p: p.region,
             data.applicants_by_region,
+            data.offered_by_region,
+            data.hired_by_region,
         ),
         (
             "fill_by_trust",
@@ -499,16 +511,16 @@ def fill_tables(data: ReportInput) -> list[Table]:
             gettext_noop("Employer"),
             lambda p: p.trust,
             data.applicants_by_trust,
+            data.offered_by_trust,
+            data.hired_by_trust,
         ),
     ):
-        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for position in data.positions:
             row = sums[by(position)]
             row[0] += 1
             row[1] += position.seats
-            row[2] += position.placed
-            row[3] += position.accepted
-            row[4] += max(position.seats - position.holding, 0)
+            row[2] += max(position.seats - position.holding, 0)
         rows = [
             Row(
                 [
@@ -517,14 +529,14 @@ def fill_tables(data: ReportInput) -> list[Table]:
                     seats,
                     applicants.get(name, 0),
                     ratio(applicants.get(name, 0), seats),
-                    placed,
-                    accepted,
+                    offered.get(name, 0),
+                    hired.get(name, 0),
                     unfilled,
                 ]
             )
-            for name, (ads, seats, placed, accepted, unfilled) in sorted(sums.items())
+            for name, (ads, seats, unfilled) in sorted(sums.items())
         ]
-        total = [sum(r.cells[i] for r in rows) for i in (1, 2, 5, 6, 7)]  # type: ignore[misc]
+        total = [sum(r.cells[i] for r in rows) for i in (1, 2, 7)]  # type: ignore[misc]
         rows.append(
             Row(
                 [
@@ -533,9 +545,9 @@ def fill_tables(data: ReportInput) -> list[Table]:
                     total[1],
                     data.counts.applicants,
                     ratio(data.counts.applicants, total[1]),
+                    data.counts.offered,
+                    data.counts.hired,
                     total[2],
-                    total[3],
-                    total[4],
                 ],
                 total=True,
             )
@@ -547,48 +559,81 @@ def fill_tables(data: ReportInput) -> list[Table]:
                 columns=_fill_columns(first),
                 rows=rows,
                 description=gettext_noop(
-                    "An applicant who applied to several employers counts once for each, and "
-                    "once in the total."
+                    "Applicants, offered and hired count people: one who applied to, or was "
+                    "offered a position by, several employers counts once for each, and once "
+                    "in the total."
                 ),
                 chart=Chart(
-                    "bar" if key == "fill_by_region" else "barh", ("seats", "placed", "unfilled")
+                    "bar" if key == "fill_by_region" else "barh", ("seats", "offered", "unfilled")
                 ),
             )
         )
     return tables
 
 
+Outcome = tuple[int, int, int, int]  # applicants, offered, hired, with a position
+
+
+def basis_of(counts: HeadlineCounts) -> str:
+    """Which relation "without a position" has with the published columns: "offered" before
+    any answer (everyone with a position holds an open offer: without = applicants − offered),
+    "hired" once everyone with a position is hired (without = applicants − hired), otherwise
+    "position" (open offers and accepted positions not yet started count as positions)."""
+    answered = counts.accepted + counts.declined + counts.expired + counts.withdrawn
+    if not answered and not counts.hired:
+        return "offered"
+    if counts.hired == counts.with_position:
+        return "hired"
+    return "position"
+
+
+def _outcome_columns(basis: str) -> list[Column]:
+    return [
+        Column("applicants", gettext_noop("Applicants"), personal=True),
+        Column("offered", OFFERED_LABEL, personal=True),
+        Column("share_offered", gettext_noop("Share offered a position"), PCT),
+        Column("hired", HIRED_LABEL, personal=True),
+        Column("share_hired", gettext_noop("Share hired"), PCT),
+        Column("without", WITHOUT_LABELS[basis], personal=True),
+        Column("share_of_without", gettext_noop("Share of all without a position"), PCT),
+    ]
+
+
 def outcome_table(
     *,
     key: str,
     title: str,
-    first: str,
-    groups_: Iterable[tuple[str, int, int, int]],
-    total: tuple[int, int, int],
+    first: Sequence[Column],
+    groups_: Iterable[tuple[tuple[str, ...], Outcome]],
+    total: Outcome,
     basis: str,
     internal: bool,
     description: str = "",
     chart: Chart | None = None,
 ) -> Table:
-    """Applicants, placed, hired and without a position for groups of applicants."""
+    """Applicants, offered, hired and without a position (people) for groups of applicants,
+    each group named by the text cells of the `first` columns."""
     labels, matrix = [], []
-    for label, applicants, placed, accepted in groups_:
+    for label, (applicants, offered, hired, with_position) in groups_:
         labels.append(label)
-        matrix.append([applicants, placed, accepted, _without(applicants, placed, accepted, basis)])
-    totals = [*total, _without(*total, basis)]
+        matrix.append([applicants, offered, hired, applicants - with_position])
+    applicants, offered, hired, with_position = total
+    total_cells: list[Value] = [applicants, offered, hired, applicants - with_position]
     suppressed = 0
     cells: list[list[Value]] = [list(r) for r in matrix]
-    total_cells: list[Value] = list(totals)
     if not internal:
-        complement = (1, 3) if basis == "placed" else (2, 3)
-        cells, suppressed = suppress(matrix, has_totals=True, anchor=0, pairs=[complement])
+        # A pair is suppressed together when the round's state makes it add up to the
+        # applicants (basis_of): then one would follow from the other.
+        pairs = {"offered": [(1, 3)], "hired": [(2, 3)]}.get(basis, [])
+        cells, suppressed = suppress(matrix, has_totals=True, anchor=0, pairs=pairs)
+    blank = ("",) * (len(first) - 1)
     rows = [
         Row(
             [
-                label,
+                *label,
                 applicants,
-                placed,
-                ratio(placed, applicants),
+                offered,
+                ratio(offered, applicants),
                 hired,
                 ratio(hired, applicants),
                 without,
@@ -596,8 +641,8 @@ def outcome_table(
             ],
             total=is_total,
         )
-        for label, (applicants, placed, hired, without), is_total in zip(
-            [*labels, gettext_noop("All")],
+        for label, (applicants, offered, hired, without), is_total in zip(
+            [*labels, (gettext_noop("All"), *blank)],
             [*cells, total_cells],
             [False] * len(labels) + [True],
             strict=True,
@@ -607,37 +652,37 @@ def outcome_table(
         key=key,
         title=title,
         description=description,
-        columns=[
-            Column("group", first, TEXT),
-            Column("applicants", gettext_noop("Applicants"), personal=True),
-            Column("placed", gettext_noop("Placed"), personal=True),
-            Column("share_placed", gettext_noop("Share placed"), PCT),
-            Column("hired", gettext_noop("Hired"), personal=True),
-            Column("share_hired", gettext_noop("Share hired"), PCT),
-            Column("without", WITHOUT_LABELS[basis], personal=True),
-            Column("share_of_without", gettext_noop("Share of all without a position"), PCT),
-        ],
+        columns=[*first, *_outcome_columns(basis)],
         rows=rows,
         chart=chart,
         suppressed_cells=suppressed,
     )
 
 
+def _outcome(row: GroupCount | NationalityEducationCount) -> Outcome:
+    return (row.applicants, row.offered, row.hired, row.with_position)
+
+
+def _add(a: Outcome, b: Outcome) -> Outcome:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
+
+
+ZERO: Outcome = (0, 0, 0, 0)
+
+
 def _grouped(
     counts: Iterable[GroupCount], key: Callable[[Any], str], order: Sequence[str] | None
-) -> list[tuple[str, int, int, int]]:
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+) -> list[tuple[str, Outcome]]:
+    sums: dict[str, Outcome] = defaultdict(lambda: ZERO)
     for row in counts:
-        target = sums[key(row.key)]
-        target[0] += row.applicants
-        target[1] += row.placed
-        target[2] += row.accepted
+        name = key(row.key)
+        sums[name] = _add(sums[name], _outcome(row))
     names = [n for n in order if n in sums] if order else sorted(sums)
     names += sorted(n for n in sums if n not in names)
-    return [(n, *sums[n]) for n in names if sums[n][0]]  # type: ignore[misc]
+    return [(n, sums[n]) for n in names if sums[n][0]]
 
 
-SHARES_CHART = Chart("bar", ("share_placed", "share_hired"), percent=True)
+SHARES_CHART = Chart("bar", ("share_offered", "share_hired"), percent=True)
 
 #: The nationality table's rows: the countries with the most applicants, then the rest.
 NATIONALITIES_SHOWN = 15
@@ -647,111 +692,73 @@ OTHER_COUNTRIES = gettext_noop("Other countries")
 
 def _country_rows(
     counts: Iterable[GroupCount], *, internal: bool, top: int | None = None
-) -> list[tuple[str, int, int, int]]:
+) -> list[tuple[str, Outcome]]:
     """Countries by applicants, most first. The public version puts countries with fewer
     applicants than the threshold together in one row; `top` keeps at most that many
     countries (in both versions) and puts the others in that row too."""
     by_country = _grouped(counts, lambda k: str(k or ""), None)
-    by_country.sort(key=lambda r: (-r[1], groups.country_label(r[0])))
+    by_country.sort(key=lambda r: (-r[1][0], groups.country_label(r[0])))
     shown, rest = by_country, []
     if not internal:
-        shown = [r for r in by_country if r[1] >= THRESHOLD]
-        rest = [r for r in by_country if r[1] < THRESHOLD]
+        shown = [r for r in by_country if r[1][0] >= THRESHOLD]
+        rest = [r for r in by_country if r[1][0] < THRESHOLD]
     label = OTHER_SMALL_COUNTRIES
     if top is not None and len(shown) > top:
         shown, rest = shown[:top], shown[top:] + rest
         label = OTHER_COUNTRIES
-    rows = [(groups.country_label(code), a, p, h) for code, a, p, h in shown]
+    rows = [(groups.country_label(code), outcome) for code, outcome in shown]
     if rest:
-        rows.append(
-            (label, sum(r[1] for r in rest), sum(r[2] for r in rest), sum(r[3] for r in rest))
-        )
+        together = ZERO
+        for _code, outcome in rest:
+            together = _add(together, outcome)
+        rows.append((label, together))
     return rows
 
 
 def nationality_education_table(data: ReportInput, *, basis: str, internal: bool) -> Table:
     """Applicants by nationality group and place-of-education group together (Norwegian
     citizens educated in the EU/EEA …), one row per pair that has applicants."""
-    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    sums: dict[tuple[str, str], Outcome] = defaultdict(lambda: ZERO)
     for row in data.by_nationality_education:
-        target = sums[
-            (groups.country_group(row.nationality), groups.country_group(row.education_country))
-        ]
-        target[0] += row.applicants
-        target[1] += row.placed
-        target[2] += row.accepted
+        pair = (groups.country_group(row.nationality), groups.country_group(row.education_country))
+        sums[pair] = _add(sums[pair], _outcome(row))
     pairs = [
         (nationality, education)
         for nationality in groups.COUNTRY_GROUPS
         for education in groups.COUNTRY_GROUPS
-        if sums.get((nationality, education), [0])[0]
+        if sums.get((nationality, education), ZERO)[0]
     ]
-    matrix = [[a, p, h, _without(a, p, h, basis)] for a, p, h in (sums[pair] for pair in pairs)]
-    c = data.counts
-    total_cells: list[Value] = [
-        c.applicants,
-        c.placed,
-        c.accepted,
-        _without(c.applicants, c.placed, c.accepted, basis),
-    ]
-    cells: list[list[Value]] = [list(r) for r in matrix]
-    suppressed = 0
-    if not internal:
-        complement = (1, 3) if basis == "placed" else (2, 3)
-        cells, suppressed = suppress(matrix, has_totals=True, anchor=0, pairs=[complement])
-    labels = [*pairs, (gettext_noop("All"), "")]
-    rows = [
-        Row(
-            [
-                nationality,
-                education,
-                applicants,
-                placed,
-                ratio(placed, applicants),
-                hired,
-                ratio(hired, applicants),
-                without,
-                ratio(without, total_cells[3]),
-            ],
-            total=is_total,
-        )
-        for (nationality, education), (applicants, placed, hired, without), is_total in zip(
-            labels, [*cells, total_cells], [False] * len(pairs) + [True], strict=True
-        )
-    ]
-    return Table(
+    return outcome_table(
         key="by_nationality_education",
         title=gettext_noop("Applicants and outcome by nationality and place of education"),
         description=gettext_noop(
             "Each applicant once, by the group of their nationality and the group of the "
             "country of their medical education."
         ),
-        columns=[
+        first=[
             Column("nationality", gettext_noop("Nationality"), TEXT),
             Column("education", gettext_noop("Place of medical education"), TEXT),
-            Column("applicants", gettext_noop("Applicants"), personal=True),
-            Column("placed", gettext_noop("Placed"), personal=True),
-            Column("share_placed", gettext_noop("Share placed"), PCT),
-            Column("hired", gettext_noop("Hired"), personal=True),
-            Column("share_hired", gettext_noop("Share hired"), PCT),
-            Column("without", WITHOUT_LABELS[basis], personal=True),
-            Column("share_of_without", gettext_noop("Share of all without a position"), PCT),
         ],
-        rows=rows,
-        suppressed_cells=suppressed,
+        groups_=[(pair, sums[pair]) for pair in pairs],
+        total=_headline_outcome(data.counts),
+        basis=basis,
+        internal=internal,
     )
 
 
+def _headline_outcome(c: HeadlineCounts) -> Outcome:
+    return (c.applicants, c.offered, c.hired, c.with_position)
+
+
 def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Table]:
-    c = data.counts
-    total = (c.applicants, c.placed, c.accepted)
+    total = _headline_outcome(data.counts)
 
     def table(key: str, title: str, first: str, rows, description: str = "", chart=SHARES_CHART):  # type: ignore[no-untyped-def]
         return outcome_table(
             key=key,
             title=title,
-            first=first,
-            groups_=rows,
+            first=[Column("group", first, TEXT)],
+            groups_=[((label,), outcome) for label, outcome in rows],
             total=total,
             basis=basis,
             internal=internal,
@@ -838,7 +845,7 @@ def choice_table(data: ReportInput, *, internal: bool) -> Table:
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in data.choices:
         target = sums[groups.choice_group(row.choice)]
-        target[0] += row.placed
+        target[0] += row.offers
         target[1] += row.accepted
     names = [n for n in groups.CHOICE_ORDER if sums.get(n, [0])[0]]
     matrix = [sums[n] for n in names]
@@ -849,8 +856,8 @@ def choice_table(data: ReportInput, *, internal: bool) -> Table:
     if not internal:
         cells, suppressed = suppress(matrix, has_totals=True, anchor=0)
     rows = [
-        Row([name, placed, ratio(placed, total_cells[0]), accepted])
-        for name, (placed, accepted) in zip(names, cells, strict=True)
+        Row([name, offers, ratio(offers, total_cells[0]), accepted])
+        for name, (offers, accepted) in zip(names, cells, strict=True)
     ]
     rows.append(
         Row(
@@ -867,29 +874,30 @@ def choice_table(data: ReportInput, *, internal: bool) -> Table:
         key="by_choice",
         title=gettext_noop("Choice obtained"),
         description=gettext_noop(
-            "The place on the applicant's own list of the position obtained (a couple's: the "
-            "place of the pair on the couple's list); main and follow-up match together."
+            "Offers (one per offer, not per person) by the place of the offered position on "
+            "the applicant's own list (a couple's: the place of the pair on the couple's "
+            "list); main and follow-up match and direct offers together."
         ),
         columns=[
             Column("choice", gettext_noop("Choice"), TEXT),
-            Column("placed", gettext_noop("Placed"), personal=True),
-            Column("share", gettext_noop("Share of placed"), PCT),
-            Column("accepted", gettext_noop("Accepted"), personal=True),
+            Column("offers", vocabulary.OFFERED.offers_label, personal=True),
+            Column("share", gettext_noop("Share of offers"), PCT),
+            Column("accepted", vocabulary.ACCEPTED.offers_label, personal=True),
         ],
         rows=rows,
-        chart=Chart("bar", ("placed",)),
+        chart=Chart("bar", ("offers",)),
         suppressed_cells=suppressed,
     )
 
 
 def couples_table(data: ReportInput, *, internal: bool) -> Table:
-    both = sum(c.couples for c in data.couples if c.first_placed and c.second_placed)
-    one = sum(c.couples for c in data.couples if c.first_placed != c.second_placed)
-    neither = sum(c.couples for c in data.couples if not c.first_placed and not c.second_placed)
+    both = sum(c.couples for c in data.couples if c.first_offered and c.second_offered)
+    one = sum(c.couples for c in data.couples if c.first_offered != c.second_offered)
+    neither = sum(c.couples for c in data.couples if not c.first_offered and not c.second_offered)
     labels = [
-        gettext_noop("Both placed"),
-        gettext_noop("One of the two placed"),
-        gettext_noop("Neither placed"),
+        gettext_noop("Both offered a position"),
+        gettext_noop("One of the two offered a position"),
+        gettext_noop("Neither offered a position"),
     ]
     matrix = [[both], [one], [neither]]
     totals = [both + one + neither]
@@ -939,7 +947,7 @@ def municipal_tables(data: ReportInput) -> list[Table]:
         title=gettext_noop("The municipal side"),
         description=gettext_noop(
             "The 6-month municipal part of the positions: one municipality, or an area whose "
-            "municipalities are allocated to the placed doctors later."
+            "municipalities are allocated to the doctors offered a position later."
         ),
         columns=[
             Column("measure", gettext_noop("Measure"), TEXT),
@@ -956,12 +964,15 @@ def municipal_tables(data: ReportInput) -> list[Table]:
                 ]
             ),
             Row(
-                [gettext_noop("Placed doctors with a municipal part"), sum(p.placed for p in parts)]
+                [
+                    gettext_noop("Doctors offered a position with a municipal part"),
+                    sum(p.offered for p in parts),
+                ]
             ),
             Row(
                 [
-                    gettext_noop("Accepted doctors with a municipal part"),
-                    sum(p.accepted for p in parts),
+                    gettext_noop("Doctors hired in a position with a municipal part"),
+                    sum(p.hired for p in parts),
                 ]
             ),
         ],
@@ -969,7 +980,11 @@ def municipal_tables(data: ReportInput) -> list[Table]:
     kind_label = {True: gettext_noop("Area"), False: gettext_noop("Municipality")}
     by_part = Table(
         key="municipal_parts",
-        title=gettext_noop("Municipal places and placed doctors"),
+        title=gettext_noop("Municipal places and doctors"),
+        description=gettext_noop(
+            "Doctors offered a position count people, whatever they answered: they can be "
+            "more than the places."
+        ),
         columns=[
             Column("name", gettext_noop("Municipal part"), TEXT),
             Column("kind", gettext_noop("Kind"), TEXT),
@@ -977,8 +992,8 @@ def municipal_tables(data: ReportInput) -> list[Table]:
             Column("municipalities", gettext_noop("Municipalities")),
             Column("advertisements", gettext_noop("Advertisements")),
             Column("seats", gettext_noop("Places")),
-            Column("placed", gettext_noop("Placed")),
-            Column("accepted", gettext_noop("Accepted")),
+            Column("offered", OFFERED_LABEL),
+            Column("hired", HIRED_LABEL),
         ],
         rows=[
             Row(
@@ -989,8 +1004,8 @@ def municipal_tables(data: ReportInput) -> list[Table]:
                     p.municipalities,
                     p.advertisements,
                     p.seats,
-                    p.placed,
-                    p.accepted,
+                    p.offered,
+                    p.hired,
                 ]
             )
             for p in sorted(parts, key=lambda p: (p.county, p.name))
@@ -1020,7 +1035,8 @@ def runs_table(data: ReportInput) -> Table:
         description=gettext_noop(
             "Published match runs of the round. The follow-up match fills seats declined or "
             "left unanswered from the same rankings, among applicants not yet offered a seat. "
-            "Direct offers of vacant seats from the ranked lists are counted together."
+            "Direct offers of vacant seats from the ranked lists are counted together. The "
+            "columns count offers (a person offered twice counts twice)."
         ),
         columns=[
             Column("kind", gettext_noop("Match"), TEXT),
@@ -1028,10 +1044,10 @@ def runs_table(data: ReportInput) -> Table:
             Column("published", gettext_noop("Published"), DATE),
             Column("applicants", gettext_noop("Applicants in the match")),
             Column("seats", gettext_noop("Seats in the match")),
-            Column("placed", gettext_noop("Placed")),
-            Column("accepted", gettext_noop("Accepted")),
-            Column("declined", gettext_noop("Declined")),
-            Column("expired", gettext_noop("Expired unanswered")),
+            Column("offers", vocabulary.OFFERED.offers_label),
+            Column("accepted", vocabulary.ACCEPTED.offers_label),
+            Column("declined", vocabulary.DECLINED.offers_label),
+            Column("expired", vocabulary.EXPIRED.offers_label),
         ],
         rows=[
             Row(
@@ -1041,7 +1057,7 @@ def runs_table(data: ReportInput) -> Table:
                     _published(r),
                     r.applicants_in_match,
                     r.seats_in_match,
-                    r.placed,
+                    r.offers,
                     r.accepted,
                     r.declined,
                     r.expired,
@@ -1110,7 +1126,7 @@ def _series_cells(s: SeriesRow) -> list[Value]:
         s.year,
         s.seats,
         s.applicants,
-        s.placed,
+        s.offered,
         s.hired,
         hired_share,
         without,
@@ -1139,10 +1155,10 @@ def series_table(series: Sequence[SeriesRow]) -> Table:
             Column("year", gettext_noop("Year"), TEXT),
             Column("seats", gettext_noop("Positions (seats)")),
             Column("applicants", gettext_noop("Applicants")),
-            Column("offered", gettext_noop("Offered a position")),
-            Column("hired", gettext_noop("Hired")),
+            Column("offered", OFFERED_LABEL),
+            Column("hired", HIRED_LABEL),
             Column("share_hired", gettext_noop("Share hired"), PCT),
-            Column("without", gettext_noop("Without a position (not hired)")),
+            Column("without", WITHOUT_LABELS["hired"]),
             Column("source", gettext_noop("Source"), TEXT),
         ],
         rows=rows,
@@ -1160,13 +1176,12 @@ def notes(*, basis: str, internal: bool) -> list[str]:
             "Applicants: distinct applicants with at least one submitted application to the "
             "round's positions. Applications: submitted applications."
         ),
+        *(term.definition for term in vocabulary.TERMS),
+        vocabulary.WITHOUT_POSITION_DEFINITION,
         gettext_noop(
-            "Placed (offered): applicants with a placement from the round's published match "
-            "runs, main and follow-up together, whatever their answer."
-        ),
-        gettext_noop(
-            "Hired: applicants who accepted their placement. Employment is not yet recorded "
-            "separately, so hired equals accepted. Shares are of all applicants."
+            "These count people: each applicant once, whatever number of offers they had. "
+            "Shares are of all applicants. Where offers are counted (the match runs and the "
+            "choice obtained), the columns say so."
         ),
         gettext_noop("Unfilled seats: seats not held by an open or accepted offer."),
         gettext_noop(
@@ -1185,17 +1200,7 @@ def notes(*, basis: str, internal: bool) -> list[str]:
             "shares in percentage points."
         ),
     ]
-    if basis == "hired":
-        result.append(
-            gettext_noop("Without a position: applicants minus hired (answers to offers are in).")
-        )
-    else:
-        result.append(
-            gettext_noop(
-                "Without a position: applicants minus placed, since no answers to offers are "
-                "recorded yet."
-            )
-        )
+    result.append(BASIS_NOTES[basis])
     if internal:
         result.append(
             gettext_noop(
@@ -1224,13 +1229,23 @@ def notes(*, basis: str, internal: bool) -> list[str]:
     return result
 
 
-def without_position_basis(counts: HeadlineCounts) -> str:
-    """Once any offer is answered, "without a position" means not hired; before, not offered."""
-    return "hired" if counts.accepted + counts.declined + counts.expired else "placed"
+BASIS_NOTES = {
+    "offered": gettext_noop(
+        "No offer is answered yet, so the applicants without a position are those not offered one."
+    ),
+    "position": gettext_noop(
+        "Answers and starts are still coming in: an open offer or an accepted position not "
+        "yet started counts as a position."
+    ),
+    "hired": gettext_noop(
+        "Every applicant with a position has started in it, so the applicants without a "
+        "position are those not hired."
+    ),
+}
 
 
 def report_build(data: ReportInput, *, internal: bool = False) -> Report:
-    basis = without_position_basis(data.counts)
+    basis = basis_of(data.counts)
     people = people_tables(data, basis=basis, internal=internal)
     return Report(
         title=gettext_noop("LIS1 round status report"),
@@ -1252,6 +1267,7 @@ def report_build(data: ReportInput, *, internal: bool = False) -> Report:
                         data.counts,
                         data.previous_counts,
                         data.previous_round.name if data.previous_round else None,
+                        basis,
                     )
                 ],
             ),

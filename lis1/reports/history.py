@@ -117,7 +117,7 @@ def published_series_rows(
             year=r.year,
             seats=r.positions,
             applicants=r.applicants,
-            placed=r.offered,
+            offered=r.offered,
             accepted=None,  # the published reports count hires, not acceptances
             hired=r.hired,
             hired_share=r.hired_share,

@@ -8,6 +8,7 @@ the report is consistent as of `data_as_of` even while answers keep arriving.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -56,8 +57,9 @@ from lis1.rounds.models import (
 )
 from lis1.rounds.selectors import earlier_rounds_applied
 
-ACCEPTED = Q(status=PlacementStatus.ACCEPTED)
+ACCEPTED = outcomes.ACCEPTED.condition  # answered yes (also if given up later)
 HIRED = outcomes.HIRED.condition  # the employer has confirmed the start
+WITH_POSITION = outcomes.WITH_POSITION
 
 
 def _published_placements(round_: Round) -> QuerySet[Placement]:
@@ -91,10 +93,6 @@ def position_rows(round_: Round) -> list[PositionRow]:
         .order_by()
         .values("pk", "seats", "employer__name", "employer__region__name")
         .annotate(
-            placed=Count("placements", filter=published),
-            accepted=Count(
-                "placements", filter=published & Q(placements__status=PlacementStatus.ACCEPTED)
-            ),
             holding=Count("placements", filter=published & Q(placements__status__in=HOLDING)),
         )
     )
@@ -103,8 +101,6 @@ def position_rows(round_: Round) -> list[PositionRow]:
             region=r["employer__region__name"] or "–",
             trust=r["employer__name"],
             seats=r["seats"],
-            placed=r["placed"],
-            accepted=r["accepted"],
             holding=r["holding"],
         )
         for r in rows
@@ -117,21 +113,25 @@ def headline_counts(round_: Round, positions: list[PositionRow] | None = None) -
     applications = _submitted(round_).aggregate(
         applications=Count("pk"), applicants=Count("applicant", distinct=True)
     )
+    people = {
+        term.key: Count("applicant", distinct=True, filter=term.condition)
+        for term in outcomes.TERMS
+    }
     placements = _published_placements(round_).aggregate(
-        placed=Count("applicant", distinct=True),
-        accepted=Count("applicant", distinct=True, filter=ACCEPTED),
-        declined=Count("applicant", distinct=True, filter=Q(status=PlacementStatus.DECLINED)),
-        expired=Count("applicant", distinct=True, filter=Q(status=PlacementStatus.EXPIRED)),
+        **people, with_position=Count("applicant", distinct=True, filter=WITH_POSITION)
     )
     return HeadlineCounts(
         advertisements=len(positions),
         seats=sum(p.seats for p in positions),
         applicants=applications["applicants"],
         applications=applications["applications"],
-        placed=placements["placed"],
+        offered=placements["offered"],
         accepted=placements["accepted"],
         declined=placements["declined"],
         expired=placements["expired"],
+        withdrawn=placements["withdrawn"],
+        hired=placements["hired"],
+        with_position=placements["with_position"],
         unfilled_seats=sum(max(p.seats - p.holding, 0) for p in positions),
     )
 
@@ -146,16 +146,39 @@ def _distinct_applicants_by(round_: Round, field: str) -> dict[str, int]:
     }
 
 
+def _people_by(round_: Round, field: str, condition: Q) -> dict[str, int]:
+    """People with a published placement meeting `condition`, per value of a placement field
+    (a person offered positions of two trusts counts once for each)."""
+    return {
+        (row[field] or "–"): row["n"]
+        for row in _published_placements(round_)
+        .filter(condition)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("applicant", distinct=True))
+    }
+
+
 def _applicants_with_outcome(round_: Round) -> QuerySet[Applicant]:
-    """The round's applicants (a submitted application) with whether each was placed and
-    accepted in a published run: two EXISTS per applicant, no join fan-out."""
+    """The round's applicants (a submitted application) with whether each was offered a
+    position, hired, or has a position (lis1.rounds.outcomes): EXISTS per applicant, no join
+    fan-out."""
     placements = _published_placements(round_).filter(applicant=OuterRef("pk"))
     return Applicant.objects.filter(
         Exists(_submitted(round_).filter(applicant=OuterRef("pk")))
     ).annotate(
-        is_placed=Exists(placements),
-        is_accepted=Exists(placements.filter(status=PlacementStatus.ACCEPTED)),
+        is_offered=Exists(placements),
+        is_hired=Exists(placements.filter(HIRED)),
+        has_position=Exists(placements.filter(WITH_POSITION)),
     )
+
+
+_OUTCOME_COUNTS = {
+    "applicants": Count("pk"),
+    "offered": Count("pk", filter=Q(is_offered=True)),
+    "hired": Count("pk", filter=Q(is_hired=True)),
+    "with_position": Count("pk", filter=Q(has_position=True)),
+}
 
 
 def group_counts(
@@ -166,18 +189,14 @@ def group_counts(
     applicants = _applicants_with_outcome(round_)
     if expression is not None:
         applicants = applicants.annotate(**{field: expression})
-    rows = (
-        applicants.order_by()
-        .values(field)
-        .annotate(
-            applicants=Count("pk"),
-            placed=Count("pk", filter=Q(is_placed=True)),
-            accepted=Count("pk", filter=Q(is_accepted=True)),
-        )
-    )
+    rows = applicants.order_by().values(field).annotate(**_OUTCOME_COUNTS)
     return [
         GroupCount(
-            key=r[field], applicants=r["applicants"], placed=r["placed"], accepted=r["accepted"]
+            key=r[field],
+            applicants=r["applicants"],
+            offered=r["offered"],
+            hired=r["hired"],
+            with_position=r["with_position"],
         )
         for r in rows
     ]
@@ -197,19 +216,16 @@ def nationality_education_counts(round_: Round) -> list[NationalityEducationCoun
         _applicants_with_outcome(round_)
         .order_by()
         .values("nationality", "education_country")
-        .annotate(
-            applicants=Count("pk"),
-            placed=Count("pk", filter=Q(is_placed=True)),
-            accepted=Count("pk", filter=Q(is_accepted=True)),
-        )
+        .annotate(**_OUTCOME_COUNTS)
     )
     return [
         NationalityEducationCount(
             nationality=r["nationality"],
             education_country=r["education_country"],
             applicants=r["applicants"],
-            placed=r["placed"],
-            accepted=r["accepted"],
+            offered=r["offered"],
+            hired=r["hired"],
+            with_position=r["with_position"],
         )
         for r in rows
     ]
@@ -220,10 +236,10 @@ def choice_counts(round_: Round) -> list[ChoiceCount]:
         _published_placements(round_)
         .order_by()
         .values("match_run__kind", "choice_rank")
-        .annotate(placed=Count("pk"), accepted=Count("pk", filter=ACCEPTED))
+        .annotate(offers=Count("pk"), accepted=Count("pk", filter=ACCEPTED))
     )
     return [
-        ChoiceCount(r["match_run__kind"], r["choice_rank"], r["placed"], r["accepted"])
+        ChoiceCount(r["match_run__kind"], r["choice_rank"], r["offers"], r["accepted"])
         for r in rows
     ]
 
@@ -233,14 +249,14 @@ def couple_counts(round_: Round) -> list[CoupleCount]:
     rows = (
         Couple.objects.filter(round=round_, status=CoupleStatus.ACCEPTED)
         .annotate(
-            first_placed=Exists(placements.filter(applicant=OuterRef("first"))),
-            second_placed=Exists(placements.filter(applicant=OuterRef("second"))),
+            first_offered=Exists(placements.filter(applicant=OuterRef("first"))),
+            second_offered=Exists(placements.filter(applicant=OuterRef("second"))),
         )
         .order_by()
-        .values("first_placed", "second_placed")
+        .values("first_offered", "second_offered")
         .annotate(couples=Count("pk"))
     )
-    return [CoupleCount(r["first_placed"], r["second_placed"], r["couples"]) for r in rows]
+    return [CoupleCount(r["first_offered"], r["second_offered"], r["couples"]) for r in rows]
 
 
 def municipal_rows(round_: Round) -> tuple[int, list[MunicipalPartRow]]:
@@ -259,7 +275,10 @@ def municipal_rows(round_: Round) -> tuple[int, list[MunicipalPartRow]]:
         .filter(position__in=positions)
         .order_by()
         .values("position__municipality_id", "position__municipal_area_id")
-        .annotate(placed=Count("pk"), accepted=Count("pk", filter=ACCEPTED))
+        .annotate(
+            offered=Count("applicant", distinct=True),
+            hired=Count("applicant", distinct=True, filter=HIRED),
+        )
     }
     area_ids = {area for _, area in seats if area}
     areas = {
@@ -279,7 +298,7 @@ def municipal_rows(round_: Round) -> tuple[int, list[MunicipalPartRow]]:
     rows = []
     for key, row in seats.items():
         municipality, area = key
-        counts = placed.get(key, {"placed": 0, "accepted": 0})
+        counts = placed.get(key, {"offered": 0, "hired": 0})
         if area:
             name = areas[area].name
             county = ", ".join(sorted(area_counties[area]))
@@ -296,8 +315,8 @@ def municipal_rows(round_: Round) -> tuple[int, list[MunicipalPartRow]]:
                 municipalities=members,
                 advertisements=row["advertisements"],
                 seats=row["seats"],
-                placed=counts["placed"],
-                accepted=counts["accepted"],
+                offered=counts["offered"],
+                hired=counts["hired"],
             )
         )
     return len(single | area_members), rows
@@ -313,7 +332,7 @@ def run_rows(round_: Round) -> list[MatchRunRow]:
         .order_by("published_at")
     )
     outcome = {
-        "placed": Count("pk"),
+        "offers": Count("pk"),
         "accepted": Count("pk", filter=ACCEPTED),
         "declined": Count("pk", filter=Q(status=PlacementStatus.DECLINED)),
         "expired": Count("pk", filter=Q(status=PlacementStatus.EXPIRED)),
@@ -325,14 +344,14 @@ def run_rows(round_: Round) -> list[MatchRunRow]:
         .values("match_run")
         .annotate(**outcome)
     }
-    empty = {"placed": 0, "accepted": 0, "declined": 0, "expired": 0}
+    empty = {"offers": 0, "accepted": 0, "declined": 0, "expired": 0}
     rows = [
         MatchRunRow(
             kind=run.kind,
             published_at=run.published_at,
             applicants_in_match=int((run.statistics or {}).get("applicants", 0)),
             seats_in_match=int((run.statistics or {}).get("seats", 0)),
-            placed=counts.get(run.pk, empty)["placed"],
+            offers=counts.get(run.pk, empty)["offers"],
             accepted=counts.get(run.pk, empty)["accepted"],
             declined=counts.get(run.pk, empty)["declined"],
             expired=counts.get(run.pk, empty)["expired"],
@@ -346,14 +365,14 @@ def run_rows(round_: Round) -> list[MatchRunRow]:
         runs=Count("match_run", distinct=True),
         **outcome,
     )
-    if totals["placed"]:
+    if totals["offers"]:
         rows.append(
             MatchRunRow(
                 kind=MatchRunKind.DIRECT_OFFER,
                 published_at=totals["first"],
-                applicants_in_match=totals["placed"],
-                seats_in_match=totals["placed"],
-                placed=totals["placed"],
+                applicants_in_match=totals["offers"],
+                seats_in_match=totals["offers"],
+                offers=totals["offers"],
                 accepted=totals["accepted"],
                 declined=totals["declined"],
                 expired=totals["expired"],
@@ -391,7 +410,7 @@ def follow_up_counts(round_: Round, positions: list[PositionRow]) -> FollowUpCou
 
 
 def _live_series_rows() -> list[SeriesRow]:
-    """Seats, applicants, placed, accepted and hired for every round with published results
+    """Seats, applicants, offered, accepted and hired people for every round with published results
     and applicants, in four grouped queries. A round without published results has nothing
     to show yet, and one without applicants would draw zeros."""
     seats = dict(
@@ -414,11 +433,12 @@ def _live_series_rows() -> list[SeriesRow]:
         .order_by()
         .values("match_run__round")
         .annotate(
-            placed=Count("applicant", distinct=True),
+            offered=Count("applicant", distinct=True),
             accepted=Count("applicant", distinct=True, filter=ACCEPTED),
             hired=Count("applicant", distinct=True, filter=HIRED),
         )
     }
+    today = timezone.localdate()
     published_run = MatchRun.objects.filter(round=OuterRef("pk"), published_at__isnull=False)
     rounds = Round.objects.filter(Q(published_at__isnull=False) | Exists(published_run))
     return [
@@ -429,14 +449,19 @@ def _live_series_rows() -> list[SeriesRow]:
             year=r.year,
             seats=seats.get(r.pk, 0) or 0,
             applicants=applicants[r.pk],
-            placed=outcome.get(r.pk, {}).get("placed", 0),
+            offered=outcome.get(r.pk, {}).get("offered", 0),
             accepted=outcome.get(r.pk, {}).get("accepted", 0),
-            hired=outcome.get(r.pk, {}).get("hired", 0),
+            hired=_hired_or_unknown(outcome.get(r.pk, {}).get("hired", 0), r.start_date, today),
             source=SOURCE_LIVE,
         )
         for r in rounds.order_by("year", "season")
         if applicants.get(r.pk)
     ]
+
+
+def _hired_or_unknown(hired: int, start: dt.date, today: dt.date) -> int | None:
+    """Before its start date a round has nobody hired yet: not known, rather than 0."""
+    return None if hired == 0 and start > today else hired
 
 
 def series_rows() -> list[SeriesRow]:
@@ -467,6 +492,10 @@ def _collect(round_: Round) -> ReportInput:
         positions=positions,
         applicants_by_region=_distinct_applicants_by(round_, "position__employer__region__name"),
         applicants_by_trust=_distinct_applicants_by(round_, "position__employer__name"),
+        offered_by_region=_people_by(round_, "position__employer__region__name", Q()),
+        offered_by_trust=_people_by(round_, "position__employer__name", Q()),
+        hired_by_region=_people_by(round_, "position__employer__region__name", HIRED),
+        hired_by_trust=_people_by(round_, "position__employer__name", HIRED),
         by_nationality=group_counts(round_, "nationality"),
         by_education_country=group_counts(round_, "education_country"),
         by_education_year=group_counts(round_, "education_year"),

@@ -23,17 +23,23 @@ class RoundInfo:
 
 @dataclass(frozen=True)
 class HeadlineCounts:
-    """A round's totals. `placed` and `accepted` count distinct applicants; `unfilled_seats`
-    is the sum over positions of seats not held by an open or accepted offer."""
+    """A round's totals. The outcomes count PEOPLE in the words of lis1.rounds.outcomes
+    (offered, accepted, declined, expired, withdrawn after accepting, hired); `with_position`
+    counts the applicants holding an open offer, an accepted position or a confirmed start
+    (the rest are without a position); `unfilled_seats` is the sum over positions of seats
+    not held by an open or accepted offer."""
 
     advertisements: int
     seats: int
     applicants: int
     applications: int
-    placed: int
+    offered: int
     accepted: int
     declined: int
     expired: int
+    withdrawn: int
+    hired: int
+    with_position: int
     unfilled_seats: int
 
 
@@ -44,8 +50,6 @@ class PositionRow:
     region: str
     trust: str
     seats: int
-    placed: int  # placements of published runs (any answer)
-    accepted: int
     holding: int  # placements that hold a seat: offered (open) or accepted
 
 
@@ -55,8 +59,9 @@ class GroupCount:
 
     key: object  # a country code, a year, a gender, a birth date, a number of rounds …
     applicants: int
-    placed: int
-    accepted: int
+    offered: int
+    hired: int
+    with_position: int  # see HeadlineCounts
 
 
 @dataclass(frozen=True)
@@ -66,22 +71,25 @@ class NationalityEducationCount:
     nationality: str  # country code, "" when not stated
     education_country: str
     applicants: int
-    placed: int
-    accepted: int
+    offered: int
+    hired: int
+    with_position: int
 
 
 @dataclass(frozen=True)
 class ChoiceCount:
+    """OFFERS (placements) at one place of the applicant's list, and those accepted."""
+
     kind: str  # match run kind
     choice: int | None
-    placed: int
+    offers: int
     accepted: int
 
 
 @dataclass(frozen=True)
 class CoupleCount:
-    first_placed: bool
-    second_placed: bool
+    first_offered: bool
+    second_offered: bool
     couples: int
 
 
@@ -95,17 +103,19 @@ class MunicipalPartRow:
     municipalities: int
     advertisements: int
     seats: int
-    placed: int
-    accepted: int
+    offered: int  # people offered one of its positions
+    hired: int  # people hired in one of its positions
 
 
 @dataclass(frozen=True)
 class MatchRunRow:
+    """A published run (or all direct offers together) and what came of its OFFERS."""
+
     kind: str
     published_at: dt.datetime | None
     applicants_in_match: int
     seats_in_match: int
-    placed: int
+    offers: int
     accepted: int
     declined: int
     expired: int
@@ -143,7 +153,7 @@ class SeriesRow:
     year: int
     seats: int | None
     applicants: int | None
-    placed: int | None  # offered a position
+    offered: int | None  # people offered a position
     accepted: int | None
     hired: int | None = None
     hired_share: float | None = None  # as published; None: hired / applicants
@@ -164,6 +174,11 @@ class ReportInput:
     positions: list[PositionRow] = field(default_factory=list)
     applicants_by_region: dict[str, int] = field(default_factory=dict)
     applicants_by_trust: dict[str, int] = field(default_factory=dict)
+    # People offered / hired in a position of the region or trust (a person can be in two).
+    offered_by_region: dict[str, int] = field(default_factory=dict)
+    offered_by_trust: dict[str, int] = field(default_factory=dict)
+    hired_by_region: dict[str, int] = field(default_factory=dict)
+    hired_by_trust: dict[str, int] = field(default_factory=dict)
     by_nationality: list[GroupCount] = field(default_factory=list)
     by_education_country: list[GroupCount] = field(default_factory=list)
     by_education_year: list[GroupCount] = field(default_factory=list)

@@ -21,7 +21,8 @@ from lis1.reports.rows import ReportInput
 
 #: Bumped when a change to the rows makes earlier snapshots unreadable as they are (a renamed
 #: or retyped field); an added field with a default needs no new format.
-FORMAT = "lis1-report-input/1"
+# 2: the outcome vocabulary (offered, hired and with_position; offers where offers are meant).
+FORMAT = "lis1-report-input/2"
 
 
 class SnapshotFormatError(ValueError):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from lis1.reports import groups
 from lis1.reports.build import SUPPRESSED as S
+from lis1.reports.build import TEXT, Column, outcome_table, report_build, suppress
 from lis1.reports.build import WITHHELD as W
-from lis1.reports.build import outcome_table, report_build, suppress
 from lis1.reports.rows import (
     GroupCount,
     HeadlineCounts,
@@ -30,10 +30,13 @@ def counts(**changes: int) -> HeadlineCounts:
         "seats": 456,
         "applicants": 1278,
         "applications": 21000,
-        "placed": 454,
+        "offered": 454,
         "accepted": 0,
         "declined": 0,
         "expired": 0,
+        "withdrawn": 0,
+        "hired": 0,
+        "with_position": 454,  # every open offer holds a seat
         "unfilled_seats": 2,
     }
     values.update(changes)
@@ -77,9 +80,9 @@ def test_outcome_table_derives_shares_and_blanks_suppressed_ones() -> None:
     table = outcome_table(
         key="t",
         title="T",
-        first="Group",
-        groups_=[("A", 10, 6, 4), ("B", 20, 9, 9), ("C", 40, 20, 18)],
-        total=(70, 35, 31),
+        first=[Column("group", "Group", TEXT)],
+        groups_=[(("A",), (10, 6, 4, 4)), (("B",), (20, 9, 9, 9)), (("C",), (40, 20, 18, 18))],
+        total=(70, 35, 31, 31),
         basis="hired",
         internal=False,
     )
@@ -98,13 +101,13 @@ def test_outcome_table_internal_shows_everything() -> None:
     table = outcome_table(
         key="t",
         title="T",
-        first="Group",
-        groups_=[("A", 3, 1, 1)],
-        total=(3, 1, 1),
-        basis="placed",
+        first=[Column("group", "Group", TEXT)],
+        groups_=[(("A",), (3, 1, 0, 1))],
+        total=(3, 1, 0, 1),
+        basis="offered",
         internal=True,
     )
-    assert table.rows[0].cells == ["A", 3, 1, 1 / 3, 1, 1 / 3, 2, 1.0]
+    assert table.rows[0].cells == ["A", 3, 1, 1 / 3, 0, 0.0, 2, 1.0]
     assert table.columns[6].label == "Without a position (not offered one)"
 
 
@@ -134,10 +137,10 @@ def test_report_without_previous_round_or_answers() -> None:
         data_as_of=NOW,
         counts=counts(),
         by_education_country=[
-            GroupCount("NO", 400, 200, 0),
-            GroupCount("PL", 300, 150, 0),
-            GroupCount("SY", 3, 1, 0),
-            GroupCount("IR", 1, 0, 0),
+            GroupCount("NO", 400, 200, 0, 200),
+            GroupCount("PL", 300, 150, 0, 150),
+            GroupCount("SY", 3, 1, 0, 1),
+            GroupCount("IR", 1, 0, 0, 0),
         ],
         series=[SeriesRow("spring-2040", "Spring 2040", "spring", 2040, 456, 1278, 454, 0)],
     )
@@ -145,9 +148,10 @@ def test_report_without_previous_round_or_answers() -> None:
     headline = report.table("headline")
     assert headline.cell("Applicants", "previous") is None
     assert headline.cell("Applicants", "change") is None
-    assert headline.cell("Share placed", "value") == 454 / 1278
+    assert headline.cell("Share offered a position", "value") == 454 / 1278
     # No answers yet: "without a position" counts those not offered one.
-    assert report.without_position_basis == "placed"
+    assert report.without_position_basis == "offered"
+    assert headline.cell("Without a position (not offered one)", "value") == 1278 - 454
     countries = report.table("by_education_country")
     assert [row.cells[0] for row in countries.rows] == [
         "Norway",

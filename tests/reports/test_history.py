@@ -29,7 +29,7 @@ def named(season: str, year: int) -> str:
 
 
 def live(season: str, year: int, **counts: int) -> SeriesRow:
-    values = {"seats": 10, "applicants": 20, "placed": 10, "accepted": 8, "hired": 8}
+    values = {"seats": 10, "applicants": 20, "offered": 10, "accepted": 8, "hired": 8}
     values.update(counts)
     return SeriesRow(f"{season}-{year}", named(season, year), season, year, **values)  # type: ignore[arg-type]
 
@@ -167,7 +167,7 @@ def test_series_rows_leave_out_future_and_empty_rounds_and_prefer_live_ones() ->
         year=2018,
         seats=2,
         applicants=3,
-        placed=2,
+        offered=2,
         accepted=1,
         hired=1,
         source=SOURCE_LIVE,

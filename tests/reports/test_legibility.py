@@ -82,7 +82,7 @@ PRINT_MAX_HEIGHT_PT = int(_tallest.group(1)) / 25.4 * 72
 
 def _input(trusts: int = 22) -> ReportInput:
     positions = [
-        PositionRow(region, trust, 20 + n, 18 + n, 12 + n % 5, 19 + n)
+        PositionRow(region, trust, 20 + n, 19 + n)
         for n, (region, trust) in enumerate(
             (region, trust) for region, names in TRUSTS.items() for trust in names
         )
@@ -95,18 +95,29 @@ def _input(trusts: int = 22) -> ReportInput:
             seats=sum(p.seats for p in positions),
             applicants=1278,
             applications=21000,
-            placed=sum(p.placed for p in positions),
-            accepted=sum(p.accepted for p in positions),
+            offered=sum(18 + n for n in range(len(positions))),
+            accepted=sum(12 + n % 5 for n in range(len(positions))),
             declined=40,
             expired=3,
+            withdrawn=0,
+            hired=0,
+            with_position=sum(p.holding for p in positions),
             unfilled_seats=sum(p.seats - p.holding for p in positions),
         ),
         positions=positions,
         applicants_by_region=dict.fromkeys(TRUSTS, 600),
         applicants_by_trust={p.trust: 200 for p in positions},
-        by_education_country=[GroupCount("NO", 700, 300, 250), GroupCount("PL", 400, 120, 90)],
-        by_nationality=[GroupCount("NO", 900, 380, 300), GroupCount("SY", 200, 40, 40)],
-        by_gender=[GroupCount("female", 700, 250, 200), GroupCount("male", 578, 170, 140)],
+        offered_by_trust={p.trust: 18 + n for n, p in enumerate(positions)},
+        hired_by_trust={p.trust: 12 + n % 5 for n, p in enumerate(positions)},
+        by_education_country=[
+            GroupCount("NO", 700, 300, 250, 280),
+            GroupCount("PL", 400, 120, 90, 110),
+        ],
+        by_nationality=[GroupCount("NO", 900, 380, 300, 350), GroupCount("SY", 200, 40, 40, 40)],
+        by_gender=[
+            GroupCount("female", 700, 250, 200, 230),
+            GroupCount("male", 578, 170, 140, 160),
+        ],
         choices=[
             ChoiceCount("main", choice, placed, placed // 2)
             for choice, placed in (
@@ -231,7 +242,8 @@ def test_the_runs_table_counts_the_direct_offers_in_one_row(report) -> None:  # 
     with translation.override("nb"):
         assert display("2040-05-20/2040-06-01", DATE) == "20. mai 2040 – 1. juni 2040"
         assert label(runs.columns[runs.index("runs")].label) == "Kjøringer"
-        assert label(runs.columns[runs.index("declined")].label) == "Takket nei"
+        # Offers, not people: "tilbud … takket nei til", never "avslått".
+        assert label(runs.columns[runs.index("declined")].label) == "Tilbud takket nei til"
     with translation.override("en"):
         assert display("2040-05-02", DATE) == "2 May 2040"
 
@@ -343,7 +355,9 @@ def test_the_report_command_writes_json_in_the_language_asked_for(report_round, 
     titles = [t["title"] for s in data["sections"] for t in s["tables"]]
     assert "Stillinger og besatte plasser etter helseforetak" in titles
     labels = [c["label"] for s in data["sections"] for t in s["tables"] for c in t["columns"]]
-    assert "Takket nei" in labels and "Declined" not in labels
+    assert "Tilbud takket nei til" in labels and "Offers declined" not in labels
+    measures = [r["cells"][0] for s in data["sections"] for t in s["tables"] for r in t["rows"]]
+    assert "Takket nei" in measures and "Declined" not in measures
     runs = next(t for s in data["sections"] for t in s["tables"] if t["key"] == "match_runs")
     assert [r["cells"][0] for r in runs["rows"]] == ["Hovedtildeling", "Oppfølgingstildeling"]
 

@@ -20,20 +20,40 @@ NOW = dt.datetime(2040, 6, 1, 12, tzinfo=dt.UTC)
 ROUND = RoundInfo("spring-2040", "Spring 2040", "spring", 2040, dt.date(2040, 9, 1), "answers")
 # 20 countries: 100, 95, … 5 applicants (the 20th has 5), and two with 3 and 1.
 CODES = [c for c in COUNTRY_NAMES if c != "NO"][:22]
-NATIONALITIES = [GroupCount("NO", 400, 300, 250)] + [
-    GroupCount(code, n, n // 2, n // 4)
+NATIONALITIES = [GroupCount("NO", 400, 300, 250, 250)] + [
+    GroupCount(code, n, n // 2, n // 4, n // 4)
     for code, n in zip(CODES, [*range(100, 4, -5), 3, 1], strict=True)
 ]
 
 
+def answered(
+    applicants: int, offered: int, hired: int, *, seats: int, applications: int
+) -> HeadlineCounts:
+    """Totals once every answer is in and every accepted doctor has started."""
+    return HeadlineCounts(
+        advertisements=10,
+        seats=seats,
+        applicants=applicants,
+        applications=applications,
+        offered=offered,
+        accepted=hired,
+        declined=offered - hired,
+        expired=0,
+        withdrawn=0,
+        hired=hired,
+        with_position=hired,
+        unfilled_seats=5,
+    )
+
+
 def _data(**changes: object) -> ReportInput:
     applicants = sum(g.applicants for g in NATIONALITIES)
-    placed = sum(g.placed for g in NATIONALITIES)
-    accepted = sum(g.accepted for g in NATIONALITIES)
+    placed = sum(g.offered for g in NATIONALITIES)
+    accepted = sum(g.hired for g in NATIONALITIES)
     values: dict[str, object] = {
         "round": ROUND,
         "data_as_of": NOW,
-        "counts": HeadlineCounts(10, 900, applicants, 9000, placed, accepted, 10, 0, 5),
+        "counts": answered(applicants, placed, accepted, seats=900, applications=9000),
         "by_nationality": NATIONALITIES,
     }
     values.update(changes)
@@ -52,7 +72,7 @@ def test_nationality_table_shows_the_most_frequent_countries_and_the_rest_togeth
         assert table.cell("Other countries", "applicants") == rest
         assert table.cell("All", "applicants") == 400 + sum(range(100, 4, -5)) + 4
         assert table.column_values("applicants")[:-1] == [400, *range(100, 30, -5), rest]
-        assert all(c.personal for c in table.columns if c.key in ("applicants", "placed"))
+        assert all(c.personal for c in table.columns if c.key in ("applicants", "offered"))
 
 
 def test_nationality_table_without_the_cap_groups_only_the_small_countries_in_public() -> None:
@@ -73,19 +93,19 @@ def test_nationality_table_without_the_cap_groups_only_the_small_countries_in_pu
 
 def test_cross_table_groups_nationality_and_place_of_education() -> None:
     pairs = [
-        NationalityEducationCount("NO", "NO", 300, 200, 180),
-        NationalityEducationCount("NO", "PL", 150, 100, 70),
-        NationalityEducationCount("NO", "HU", 50, 30, 20),
-        NationalityEducationCount("NO", "US", 2, 1, 1),
-        NationalityEducationCount("SE", "SE", 40, 20, 10),
-        NationalityEducationCount("SY", "SY", 60, 10, 5),
-        NationalityEducationCount("IR", "", 8, 1, 0),
+        NationalityEducationCount("NO", "NO", 300, 200, 180, 180),
+        NationalityEducationCount("NO", "PL", 150, 100, 70, 70),
+        NationalityEducationCount("NO", "HU", 50, 30, 20, 20),
+        NationalityEducationCount("NO", "US", 2, 1, 1, 1),
+        NationalityEducationCount("SE", "SE", 40, 20, 10, 10),
+        NationalityEducationCount("SY", "SY", 60, 10, 5, 5),
+        NationalityEducationCount("IR", "", 8, 1, 0, 0),
     ]
     applicants = sum(p.applicants for p in pairs)
-    placed = sum(p.placed for p in pairs)
-    accepted = sum(p.accepted for p in pairs)
+    placed = sum(p.offered for p in pairs)
+    accepted = sum(p.hired for p in pairs)
     data = _data(
-        counts=HeadlineCounts(10, 400, applicants, 6000, placed, accepted, 20, 0, 5),
+        counts=answered(applicants, placed, accepted, seats=400, applications=6000),
         by_nationality_education=pairs,
     )
     norway, eea, outside, unknown = (

@@ -23,12 +23,15 @@ def reports() -> tuple[Report, Report]:
     summary = demo_round_seed(seed=12, applicants=400, positions=14, seats=140)
     round_ = Round.objects.get(slug=summary.round_slug)
     run = run_and_publish_main_match(round_, seed=12)
-    # Answers, so that "without a position" means not hired: two in three accept.
+    # Answers and starts, so that "without a position" means not hired: two in three accept
+    # and start.
     placements = list(Placement.objects.filter(match_run=run).order_by("pk"))
     for n, placement in enumerate(placements):
-        placement.status = PlacementStatus.DECLINED if n % 3 == 2 else PlacementStatus.ACCEPTED
+        accepted = n % 3 != 2
+        placement.status = PlacementStatus.ACCEPTED if accepted else PlacementStatus.DECLINED
         placement.answered_at = timezone.now()
-    Placement.objects.bulk_update(placements, ["status", "answered_at"])
+        placement.started_on = round_.start_date if accepted else None
+    Placement.objects.bulk_update(placements, ["status", "answered_at", "started_on"])
     return round_report_build(round_=round_), round_report_build(round_=round_, internal=True)
 
 

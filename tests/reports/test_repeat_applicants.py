@@ -66,12 +66,12 @@ def test_earlier_rounds_count_rounds_applied_in_the_database_and_declared(report
     report = round_report_build(round_=report_round["round"], internal=True)
     # a1 0+1, a2 1+1, a3 0 (withdrawn), a4 2 (the later round does not count), a5 6, a6 0, a7 3.
     assert _cells(report, "by_earlier_rounds") == [
-        ["0", 2, 1, 0.5, 0, 0.0, 2, f(2, 3)],  # a3 (declined), a6 (no published offer)
+        ["0", 2, 1, 0.5, 0, 0.0, 2, 1.0],  # a3 (declined), a6 (no published offer)
         ["1", 1, 1, 1.0, 1, 1.0, 0, 0.0],  # a1
         ["2", 2, 2, 1.0, 2, 1.0, 0, 0.0],  # a2, a4
-        ["3", 1, 1, 1.0, 1, 1.0, 0, 0.0],  # a7
-        ["5+", 1, 1, 1.0, 0, 0.0, 1, f(1, 3)],  # a5
-        ["All", 7, 6, f(6, 7), 4, f(4, 7), 3, 1.0],
+        ["3", 1, 1, 1.0, 0, 0.0, 0, 0.0],  # a7 (accepted, not started)
+        ["5+", 1, 1, 1.0, 0, 0.0, 0, 0.0],  # a5 (open offer)
+        ["All", 7, 6, f(6, 7), 3, f(3, 7), 2, 1.0],
     ]
 
 
