@@ -191,6 +191,13 @@ class TestHistory:
         assert [(r.season, r.year) for r in past] == expected
         assert list(history_demo.past_rounds) == [f"{s}-{y}" for s, y in expected]
         assert Round.objects.count() == 6
+        # The first round's applicants registered when its applications opened.
+        first = past_calendar(*expected[0]).dates.applications_open
+        assert set(
+            Applicant.objects.filter(pk__in=_applicants_of(past[0])).values_list(
+                "created_at", flat=True
+            )
+        ) == {first}
         for round_ in past:
             assert round_.phase == RoundPhase.CLOSED
             assert round_.is_demo is True

@@ -325,8 +325,11 @@ class _People:
         self.numbered += count
         return plans
 
-    def write(self, plans: list[ApplicantPlan]) -> list[int]:
-        """The Applicant keys of `plans`, writing users and applicants for the new ones."""
+    def write(
+        self, plans: list[ApplicantPlan], *, registered: dt.datetime | None = None
+    ) -> list[int]:
+        """The Applicant keys of `plans`, writing users and applicants for the new ones
+        (registered at `registered`, a past round's opening, or now)."""
         new = [p for p in plans if p.national_id not in self.by_id]
         logins = {p.email for p in DEMO_APPLICANTS}
         users = User.objects.bulk_create(
@@ -347,6 +350,11 @@ class _People:
             [_applicant(plan, user.pk) for plan, user in zip(new, users, strict=True)],
             batch_size=BATCH,
         )
+        if registered is not None:
+            User.objects.filter(pk__in=[u.pk for u in users]).update(date_joined=registered)
+            Applicant.objects.filter(pk__in=[r.pk for r in rows]).update(
+                created_at=registered, updated_at=registered
+            )
         for plan, user, row in zip(new, users, rows, strict=True):
             self.by_id[plan.national_id] = _Person(plan, row.pk, user.pk, plan.earlier_rounds)
         for plan in plans:
@@ -485,7 +493,7 @@ def _demo_round_seed(
         pk_by_code=pk_by_code,
         pk_by_number=pk_by_number,
         excluded_from_couples={0, 1},
-        ranking_submitted_at=None,
+        past=False,
     )
     return DemoSummary(
         round_slug=current.round_.slug,
@@ -597,7 +605,7 @@ def _past_round(
         pk_by_code=ref.pk_by_code,
         pk_by_number=ref.pk_by_number,
         excluded_from_couples=set(),
-        ranking_submitted_at=dates.ranking_deadline - dt.timedelta(days=1),
+        past=True,
     )
     keys = list(zip(written.applicant_pks, written.people, strict=True))
     placed = demo_round_play(
@@ -668,11 +676,13 @@ def _write_round(
     pk_by_code: dict[str, int],
     pk_by_number: dict[str, int],
     excluded_from_couples: set[int],
-    ranking_submitted_at: dt.datetime | None,
+    past: bool,
 ) -> _RoundWritten:
     """Plan the round's choices (applications, rankings, couples) and write the round, its
-    positions, its new applicants and the choices. A past round's employers submitted their
-    rankings (`ranking_submitted_at`); the current round's are still open."""
+    positions, its new applicants and the choices. In a `past` round the employers submitted
+    their rankings the day before the deadline and the new applicants registered when
+    applications opened; the current round's rankings are still open."""
+    ranking_submitted_at = dates.ranking_deadline - dt.timedelta(days=1) if past else None
     # Each round's own copy: pick_couples moves a partner's home region.
     plans = [replace(plan, index=i) for i, plan in enumerate(plans)]
     applicants = len(plans)
@@ -746,7 +756,7 @@ def _write_round(
         ],
         batch_size=BATCH,
     )
-    applicant_pks = people.write(plans)
+    applicant_pks = people.write(plans, registered=dates.applications_open if past else None)
 
     open_, close = dates.applications_open, dates.applications_close
 
