@@ -360,3 +360,41 @@ def test_seed_demo_command_builds_the_history_by_default(reference_data: None, c
 @pytest.fixture
 def reference_data(db) -> None:  # type: ignore[no-untyped-def]
     call_command("load_reference_data")
+
+
+@pytest.mark.django_db
+def test_rows_written_without_copy_are_the_same(reference_data: None, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where there is no COPY (SQLite under `make run`), bulk_create writes the same rows,
+    and a rebuild (other database keys) gives the same history."""
+    from lis1.rounds.demo import service
+
+    def rows() -> tuple[list[tuple[object, ...]], ...]:
+        return (
+            list(
+                Application.objects.order_by(
+                    "applicant__national_id_hash", "position__reference"
+                ).values_list(
+                    "applicant__national_id_hash",
+                    "position__reference",
+                    "motivation",
+                    "status",
+                    "submitted_at",
+                    "created_at",
+                    "withdrawn_at",
+                )
+            ),
+            list(
+                Placement.objects.order_by(
+                    "applicant__national_id_hash", "match_run__kind"
+                ).values_list("applicant__national_id_hash", "position__reference", "status")
+            ),
+        )
+
+    small = {"applicants": 40, "positions": 3, "seats": 18}
+    demo_round_seed(seed=2, history=1, **small)
+    copied = rows()
+    monkeypatch.setattr(service, "_has_copy", lambda: False)
+    demo_round_seed(seed=2, history=1, replace=True, **small)
+
+    assert len(copied[0]) > 100 and len(copied[1]) > 5
+    assert rows() == copied

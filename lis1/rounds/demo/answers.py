@@ -86,16 +86,18 @@ class Offer:
     key: int  # the placement's primary key
     group: str  # the applicant's education group
     choice_rank: int | None
+    order: int = 0  # where the applicant is in the round's plan: the order of the draws
 
 
 def answer_offers(
     *, model: AcceptanceModel, rng: random.Random, offers: Sequence[Offer]
 ) -> dict[int, str]:
-    """Each offer's answer (ACCEPT, DECLINE or NO_ANSWER), by key, in key order so that the
-    draw does not depend on the order the offers were read in."""
+    """Each offer's answer (ACCEPT, DECLINE or NO_ANSWER), by key. The draws follow the
+    offers' `order` (then key), not the order they were read in nor the database's keys, so
+    that the same seed gives the same answers however the rows were numbered."""
     return {
         offer.key: model.answer(rng, group=offer.group, choice_rank=offer.choice_rank)
-        for offer in sorted(offers, key=lambda o: o.key)
+        for offer in sorted(offers, key=lambda o: (o.order, o.key))
     }
 
 

@@ -56,6 +56,7 @@ def _answer(
     rng: random.Random,
     groups: Mapping[int, str],
     users: Mapping[int, int],
+    order: Mapping[int, int],
     opened: dt.datetime,
     deadline: dt.datetime,
 ) -> None:
@@ -66,11 +67,14 @@ def _answer(
     answers = answer_offers(
         model=acceptance,
         rng=rng,
-        offers=[Offer(p.pk, groups[p.applicant_id], p.choice_rank) for p in placements],
+        offers=[
+            Offer(p.pk, groups[p.applicant_id], p.choice_rank, order[p.applicant_id])
+            for p in placements
+        ],
     )
     window = (deadline - opened).total_seconds()
     answered = []
-    for placement in sorted(placements, key=lambda p: p.pk):
+    for placement in sorted(placements, key=lambda p: order[p.applicant_id]):
         answer = answers[placement.pk]
         if answer not in (ACCEPT, DECLINE):
             continue  # no answer: the offer lapses at the deadline
@@ -116,11 +120,13 @@ def demo_round_play(
     seed: int,
     groups: Mapping[int, str],
     users: Mapping[int, int],
+    order: Mapping[int, int],
     today: dt.date,
 ) -> set[int]:
     """Play the round (see the module docstring). `groups` gives each applicant's education
-    group and `users` their user, by Applicant key. Returns the Applicant keys of those who
-    accepted a position (hired once their start has come)."""
+    group, `users` their user and `order` their place in the round's plan, by Applicant key
+    (so that the draws do not depend on how the database numbered the rows). Returns the
+    Applicant keys of those who accepted a position (hired once their start has come)."""
     dates = past.dates
     reason = "Demo history: the rankings were loaded, not submitted through the pages."
     submitted_all = not round_.positions.filter(ranking_submitted_at__isnull=True).exists()
@@ -138,6 +144,7 @@ def demo_round_play(
         rng=rng,
         groups=groups,
         users=users,
+        order=order,
         opened=dates.results_published,
         deadline=dates.answer_deadline,
     )
@@ -155,6 +162,7 @@ def demo_round_play(
         rng=rng,
         groups=groups,
         users=users,
+        order=order,
         opened=past.follow_up_published,
         deadline=past.follow_up_deadline,
     )

@@ -10,7 +10,7 @@ Assumptions (DOMAIN.md publishes only a few shares, the rest is a plausible gues
   (lis1.rounds.demo.answers), against the published spring-2018 round: of the 824 left
   without a position, 69 % were Norwegian nationals and 17 % educated in Norway
   (tests/reports/test_calibration.py; over the seeds 1–7 and 2018 the demo leaves 67–72 %
-  Norwegian nationals and 16–19 % educated in Norway without a position, and hires 35 %).
+  Norwegian nationals and 15–19 % educated in Norway without a position, and hires 35 %).
 - Ages 25–40 at the start date, mostly 26–31; about 60 % women (self-declared).
 - Degree mostly in the round's year or the one or two before; repeat applicants (up to six
   earlier rounds, more often for those educated abroad) graduated earlier.

@@ -617,6 +617,7 @@ def _past_round(
         seed=seed,
         groups={pk: plan.education_group for pk, plan in keys},
         users={pk: people.by_id[plan.national_id].user_pk for pk, plan in keys},
+        order={pk: plan.index for pk, plan in keys},
         today=today,
     )
     return written, placed
@@ -634,13 +635,19 @@ def demo_past_round_seed(
 ) -> Round:
     """One closed demo round of a past season, sized as given and played through like the
     demo's history (main match, answers from `acceptance`, follow-up, starts, close): for
-    calibrating against a published round. Writes the demo's staff log-ins when they are
-    missing (the directorate's takes the decisions)."""
+    calibrating against a published round, on a database without the demo's applicants.
+    Writes the demo's staff log-ins when they are missing (the directorate's takes the
+    decisions)."""
     if seats < positions:
         raise ValueError(f"{seats} seats cannot give {positions} advertisements one seat each.")
     past = past_calendar(season, year)
     if past.closed >= timezone.now():
         raise ValueError(f"The {season} {year} round would not be closed yet.")
+    if Round.objects.filter(slug=past.dates.slug).exists():
+        raise DemoRoundExists(f"The round {past.dates.slug} already exists.")
+    if Applicant.objects.filter(user__in=demo_users()).exists():
+        # Its generated people would meet the demo's own (identity numbers, addresses).
+        raise DemoRoundExists("Remove the demo first (seed_demo --replace --history 0 …).")
     with transaction.atomic(), pgtrigger.ignore(*UNAUDITED_HISTORY_TRIGGERS):
         ref = _Reference.load()
         stem = f"{seed}:{past.dates.slug}:"
@@ -885,7 +892,7 @@ def _copy(model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple[obj
     its rows, and COPY writes them several times faster than bulk_create. The columns are
     the model's own, every one given (defaults are not applied). Other databases (SQLite
     under `make run` without DATABASE_URL) get bulk_create."""
-    if connection.vendor != "postgresql":
+    if not _has_copy():
         return _bulk(model, columns, rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -909,6 +916,10 @@ def _copy(model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple[obj
 
 
 NULL = r"\N"
+
+
+def _has_copy() -> bool:
+    return connection.vendor == "postgresql"
 
 
 def _bulk(model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> int:
