@@ -225,11 +225,23 @@ def test_seed_demo_same_seed_same_rankings_other_seed_different(reference_data: 
 
 @pytest.mark.django_db
 def test_seed_demo_without_replace_refuses(reference_data: None) -> None:
-    call_command("seed_demo", "--applicants", "100", "--positions", "5", "--seats", "40")
+    call_command(
+        "seed_demo", "--history", "0", "--applicants", "100", "--positions", "5", "--seats", "40"
+    )
     slug = Round.objects.get().slug
 
     with pytest.raises(CommandError) as error:
-        call_command("seed_demo", "--applicants", "100", "--positions", "5", "--seats", "40")
+        call_command(
+            "seed_demo",
+            "--history",
+            "0",
+            "--applicants",
+            "100",
+            "--positions",
+            "5",
+            "--seats",
+            "40",
+        )
 
     assert str(error.value) == f"The demo round {slug} already exists; use --replace to rebuild it."
     assert Applicant.objects.count() == 100
@@ -237,10 +249,21 @@ def test_seed_demo_without_replace_refuses(reference_data: None) -> None:
 
 @pytest.mark.django_db
 def test_seed_demo_replace_rebuilds(reference_data: None) -> None:
-    call_command("seed_demo", "--applicants", "100", "--positions", "5", "--seats", "40")
+    call_command(
+        "seed_demo", "--history", "0", "--applicants", "100", "--positions", "5", "--seats", "40"
+    )
 
     call_command(
-        "seed_demo", "--replace", "--applicants", "60", "--positions", "4", "--seats", "30"
+        "seed_demo",
+        "--replace",
+        "--history",
+        "0",
+        "--applicants",
+        "60",
+        "--positions",
+        "4",
+        "--seats",
+        "30",
     )
 
     assert Round.objects.count() == 1
@@ -278,7 +301,16 @@ def test_seed_demo_too_few_seats_is_a_command_error(reference_data: None) -> Non
 
 def test_seed_demo_if_missing_skips_and_prints_logins(reference_data, capsys) -> None:  # type: ignore[no-untyped-def]
     call_command(
-        "seed_demo", "--applicants", "100", "--positions", "5", "--seats", "40", "--if-missing"
+        "seed_demo",
+        "--history",
+        "0",
+        "--applicants",
+        "100",
+        "--positions",
+        "5",
+        "--seats",
+        "40",
+        "--if-missing",
     )
     first = capsys.readouterr().out
     assert "applicants" in first and "soker@demo.lis1.no" in first

@@ -30,13 +30,12 @@ def demo_users() -> QuerySet[User]:
     )
 
 
-def demo_remove(existing: Round | None) -> None:
-    """Delete the demo rounds (marked is_demo), the round in the demo's place, and the demo
-    users with everything that hangs on them."""
+def demo_remove(*existing: Round | None) -> None:
+    """Delete the demo rounds (marked is_demo), the rounds in the demo's places (the current
+    round's and its history's), and the demo users with everything that hangs on them."""
     applicants = Applicant.objects.filter(user__in=demo_users())
     round_ids = set(Round.objects.filter(is_demo=True).values_list("pk", flat=True))
-    if existing is not None:
-        round_ids.add(existing.pk)
+    round_ids.update(r.pk for r in existing if r is not None)
     Placement.objects.filter(
         Q(match_run__round_id__in=round_ids) | Q(applicant__in=applicants)
     ).delete()

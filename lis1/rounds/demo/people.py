@@ -1,13 +1,16 @@
 """Demo applicants, planned in plain Python: names, identity numbers and eligibility.
 
 Assumptions (DOMAIN.md publishes only a few shares, the rest is a plausible guess):
-- About 70 % are Norwegian nationals. Of them 40 % studied in Norway, 55 % in another EEA
+- About 76 % are Norwegian nationals. Of them 34 % studied in Norway, 61 % in another EEA
   country (Poland, Hungary, Czechia, Slovakia, Denmark, …) and 5 % outside the EEA (mostly
   the UK). Of the foreign nationals 7 % studied in Norway, the rest mostly in their own
   country (Sweden, Germany, Poland, Ukraine, Iran, Syria, …), a few non-EEA nationals in
-  Hungary or Poland. That gives about 30 % educated in Norway, 50 % in the EEA and 20 %
-  outside, the mix the published reports show (69 % of those left without a position in
-  spring 2018 were Norwegian nationals, 17 % educated in Norway).
+  Hungary or Poland. That gives about 28 % educated in Norway, 53 % in the EEA and 19 %
+  outside (`MIX`). The two national shares are calibrated, with the acceptance model
+  (lis1.rounds.demo.answers), against the published spring-2018 round: of the 824 left
+  without a position, 69 % were Norwegian nationals and 17 % educated in Norway
+  (tests/reports/test_calibration.py; over the seeds 1–7 and 2018 the demo leaves 67–72 %
+  Norwegian nationals and 15–19 % educated in Norway without a position, and hires 35 %).
 - Ages 25–40 at the start date, mostly 26–31; about 60 % women (self-declared).
 - Degree mostly in the round's year or the one or two before; repeat applicants (up to six
   earlier rounds, more often for those educated abroad) graduated earlier.
@@ -118,6 +121,23 @@ class ApplicantPlan:
         return "full"
 
 
+@dataclass(frozen=True)
+class Mix:
+    """The declared shares behind who applies (see the module docstring for the sources)."""
+
+    norwegian_nationals: float
+    nationals_educated_in_norway: float
+    nationals_educated_outside_eea: float
+    foreigners_educated_in_norway: float
+
+
+MIX = Mix(
+    norwegian_nationals=0.76,
+    nationals_educated_in_norway=0.34,
+    nationals_educated_outside_eea=0.05,
+    foreigners_educated_in_norway=0.07,
+)
+
 AGES = ((25, 4), (26, 12), (27, 18), (28, 17), (29, 14), (30, 10), (31, 8), (32, 5), (33, 3),
         (34, 2), (35, 2), (36, 1.5), (37, 1.2), (38, 1), (39, 0.8), (40, 0.5))  # fmt: skip
 EARLIER_ROUNDS = {
@@ -184,10 +204,15 @@ def plan_applicants(
     start: dt.date,
     round_year: int,
     fixed: Sequence[Profile],
+    taken_ids: set[str] | None = None,
+    taken_hpr: set[str] | None = None,
+    first_number: int = 0,
 ) -> list[ApplicantPlan]:
-    """`count` applicants: the fixed demo profiles first, then generated ones."""
-    taken_ids: set[str] = set()
-    taken_hpr: set[str] = set()
+    """`count` applicants: the fixed demo profiles first, then generated ones. Identity and
+    HPR numbers already in `taken_ids` / `taken_hpr` (people of other demo rounds) are not
+    drawn again, and generated e-mail addresses are numbered from `first_number`."""
+    taken_ids = set() if taken_ids is None else taken_ids
+    taken_hpr = set() if taken_hpr is None else taken_hpr
     plans = []
     for index in range(count):
         profile = fixed[index] if index < len(fixed) else None
@@ -196,19 +221,19 @@ def plan_applicants(
             education_country = profile.education_country
             gender = profile.gender
         else:
-            if rng.random() < 0.70:
+            if rng.random() < MIX.norwegian_nationals:
                 nationality = "NO"
                 draw = rng.random()
-                if draw < 0.40:
+                if draw < MIX.nationals_educated_in_norway:
                     education_country = "NO"
-                elif draw < 0.95:
+                elif draw < 1 - MIX.nationals_educated_outside_eea:
                     education_country = weighted(rng, N.NORWEGIAN_ABROAD_EEA)
                 else:
                     education_country = weighted(rng, N.NORWEGIAN_ABROAD_OTHER)
             else:
                 nationality = weighted(rng, N.FOREIGN_NATIONALITIES)
                 draw = rng.random()
-                if draw < 0.07:
+                if draw < MIX.foreigners_educated_in_norway:
                     education_country = "NO"
                 elif nationality not in N.EEA_COUNTRIES and draw < 0.13:
                     education_country = weighted(rng, N.FOREIGN_EEA_STUDY)
@@ -303,7 +328,8 @@ def plan_applicants(
         email = (
             profile.email
             if profile is not None
-            else f"{ascii_slug(given)}.{ascii_slug(family)}.{index:05d}@{APPLICANT_EMAIL_DOMAIN}"
+            else f"{ascii_slug(given)}.{ascii_slug(family)}.{first_number + index:05d}"
+            f"@{APPLICANT_EMAIL_DOMAIN}"
         )
         plans.append(
             ApplicantPlan(

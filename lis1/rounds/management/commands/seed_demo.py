@@ -5,13 +5,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lis1.rounds.demo import DemoRoundExists, demo_logins, demo_round_seed
+from lis1.rounds.demo.service import DEFAULT_HISTORY
 from lis1.rounds.models import Round
 
 
 class Command(BaseCommand):
     help = (
         "Build a realistic demo round for today (advertisements, applicants, applications, "
-        "rankings, couples) and six demo log-ins."
+        "rankings, couples), the closed rounds before it, and six demo log-ins."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +28,15 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="Total seats (default: applicants × 575 / 1200, i.e. 575 for 1,200).",
+        )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEFAULT_HISTORY,
+            help=(
+                f"Closed rounds to build before the current one, each sized like its season "
+                f"(default {DEFAULT_HISTORY}; 0: the current round only)."
+            ),
         )
         parser.add_argument(
             "--if-missing",
@@ -55,6 +65,7 @@ class Command(BaseCommand):
                 positions=options["positions"],
                 seats=options["seats"],
                 replace=options["replace"],
+                history=options["history"],
             )
         except (DemoRoundExists, ValueError) as error:
             raise CommandError(str(error)) from None
@@ -71,6 +82,8 @@ class Command(BaseCommand):
             f"  applicant-ranking rows   {summary.applicant_ranking_entries:>9,}",
             f"  employer-ranking entries {summary.employer_ranking_entries:>9,}",
             f"  couples                  {summary.couples:>9,}",
+            f"  applying again           {summary.reapplicants:>9,}",
+            f"  past rounds              {', '.join(summary.past_rounds) or '–':>9}",
             f"  elapsed                  {elapsed:>9.1f} s",
         ]
         self.stdout.write("\n".join(lines))
