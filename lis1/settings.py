@@ -320,7 +320,7 @@ if (
 ):
     raise ImproperlyConfigured(
         "EMAIL_HOST (or LIS1_EMAIL_BACKEND naming a delivering backend) must be set when "
-        "DJANGO_ENV=production; LIS1_EMAIL_ALLOW_LOCAL=true accepts one that keeps mail on the host."
+        "DJANGO_ENV=production; LIS1_EMAIL_ALLOW_LOCAL=true accepts one keeping mail on the host."
     )
 
 # Celery: Redis broker from CELERY_BROKER_URL. Without it (the embedded default) a real worker
@@ -445,7 +445,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # At DEBUG Django logs every missing template variable with the whole context: for an
+        # e-mail that is the recipient, the body's data and a password-reset token. Never.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 LIS1_DEMO_PASSWORD = "lis1-demo"  # noqa: S105  (the published password of the demo log-ins)
