@@ -30,7 +30,7 @@ USER lis1
 # collectstatic touches neither the database nor the broker.
 RUN DJANGO_ENV=production SECRET_KEY=build-only ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build/build CELERY_BROKER_URL=redis://build:6379/0 \
-    IDENTITY_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktb2YtMzItYnl0ZXMtbG9uZyE= IDENTITY_HASH_KEY=build-only \
+    IDENTITY_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktb2YtMzItYnl0ZXMtbG9uZyE= IDENTITY_HASH_KEY=build-only EMAIL_HOST=build \
     python manage.py collectstatic --noinput
 
 EXPOSE 8000

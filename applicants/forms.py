@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import MAX_DOCUMENT_BYTES, Document
+from applicants.pdfs import PdfProblem, pdf_problem
 from lis1.rounds import identity
 from lis1.rounds.models import Applicant, Position
 from lis1.ui import DesignSystemFormMixin
@@ -121,8 +122,29 @@ class ProfileForm(DesignSystemFormMixin, forms.ModelForm):  # type: ignore[type-
         return applicant
 
 
+PDF_PROBLEM_MESSAGES = {
+    PdfProblem.NOT_PARSEABLE: _(
+        "The file cannot be read as a PDF document: it is damaged, cut short or another kind "
+        "of file. Save or export it as PDF again and upload that."
+    ),
+    PdfProblem.JAVASCRIPT: _(
+        "The PDF contains JavaScript or actions that run by themselves, which are not allowed. "
+        "Print or export it as a plain PDF and upload that."
+    ),
+    PdfProblem.LAUNCH: _(
+        "The PDF contains an action that starts a program or opens a file, which is not "
+        "allowed. Print or export it as a plain PDF and upload that."
+    ),
+    PdfProblem.EMBEDDED_FILES: _(
+        "The PDF contains attached or embedded files, which are not allowed. Upload each "
+        "document as a PDF of its own."
+    ),
+}
+
+
 def validate_pdf(upload: UploadedFile) -> None:
-    """At most 10 MB, and a PDF by its content (libmagic), whatever the file is called."""
+    """At most 10 MB, a PDF by its content (libmagic), whatever the file is called, and one that
+    parses and carries no JavaScript, launch action or embedded file (applicants.pdfs)."""
     if upload.size is None or upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if upload.size > MAX_DOCUMENT_BYTES:
@@ -132,6 +154,10 @@ def validate_pdf(upload: UploadedFile) -> None:
     upload.seek(0)
     if magic.from_buffer(head, mime=True) != PDF_MIME or not head.lstrip().startswith(b"%PDF-"):
         raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
+    problem = pdf_problem(upload.read())
+    upload.seek(0)
+    if problem is not None:
+        raise ValidationError(PDF_PROBLEM_MESSAGES[problem], code=problem.value)
 
 
 class DocumentForm(DesignSystemFormMixin, forms.ModelForm):  # type: ignore[type-arg]

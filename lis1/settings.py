@@ -272,23 +272,56 @@ STORAGES = {
 
 # E-mail: SMTP when EMAIL_HOST is set. Otherwise each e-mail is written to a file under
 # var/mail/ (the demo's 1,200 results e-mails would flood a console), or printed when
-# LIS1_EMAIL_CONSOLE is true.
+# LIS1_EMAIL_CONSOLE is true. LIS1_EMAIL_BACKEND names another backend class and wins over both.
+# Production needs a backend that delivers: e-mails carry names, results and password-reset
+# links, and a console backend would write them all into the process log. A backend that keeps
+# mail on the host (file, in-memory, dummy) needs LIS1_EMAIL_ALLOW_LOCAL=true; the console
+# backend is never accepted in production.
 # Links in e-mails point here (no request to take the host from in a worker).
 LIS1_SITE_URL = env_str("LIS1_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LIS1 <ikke-svar@lis1.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+_LOCAL_EMAIL_BACKENDS = {
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+_email_backend = env_str("LIS1_EMAIL_BACKEND")
+if _email_backend:
+    if "." not in _email_backend:
+        raise ImproperlyConfigured(
+            f"LIS1_EMAIL_BACKEND must be the dotted path of a class, got {_email_backend!r}."
+        )
+    EMAIL_BACKEND = _email_backend
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 elif env_bool("LIS1_EMAIL_CONSOLE", default=False):
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = _CONSOLE_EMAIL
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+if PRODUCTION and EMAIL_BACKEND == _CONSOLE_EMAIL:
+    raise ImproperlyConfigured(
+        "The console e-mail backend would log every e-mail: "
+        "set EMAIL_HOST when DJANGO_ENV=production."
+    )
+if (
+    PRODUCTION
+    and EMAIL_BACKEND in _LOCAL_EMAIL_BACKENDS
+    and not env_bool("LIS1_EMAIL_ALLOW_LOCAL", default=False)
+):
+    raise ImproperlyConfigured(
+        "EMAIL_HOST (or LIS1_EMAIL_BACKEND naming a delivering backend) must be set when "
+        "DJANGO_ENV=production; LIS1_EMAIL_ALLOW_LOCAL=true accepts one keeping mail on the host."
+    )
 
 # Celery: Redis broker from CELERY_BROKER_URL. Without it (the embedded default) a real worker
 # still runs the jobs, through kombu's filesystem transport under var/broker/, so that `make
@@ -412,7 +445,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # At DEBUG Django logs every missing template variable with the whole context: for an
+        # e-mail that is the recipient, the body's data and a password-reset token. Never.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 LIS1_DEMO_PASSWORD = "lis1-demo"  # noqa: S105  (the published password of the demo log-ins)

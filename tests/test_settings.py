@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "redis://redis.example.no:6379/0",
     "IDENTITY_ENCRYPTION_KEYS": "YnVpbGQtb25seS1rZXktb2YtMzItYnl0ZXMtbG9uZyE=",
     "IDENTITY_HASH_KEY": "a-long-random-hash-key",
+    "EMAIL_HOST": "smtp.example.no",
 }
 
 
@@ -55,6 +56,7 @@ def test_production_check_deploy_reports_no_warnings() -> None:
         "DATABASE_URL",
         "IDENTITY_ENCRYPTION_KEYS",
         "IDENTITY_HASH_KEY",
+        "EMAIL_HOST",
     ],
 )
 def test_production_without_required_variable_fails_naming_it(missing: str) -> None:
@@ -64,6 +66,60 @@ def test_production_without_required_variable_fails_naming_it(missing: str) -> N
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("django.core.exceptions.ImproperlyConfigured:")
     assert missing in last_line
+
+
+def _without_email(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_HOST"}
+    return {**env, **extra}
+
+
+def _email_backend_of(env: dict[str, str]) -> str:
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_refuses_the_console_email_backend() -> None:
+    # The console backend prints bodies and password-reset links into the process log.
+    for env in (
+        _without_email(LIS1_EMAIL_CONSOLE="true"),
+        _without_email(
+            LIS1_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+            LIS1_EMAIL_ALLOW_LOCAL="true",
+        ),
+        {**PRODUCTION_ENV, "LIS1_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+    ):
+        result = _manage("check", env=env)
+        assert result.returncode != 0
+        assert result.stderr.strip().splitlines()[-1] == (
+            "django.core.exceptions.ImproperlyConfigured: The console e-mail backend would log "
+            "every e-mail: set EMAIL_HOST when DJANGO_ENV=production."
+        )
+
+
+def test_production_refuses_a_local_email_backend_unless_allowed() -> None:
+    env = _without_email(LIS1_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: EMAIL_HOST")
+    assert "LIS1_EMAIL_ALLOW_LOCAL" in last_line
+    allowed = {**env, "LIS1_EMAIL_ALLOW_LOCAL": "true"}
+    assert _email_backend_of(allowed) == "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_production_accepts_smtp_or_an_explicit_delivering_backend() -> None:
+    assert _email_backend_of(PRODUCTION_ENV) == "django.core.mail.backends.smtp.EmailBackend"
+    env = _without_email(LIS1_EMAIL_BACKEND="tests.notifications.failing_backend.FailingBackend")
+    assert _email_backend_of(env) == "tests.notifications.failing_backend.FailingBackend"
+
+
+def test_email_backend_must_be_a_dotted_path() -> None:
+    result = _manage("check", env={"LIS1_EMAIL_BACKEND": "smtp"})
+    assert result.returncode != 0
+    assert "LIS1_EMAIL_BACKEND must be the dotted path of a class" in result.stderr
 
 
 def test_production_refuses_debug() -> None:

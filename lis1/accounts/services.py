@@ -1,20 +1,114 @@
 from __future__ import annotations
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from lis1.accounts.models import User, placeholder_email
+from lis1.notifications.services import notification_queue, notification_render
 from lis1.rounds.models import Applicant
 
 
-@transaction.atomic
-def applicant_register(
-    *, email: str, password: str, given_name: str, family_name: str
-) -> Applicant:
-    """Create a log-in and the applicant it owns, together or not at all."""
-    user = User.objects.create_user(
-        email=email, password=password, first_name=given_name, last_name=family_name
+class RegistrationTokenGenerator(PasswordResetTokenGenerator):
+    """Links that confirm a registration: signed like Django's password-reset links (valid for
+    PASSWORD_RESET_TIMEOUT), and spent once the account is active."""
+
+    key_salt = "lis1.accounts.services.RegistrationTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:  # type: ignore[override]
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+registration_tokens = RegistrationTokenGenerator()
+
+
+def _account_email(*, user: User, template: str, context: dict[str, object]) -> None:
+    subject, body = notification_render(
+        template=template,
+        context={"user": user, "site_url": settings.LIS1_SITE_URL, **context},
     )
-    return Applicant.objects.create(user=user, given_name=given_name, family_name=family_name)
+    notification_queue(to=user.email, subject=subject, body=body)
+
+
+def _send_confirmation(user: User) -> None:
+    path = reverse(
+        "accounts:register_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": registration_tokens.make_token(user),
+        },
+    )
+    _account_email(
+        user=user,
+        template="registration_confirm",
+        context={"confirm_url": settings.LIS1_SITE_URL + path},
+    )
+
+
+@transaction.atomic
+def account_register(*, email: str, password: str, given_name: str, family_name: str) -> None:
+    """Registration that never tells whether the address already has an account: the caller
+    answers the same either way, and only the address's owner learns which it was, by e-mail.
+
+    A new address gets an inactive account, its applicant, and a link that confirms the
+    address and activates the account (`account_register_confirm`). An address with an account
+    gets, instead, a note that someone tried to register with it, with links to log in and to
+    reset the password (or, when that account is itself an unconfirmed registration, its
+    confirmation link again). The account is never changed. The password is hashed either way,
+    so that both answers take about as long."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    first_name=given_name,
+                    last_name=family_name,
+                    is_active=False,
+                )
+                Applicant.objects.create(user=user, given_name=given_name, family_name=family_name)
+        except IntegrityError:  # registered at the same moment by another request
+            existing = User.objects.get(email__iexact=email)
+        else:
+            _send_confirmation(user)
+            return
+    make_password(password)  # the same hashing work as a new account's
+    if not existing.is_active and existing.last_login is None:
+        _send_confirmation(existing)
+        return
+    _account_email(
+        user=existing,
+        template="registration_existing",
+        context={
+            "login_url": settings.LIS1_SITE_URL + reverse("accounts:login"),
+            "reset_url": settings.LIS1_SITE_URL + reverse("accounts:password_reset"),
+        },
+    )
+
+
+def account_register_user(*, uidb64: str, token: str) -> User | None:
+    """The inactive account a confirmation link is for, or None when the link is wrong,
+    expired or already used."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=False).first()
+    if user is None or not registration_tokens.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def account_register_confirm(*, user: User) -> None:
+    """The owner of the address followed the link: the account can log in."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
 
 
 @transaction.atomic

@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("registrer/", views.register, name="register"),
+    path("registrer/sendt/", views.register_sent, name="register_sent"),
+    path("registrer/bekreft/<uidb64>/<token>/", views.register_confirm, name="register_confirm"),
     path("e-post/", views.email_set, name="email"),
     path(
         "glemt-passord/",

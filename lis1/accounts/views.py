@@ -13,7 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from lis1.accounts.forms import AccountNameEmailForm, ApplicantRegistrationForm
 from lis1.accounts.models import User
-from lis1.accounts.services import account_email_set, applicant_register
+from lis1.accounts.services import (
+    account_email_set,
+    account_register,
+    account_register_confirm,
+    account_register_user,
+)
 
 
 def _oidc_context() -> dict[str, Any]:
@@ -29,20 +34,44 @@ class LoginView(auth_views.LoginView):
 
 
 def register(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the address already has an account (the address's
+    owner is told which by e-mail): never a way to learn who is registered."""
     if request.user.is_authenticated:
         return redirect("dashboard")
     form = ApplicantRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        applicant = applicant_register(
+        account_register(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             given_name=form.cleaned_data["given_name"],
             family_name=form.cleaned_data["family_name"],
         )
-        login(request, applicant.user, backend="lis1.accounts.backends.UserBackend")
+        return redirect("accounts:register_sent")
+    return render(
+        request,
+        "accounts/register.html",
+        {"form": form, **_oidc_context()},
+        status=400 if form.errors else 200,
+    )
+
+
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of the confirmation e-mail. Opening it changes nothing (mail scanners open
+    links); the owner's press of the button activates the account and logs them in."""
+    user = account_register_user(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/register_confirm.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        account_register_confirm(user=user)
+        login(request, user, backend="lis1.accounts.backends.UserBackend")
         messages.success(request, _("Welcome! Your account has been created."))
         return redirect("dashboard")
-    return render(request, "accounts/register.html", {"form": form, **_oidc_context()})
+    return render(request, "accounts/register_confirm.html", {"valid": True})
 
 
 @login_required
