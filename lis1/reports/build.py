@@ -86,6 +86,8 @@ class Table:
     # A name of at most 31 characters in every language (an XLSX sheet's name); from
     # SHORT_TITLES by key unless given.
     short_title: str = ""
+    # Values put into the description after it is translated (`%(name)s` in the msgid).
+    description_params: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.short_title:
@@ -464,10 +466,11 @@ def headline_table(
         key="headline",
         title=gettext_noop("Headline figures"),
         description=(
-            gettext_noop("Compared with the same season a year before:") + " " + previous_name
+            gettext_noop("Compared with the same season a year before: %(round)s.")
             if previous_name
             else gettext_noop("There is no round of the same season a year before to compare with.")
         ),
+        description_params={"round": previous_name} if previous_name else {},
         columns=[
             Column("measure", gettext_noop("Measure"), TEXT),
             Column("value", gettext_noop("This round")),

@@ -382,3 +382,22 @@ def test_no_section_repeats_its_table_title_or_talks_about_other_reports(
         html = report_render(report, "html")[2].decode()
     assert "Takket nei" in html
     assert not re.search(r"avslått|avslag", html, re.I)
+
+
+@pytest.mark.django_db
+def test_the_headline_description_is_translated_with_the_round_put_in(report_round) -> None:  # type: ignore[no-untyped-def]
+    from lis1.reports.render.json import report_json
+    from lis1.reports.services import round_report_build
+
+    report = round_report_build(round_=report_round["round"])
+    previous = str(report_round["previous"])
+    with translation.override("nb"):
+        headline = next(
+            t
+            for s in report_json(report)["sections"]
+            for t in s["tables"]
+            if t["key"] == "headline"  # type: ignore[attr-defined]
+        )
+        assert headline["description"] == f"Sammenlignet med samme sesong året før: {previous}."
+        _name, _type, html = report_render(report, "html")
+        assert f"Sammenlignet med samme sesong året før: {previous}." in html.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lis1.reports.build import DATE, Column, Report, Row, Table, Value
 from lis1.reports.render import Export, filename_stem
-from lis1.reports.render.text import cell_format, display, is_numeric, label
+from lis1.reports.render.text import cell_format, description, display, is_numeric, label
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def display_table(table: Table, charts: dict[str, str]) -> dict[str, object]:
     return {
         "key": table.key,
         "title": label(table.title),
-        "description": label(table.description),
+        "description": description(table),
         "headers": [{"text": label(c.label), "numeric": is_numeric(c)} for c in table.columns],
         "rows": rows,
         "chart": charts.get(table.key),

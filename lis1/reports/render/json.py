@@ -11,7 +11,7 @@ from django.utils import translation
 
 from lis1.reports.build import DATE, Report
 from lis1.reports.render import Export, filename_stem
-from lis1.reports.render.text import label
+from lis1.reports.render.text import description, label
 
 
 def _translated(value: object, fmt: str) -> object:
@@ -29,8 +29,9 @@ def report_json(report: Report) -> dict[str, object]:
     for section_data, section in zip(data["sections"], report.sections, strict=True):  # type: ignore[call-overload]
         section_data["title"] = label(section.title)
         for table_data, table in zip(section_data["tables"], section.tables, strict=True):
-            for key in ("title", "description", "short_title"):
+            for key in ("title", "short_title"):
                 table_data[key] = label(getattr(table, key))
+            table_data["description"] = description(table)
             for column_data, column in zip(table_data["columns"], table.columns, strict=True):
                 column_data["label"] = label(column.label)
             for row_data, row in zip(table_data["rows"], table.rows, strict=True):

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import formats
 from django.utils.translation import gettext
 
-from lis1.reports.build import DATE, DEC, INT, PCT, TEXT, Column, Row, Value
+from lis1.reports.build import DATE, DEC, INT, PCT, TEXT, Column, Row, Table, Value
 from lis1.rounds.calendar import when
 
 MINUS = "\u2212"
@@ -17,6 +17,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def label(message: str) -> str:
     """Translate a builder msgid (names of trusts and countries pass through unchanged)."""
     return gettext(message) if message else message
+
+
+def description(table: Table) -> str:
+    """The table's description in the reader's language, with its values put in."""
+    text = label(table.description)
+    return text % table.description_params if table.description_params else text
 
 
 def cell_format(column: Column, row: Row) -> str:

@@ -17,6 +17,7 @@ from lis1.reports.render.text import (
     cell_format,
     date_text,
     datetime_text,
+    description,
     is_numeric,
     label,
     spreadsheet_safe,
@@ -81,7 +82,7 @@ def _write_table(workbook: Workbook, table: Table, used: set[str]) -> None:
         sheet.column_dimensions[get_column_letter(i)].width = width + 2
     sheet.freeze_panes = "B5"
     sheet.append([_text_cell(sheet, label(table.title), TITLE)])
-    sheet.append([_text_cell(sheet, label(table.description))])
+    sheet.append([_text_cell(sheet, description(table))])
     sheet.append([])
     header = []
     for column in table.columns:
