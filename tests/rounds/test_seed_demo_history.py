@@ -398,3 +398,22 @@ def test_rows_written_without_copy_are_the_same(reference_data: None, monkeypatc
 
     assert len(copied[0]) > 100 and len(copied[1]) > 5
     assert rows() == copied
+
+
+def test_a_seasonal_demo_sizes_the_current_round_like_its_season(reference_data) -> None:  # type: ignore[no-untyped-def]
+    """seed_demo without a size: the current round is sized like the published rounds of its
+    season (an autumn round is smaller than a spring one), as the closed rounds are."""
+    calendar = demo_calendar(timezone.localdate(timezone=OSLO))
+    summary = demo_round_seed(seed=6, applicants=120, positions=6, history=1, seasonal=True)
+    expected = season_size(calendar.season, applicants=120, positions=6)
+    assert (summary.applicants, summary.advertisements, summary.seats) == (
+        expected.applicants,
+        expected.advertisements,
+        expected.seats,
+    )
+    past = Round.objects.get(slug=summary.past_rounds[0])
+    past_size = season_size(past.season, applicants=120, positions=6)
+    assert past.positions.count() == past_size.advertisements
+    autumn = season_size(Season.AUTUMN, applicants=120, positions=6)
+    spring = season_size(Season.SPRING, applicants=120, positions=6)
+    assert (autumn.applicants, autumn.seats) < (spring.applicants, spring.seats)

@@ -266,6 +266,7 @@ def demo_round_seed(
     replace: bool = False,
     history: int = 0,
     acceptance: AcceptanceModel = DEFAULT_ACCEPTANCE,
+    seasonal: bool = False,
 ) -> DemoSummary:
     """Build the demo round and `history` closed rounds before it (see `_demo_round_seed`)
     without writing audit events for them."""
@@ -280,6 +281,7 @@ def demo_round_seed(
             replace=replace,
             history=history,
             acceptance=acceptance,
+            seasonal=seasonal,
         )
 
 
@@ -406,10 +408,19 @@ def _demo_round_seed(
     replace: bool = False,
     history: int = 0,
     acceptance: AcceptanceModel = DEFAULT_ACCEPTANCE,
+    seasonal: bool = False,
 ) -> DemoSummary:
     """Build the demo round for today and `history` closed rounds before it (see the
-    package docstring for what they hold)."""
+    package docstring for what they hold). `seasonal` sizes the current round like the
+    published rounds of its season too (an autumn round is smaller), as the past rounds are;
+    `applicants` and `positions` then give the spring size it is scaled from."""
     began = time.perf_counter()
+    today = timezone.localdate(timezone=OSLO)
+    calendar = demo_calendar(today)
+    reference_applicants, reference_positions = applicants, positions
+    if seasonal:
+        size = season_size(calendar.season, applicants=applicants, positions=positions)
+        applicants, positions, seats = size.applicants, size.advertisements, size.seats
     if seats is None:
         seats = max(positions, round(applicants * 575 / 1200))
     if applicants < 3:
@@ -420,9 +431,6 @@ def _demo_round_seed(
         raise ValueError(f"{seats} seats cannot give {positions} advertisements one seat each.")
     if not 0 <= history <= 20:
         raise ValueError("The demo builds between 0 and 20 past rounds.")
-
-    today = timezone.localdate(timezone=OSLO)
-    calendar = demo_calendar(today)
     pasts = [
         past_calendar(season, year)
         for season, year in past_seasons(calendar.season, calendar.year, history)
@@ -467,7 +475,9 @@ def _demo_round_seed(
         again = _reapplicants(rng=history_rng, people=people, previous=previous, placed=placed)
         written, placed = _past_round(
             past=past,
-            size=season_size(past.dates.season, applicants=applicants, positions=positions),
+            size=season_size(
+                past.dates.season, applicants=reference_applicants, positions=reference_positions
+            ),
             stem=f"{seed}:{past.dates.slug}:",
             again=again,
             people=people,

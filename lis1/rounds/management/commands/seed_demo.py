@@ -18,10 +18,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
-            "--applicants", type=int, default=1200, help="Number of applicants (default 1200)."
+            "--applicants",
+            type=int,
+            default=None,
+            help=(
+                "Number of applicants (default: like the published rounds of the season, "
+                "1,200 in spring and 915 in autumn)."
+            ),
         )
         parser.add_argument(
-            "--positions", type=int, default=31, help="Number of advertisements (default 31)."
+            "--positions",
+            type=int,
+            default=None,
+            help="Number of advertisements (default: 31 in spring, 29 in autumn).",
         )
         parser.add_argument(
             "--seats",
@@ -59,11 +68,14 @@ class Command(BaseCommand):
             return
         began = time.perf_counter()
         try:
+            # Without a size the round is sized like its season (as the closed rounds are).
+            sized = any(options[o] is not None for o in ("applicants", "positions", "seats"))
             summary = demo_round_seed(
                 seed=options["seed"],
-                applicants=options["applicants"],
-                positions=options["positions"],
+                applicants=options["applicants"] or 1200,
+                positions=options["positions"] or 31,
                 seats=options["seats"],
+                seasonal=not sized,
                 replace=options["replace"],
                 history=options["history"],
             )
