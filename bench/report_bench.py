@@ -69,7 +69,7 @@ def main() -> int:
         scenarios.append(("NRMP scale", {"applicants": 45000, "positions": 6000, "seats": 40000}))
     columns = ["build", "charts", *FORMATS]
     print(
-        f"{'scenario':<12} {'applicants':>10} {'seats':>7} {'placed':>7} {'seed s':>7} "
+        f"{'scenario':<12} {'applicants':>10} {'seats':>7} {'offered':>7} {'seed s':>7} "
         + " ".join(f"{c + ' s':>8}" for c in columns)
         + f" {'total s':>8} {'target':>7}"
     )
@@ -112,7 +112,7 @@ def main() -> int:
         headline = report.table("headline")
         print(
             f"{name:<12} {summary.applicants:>10,} {summary.seats:>7,} "
-            f"{headline.cell('Placed (offered a position)', 'value'):>7,} {seeded:>7.1f} "
+            f"{headline.cell('Offered a position', 'value'):>7,} {seeded:>7.1f} "
             + " ".join(f"{timings[c]:>8.2f}" for c in columns)
             + f" {total:>8.2f} {'<' if total <= target else '>'}{target:>5.0f} s"
         )
