@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "csp",
     "pgtrigger",
     "pghistory",
     "lis1.accounts",
@@ -96,6 +97,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (policy below, CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lis1.middleware.ChosenLanguageMiddleware",
@@ -404,6 +407,36 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     if env_bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. Scripts and
+# styles come from our own static files only (no 'unsafe-inline', no nonces needed); no plugins,
+# no framing, no <base>; forms post only to us (ID-porten's log-in starts from a link, and its
+# answer comes back as a redirect to /oidc/callback/, so form-action needs no provider host).
+# img-src allows data: for the design system's and Swagger UI's inline SVG icons. Violations are
+# posted to /csp-report/ and logged (lis1.csp_reports). The Swagger UI keeps this policy (its
+# split view loads its script as a file). One view has a policy of its own, documented there:
+# the stored HTML report (lis1.directorate.reports), a self-contained document.
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [CSP_REPORT_PATH],
+    },
+}
+# Reports are small JSON documents; anything larger is refused unread.
+LIS1_CSP_REPORT_MAX_BYTES = 16 * 1024
+# At most this many reports are logged per minute (a page with a broken asset in many open
+# tabs must not flood the log); the rest are answered but not logged.
+LIS1_CSP_REPORTS_PER_MINUTE = env_int("LIS1_CSP_REPORTS_PER_MINUTE", 60, minimum=1)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {
