@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session past its absolute or idle limit (LIS1_SESSION_*_SECONDS, below).
+    "lis1.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Names the acting user on audit events of rankings and placements (Postgres only).
@@ -129,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lis1.accounts.context_processors.role",
+                "lis1.accounts.context_processors.session_limits",
             ],
         },
     },
@@ -395,6 +398,22 @@ SPECTACULAR_SETTINGS = {
 
 # Security. Development keeps plain HTTP; production turns on every safeguard.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end 12 hours after log-in and after 30 minutes without activity (OWASP ASVS L2,
+# 3.3.2 and 3.3.3), both enforced by lis1.accounts.sessions on pages and API alike. Pages with
+# forms warn LIS1_SESSION_WARNING_SECONDS before the idle log-out and keep what was typed.
+LIS1_SESSION_ABSOLUTE_SECONDS = env_int("LIS1_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
+LIS1_SESSION_IDLE_SECONDS = env_int("LIS1_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+LIS1_SESSION_WARNING_SECONDS = env_int("LIS1_SESSION_WARNING_SECONDS", 2 * 60, minimum=10)
+if LIS1_SESSION_IDLE_SECONDS > LIS1_SESSION_ABSOLUTE_SECONDS:
+    raise ImproperlyConfigured(
+        "LIS1_SESSION_IDLE_SECONDS must not exceed LIS1_SESSION_ABSOLUTE_SECONDS."
+    )
+if LIS1_SESSION_WARNING_SECONDS >= LIS1_SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "LIS1_SESSION_WARNING_SECONDS must be shorter than LIS1_SESSION_IDLE_SECONDS."
+    )
+# The cookie and the stored session never outlive the absolute limit either.
+SESSION_COOKIE_AGE = LIS1_SESSION_ABSOLUTE_SECONDS
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
