@@ -67,6 +67,13 @@ def session_times(request: HttpRequest, *, now: int | None = None) -> SessionTim
     )
 
 
+def session_start(*, request: HttpRequest, **kwargs: object) -> None:
+    """Starts the clocks at log-in (connected to user_logged_in by AccountsConfig.ready)."""
+    now = int(time.time())
+    request.session[LOGIN_AT] = now
+    request.session[SEEN_AT] = now
+
+
 def _is_background(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and bool(request.META.get(BACKGROUND_HEADER))
 
@@ -103,11 +110,9 @@ class SessionLimitsMiddleware:
             elif times is not None and not _is_background(request):
                 self._seen(request)
         response = self.get_response(request)
-        # A log-in in this very request (or a session from before these limits) starts here.
+        # A session from before these limits starts its clocks now.
         if request.user.is_authenticated and LOGIN_AT not in request.session:
-            now = int(time.time())
-            request.session[LOGIN_AT] = now
-            request.session[SEEN_AT] = now
+            session_start(request=request)
         return response
 
     @staticmethod
