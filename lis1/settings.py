@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "csp",
     "pgtrigger",
     "pghistory",
     "lis1.accounts",
@@ -96,6 +97,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (policy below, CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lis1.middleware.ChosenLanguageMiddleware",
@@ -103,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session past its absolute or idle limit (LIS1_SESSION_*_SECONDS, below).
+    "lis1.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Names the acting user on audit events of rankings and placements (Postgres only).
@@ -126,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lis1.accounts.context_processors.role",
+                "lis1.accounts.context_processors.session_limits",
             ],
         },
     },
@@ -425,6 +431,22 @@ SPECTACULAR_SETTINGS = {
 
 # Security. Development keeps plain HTTP; production turns on every safeguard.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end 12 hours after log-in and after 30 minutes without activity (OWASP ASVS L2,
+# 3.3.2 and 3.3.3), both enforced by lis1.accounts.sessions on pages and API alike. Pages with
+# forms warn LIS1_SESSION_WARNING_SECONDS before the idle log-out and keep what was typed.
+LIS1_SESSION_ABSOLUTE_SECONDS = env_int("LIS1_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
+LIS1_SESSION_IDLE_SECONDS = env_int("LIS1_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+LIS1_SESSION_WARNING_SECONDS = env_int("LIS1_SESSION_WARNING_SECONDS", 2 * 60, minimum=10)
+if LIS1_SESSION_IDLE_SECONDS > LIS1_SESSION_ABSOLUTE_SECONDS:
+    raise ImproperlyConfigured(
+        "LIS1_SESSION_IDLE_SECONDS must not exceed LIS1_SESSION_ABSOLUTE_SECONDS."
+    )
+if LIS1_SESSION_WARNING_SECONDS >= LIS1_SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "LIS1_SESSION_WARNING_SECONDS must be shorter than LIS1_SESSION_IDLE_SECONDS."
+    )
+# The cookie and the stored session never outlive the absolute limit either.
+SESSION_COOKIE_AGE = LIS1_SESSION_ABSOLUTE_SECONDS
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -437,6 +459,36 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     if env_bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. Scripts and
+# styles come from our own static files only (no 'unsafe-inline', no nonces needed); no plugins,
+# no framing, no <base>; forms post only to us (ID-porten's log-in starts from a link, and its
+# answer comes back as a redirect to /oidc/callback/, so form-action needs no provider host).
+# img-src allows data: for the design system's and Swagger UI's inline SVG icons. Violations are
+# posted to /csp-report/ and logged (lis1.csp_reports). The Swagger UI keeps this policy (its
+# split view loads its script as a file). One view has a policy of its own, documented there:
+# the stored HTML report (lis1.directorate.reports), a self-contained document.
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [CSP_REPORT_PATH],
+    },
+}
+# Reports are small JSON documents; anything larger is refused unread.
+LIS1_CSP_REPORT_MAX_BYTES = 16 * 1024
+# At most this many reports are logged per minute (a page with a broken asset in many open
+# tabs must not flood the log); the rest are answered but not logged.
+LIS1_CSP_REPORTS_PER_MINUTE = env_int("LIS1_CSP_REPORTS_PER_MINUTE", 60, minimum=1)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {

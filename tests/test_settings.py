@@ -331,3 +331,23 @@ def test_oidc_production_check_deploy_reports_no_warnings() -> None:
         "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, **OIDC_ENV}
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        (
+            {"LIS1_SESSION_IDLE_SECONDS": "50000"},
+            "LIS1_SESSION_IDLE_SECONDS must not exceed LIS1_SESSION_ABSOLUTE_SECONDS",
+        ),
+        (
+            {"LIS1_SESSION_IDLE_SECONDS": "120", "LIS1_SESSION_WARNING_SECONDS": "120"},
+            "LIS1_SESSION_WARNING_SECONDS must be shorter than LIS1_SESSION_IDLE_SECONDS",
+        ),
+        ({"LIS1_SESSION_ABSOLUTE_SECONDS": "10"}, "LIS1_SESSION_ABSOLUTE_SECONDS must be at least"),
+    ],
+)
+def test_inconsistent_session_limits_stop_start_up(env: dict[str, str], error: str) -> None:
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert error in result.stderr

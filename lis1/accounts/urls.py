@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from lis1.accounts import views
+from lis1.accounts import sessions, views
 from lis1.accounts.forms import LoginForm, NewPasswordForm, ResetForm
 
 app_name = "accounts"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("registrer/", views.register, name="register"),
     path("registrer/sendt/", views.register_sent, name="register_sent"),
     path("registrer/bekreft/<uidb64>/<token>/", views.register_confirm, name="register_confirm"),
+    # What is left of the session (GET), and "Stay logged in" (POST): static/js/session.js.
+    path("okt/", sessions.session_status, name="session"),
     path("e-post/", views.email_set, name="email"),
     path(
         "glemt-passord/",

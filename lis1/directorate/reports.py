@@ -3,7 +3,9 @@ the stored formats. Directorate staff only; everyone else gets 403."""
 
 from __future__ import annotations
 
+from csp.decorators import csp
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +22,22 @@ from lis1.reports.services import stored_report_request
 from lis1.rounds.models import Round
 from lis1.rounds.permissions import Role, role_required
 from lis1.ui import DesignSystemFormMixin
+
+# The stored HTML report is a self-contained document, meant to be saved, mailed and opened
+# offline, so its CSS and its matplotlib charts (SVG with style attributes) are inline. It is
+# served under a policy of its own, stricter than the site's in all but that: no script at all
+# (script-src falls back to 'none', and the sandbox forbids scripts besides), nothing fetched
+# from anywhere (images only as data:), no forms, no framing.
+REPORT_DOCUMENT_POLICY = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "sandbox": [""],
+    "report-uri": [settings.CSP_REPORT_PATH],
+}
 
 
 class ReportRequestForm(DesignSystemFormMixin, forms.Form):
@@ -85,6 +103,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.DIRECTORATE)
 @require_GET
+@csp(REPORT_DOCUMENT_POLICY)  # type: ignore[arg-type]  # typed for (request) views only
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """A stored format: the HTML opens in the browser, the others download."""
     report = get_object_or_404(StoredReport, pk=pk, status=JobStatus.SUCCEEDED)

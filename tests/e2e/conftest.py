@@ -50,6 +50,38 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
     }
 
 
+# Recorded in every page before its own scripts run (an init script is not subject to the
+# page's Content-Security-Policy): each violation the browser reports.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(
+    `${e.effectiveDirective} blocked ${e.blockedURI} in ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):  # type: ignore[no-untyped-def]
+    """Every browser test runs with the real Content-Security-Policy and fails on any
+    violation: the browser's console messages about the policy are collected from every page
+    of the test (the list is also returned for tests that check it mid-way)."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    found: list[str] = []
+    page.add_init_script(CSP_LISTENER)
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield found
+    assert found == [], f"Content-Security-Policy violations: {found}"
+
+
 @pytest.fixture
 def shoot(page, request):  # type: ignore[no-untyped-def]
     """Save a full-page screenshot of the current step under test-artifacts/<test>/."""
@@ -68,7 +100,9 @@ def shoot(page, request):  # type: ignore[no-untyped-def]
 
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
     """Run axe-core on the page; return the violations of the given impacts."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the browser's debugging protocol rather than added as an inline
+    # <script>, which the page's Content-Security-Policy (rightly) refuses.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
