@@ -46,8 +46,8 @@
     const warning = Number(box.dataset.warning) * 1000;
     const stay = document.getElementById("session-timeout-stay");
     const close = document.getElementById("session-timeout-close");
-    let expiresAt = Date.now() + 1000 * Math.min(
-      Number(box.dataset.idleRemaining), Number(box.dataset.absoluteRemaining));
+    const absoluteAt = Date.now() + 1000 * Number(box.dataset.absoluteRemaining);
+    let expiresAt = Math.min(Date.now() + 1000 * Number(box.dataset.idleRemaining), absoluteAt);
     let timer = null;
     let typed = false;
     let ending = false;
@@ -95,8 +95,9 @@
       if (ending) return;
       ending = true;
       save(forms, here, user);
-      // A plain GET of this page: the server logs out, says why and sends us to log in.
-      location.assign(location.href);
+      // A plain GET of this page (without its #fragment, which would only scroll): the
+      // server logs out, says why and sends us to log in, and back here afterwards.
+      location.assign(location.pathname + location.search);
     }
 
     // What the server says is left; `final` when the log-out was due by our own clock.
@@ -147,8 +148,8 @@
     document.addEventListener("htmx:afterRequest", function (event) {
       const headers = event.detail.requestConfig && event.detail.requestConfig.headers;
       if (event.detail.successful && !(headers && headers["X-LIS1-Background"])) {
-        schedule(Date.now() + Number(box.dataset.idleRemaining) * 1000 - warning,
-          function () { check(false); });
+        expiresAt = Math.min(Date.now() + Number(box.dataset.idleRemaining) * 1000, absoluteAt);
+        schedule(expiresAt - warning, function () { check(false); });
       }
     });
     schedule(expiresAt - warning, function () { check(false); });
@@ -198,8 +199,11 @@
     } catch (error) {
       draft = null;
     }
-    if (!draft || draft.path !== here) return;
+    if (!draft) return;
+    // The log-in page leads straight back to the draft's page: any other page of ours means
+    // the draft is not wanted (a form sent just in time, say), so it goes.
     sessionStorage.removeItem(DRAFT_KEY);
+    if (draft.path !== here) return;
     let cameFromLogin = false;
     try {
       cameFromLogin = new URL(document.referrer).pathname === loginPath;

@@ -64,8 +64,10 @@ def _press_twice(page, key: str, root_id: str, gap: str) -> None:  # type: ignor
     page.evaluate(f"document.getElementById('{root_id}').dataset.stale = ''")
     page.keyboard.press(key)
     if gap == "after the swap":
+        # A function, not an expression: Playwright would eval() an expression in the page,
+        # which the Content-Security-Policy refuses.
         page.wait_for_function(
-            f"!('stale' in document.getElementById('{root_id}').dataset)", polling=1
+            "(id) => !('stale' in document.getElementById(id).dataset)", arg=root_id, polling=1
         )
     page.keyboard.press(key)
 

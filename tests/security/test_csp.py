@@ -83,7 +83,7 @@ def test_stored_html_report_is_served_under_its_own_stricter_policy(  # type: ig
     assert response.status_code == 200
     assert directives(response["Content-Security-Policy"]) == directives(
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'none'; sandbox; report-uri /csp-report/"
+        "form-action 'none'; frame-ancestors 'none'; report-uri /csp-report/"
     )
     assert b"<script" not in response.content
 
