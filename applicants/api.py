@@ -72,12 +72,12 @@ class IsApplicant(permissions.BasePermission):
         return Role.APPLICANT in roles_of(request.user)
 
 
-class ApplicantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ApplicantViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, IsApplicant]
 
     @property
-    def applicant(self):  # type: ignore[no-untyped-def]
-        return self.request.user.applicant  # type: ignore[union-attr]
+    def applicant(self):
+        return self.request.user.applicant
 
     @property
     def schema_only(self) -> bool:
@@ -121,7 +121,7 @@ class DocumentViewSet(
     serializer_class = s.ApplicantDocumentSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         if self.schema_only:
             return Document.objects.none()
         return Document.objects.filter(applicant=self.applicant)
@@ -147,7 +147,7 @@ class DocumentViewSet(
         document_replace(document=document, upload=serializer.validated_data["file"])
         return Response(self.get_serializer(document).data)
 
-    def destroy(self, request: Request, pk: str) -> Response:  # type: ignore[override]
+    def destroy(self, request: Request, pk: str) -> Response:
         try:
             document_delete(document=self.get_object())
         except ApplicationError as error:
@@ -158,7 +158,7 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
         self.get_object()  # 404 for someone else's document
-        return document_download(request._request, pk=int(pk))  # type: ignore[no-any-return]
+        return document_download(request._request, pk=int(pk))
 
 
 class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
@@ -168,7 +168,7 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applican
     filter_backends = [DjangoFilterBackend]
     filterset_class = PositionFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         if self.schema_only:
             return Position.objects.none()
         return positions_for_applicants(round_current())
@@ -177,7 +177,7 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applican
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
     serializer_class = s.ApplicantApplicationSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return (
             own_applications(self.request.user)
             .prefetch_related("attachments")
@@ -233,7 +233,7 @@ class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
     pagination_class = None
     parser_classes = [JSONParser, FormParser]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         if self.schema_only:
             return ApplicantRanking.objects.none()
         return ranking_of_applicant(self.applicant, round_current())
@@ -264,7 +264,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
 
     serializer_class = s.ApplicantPlacementSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         if self.schema_only:
             return Placement.objects.none()
         return placements_of_applicant(self.applicant).select_related("position__employer__region")
@@ -288,7 +288,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
     def _act(
         self,
         request: Request,
-        input_serializer: type[Serializer],  # type: ignore[type-arg]
+        input_serializer: type[Serializer],
         service: Callable[..., Placement],
     ) -> Response:
         """Validate the input, call the service with the placement, the applicant as actor
@@ -311,7 +311,7 @@ class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantV
 
     serializer_class = s.ApplicantCoupleSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         if self.schema_only:
             return Couple.objects.none()
         couples = own_couples(self.request.user)

@@ -20,7 +20,7 @@ from lis1.ui import DesignSystemFormMixin
 PDF_MIME = "application/pdf"
 
 
-class ProfileForm(DesignSystemFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(DesignSystemFormMixin, forms.ModelForm):
     """The applicant's profile. The identity number is never pre-filled: an empty field keeps
     the saved number, so the clear number only travels when the applicant types it."""
 
@@ -160,7 +160,7 @@ def validate_pdf(upload: UploadedFile) -> None:
         raise ValidationError(PDF_PROBLEM_MESSAGES[problem], code=problem.value)
 
 
-class DocumentForm(DesignSystemFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DocumentForm(DesignSystemFormMixin, forms.ModelForm):
     file = forms.FileField(
         label=_("File (PDF, at most 10 MB)"),
         validators=[validate_pdf],

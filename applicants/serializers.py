@@ -22,7 +22,7 @@ from lis1.rounds.models import (
 )
 
 
-class ApplicantProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantProfileSerializer(serializers.ModelSerializer):
     national_id = serializers.CharField(
         write_only=True, required=False, allow_blank=True, help_text="11 digits; never returned."
     )
@@ -86,7 +86,7 @@ class ApplicantProfileSerializer(serializers.ModelSerializer):  # type: ignore[t
         return super().update(instance, validated_data)
 
 
-class ApplicantDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantDocumentSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True, help_text="PDF, at most 10 MB.")
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
 
@@ -103,14 +103,14 @@ class ApplicantDocumentSerializer(serializers.ModelSerializer):  # type: ignore[
         return upload
 
 
-class ApplicantDocumentReplaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantDocumentReplaceSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, at most 10 MB.")
 
     def validate_file(self, upload: Any) -> Any:
-        return ApplicantDocumentSerializer.validate_file(self, upload)  # type: ignore[arg-type]
+        return ApplicantDocumentSerializer.validate_file(self, upload)
 
 
-class ApplicantPositionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantPositionSerializer(serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name")
     region = serializers.CharField(source="employer.region.name", default=None)
     sites = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
@@ -137,7 +137,7 @@ class ApplicantPositionSerializer(serializers.ModelSerializer):  # type: ignore[
         ]
 
 
-class ApplicantApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantApplicationSerializer(serializers.ModelSerializer):
     documents = serializers.SerializerMethodField()
 
     class Meta:
@@ -153,16 +153,16 @@ class ApplicantApplicationSerializer(serializers.ModelSerializer):  # type: igno
         ]
 
     def get_documents(self, application: Application) -> list[int]:
-        return [a.document_id for a in application.attachments.all()]  # type: ignore[attr-defined]
+        return [a.document_id for a in application.attachments.all()]
 
 
-class ApplicantApplicationCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantApplicationCreateSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     motivation = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     documents = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
-class ApplicantRankingEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantRankingEntrySerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="position.title")
 
     class Meta:
@@ -170,13 +170,13 @@ class ApplicantRankingEntrySerializer(serializers.ModelSerializer):  # type: ign
         fields = ["rank", "position", "title"]
 
 
-class ApplicantRankingOrderSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantRankingOrderSerializer(serializers.Serializer):
     positions = serializers.ListField(
         child=serializers.IntegerField(), help_text="Position ids, most wanted first."
     )
 
 
-class ApplicantPlacementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantPlacementSerializer(serializers.ModelSerializer):
     position = ApplicantPositionSerializer()
     answer_deadline = serializers.DateTimeField(
         source="deadline",
@@ -197,11 +197,11 @@ class ApplicantPlacementSerializer(serializers.ModelSerializer):  # type: ignore
         ]
 
 
-class ApplicantPlacementAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantPlacementAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
-class ApplicantPlacementWithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantPlacementWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -211,7 +211,7 @@ class ApplicantPlacementWithdrawSerializer(serializers.Serializer):  # type: ign
     )
 
 
-class ApplicantCoupleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantCoupleSerializer(serializers.ModelSerializer):
     round = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     first_name = serializers.CharField(
         source="first.full_name", read_only=True, help_text="The inviter."
@@ -242,15 +242,15 @@ class ApplicantCoupleSerializer(serializers.ModelSerializer):  # type: ignore[ty
         return "first" if couple.first_id == self.context["applicant"].pk else "second"
 
 
-class ApplicantCoupleInviteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantCoupleInviteSerializer(serializers.Serializer):
     email = serializers.EmailField(help_text="The e-mail address the partner logs in with.")
 
 
-class ApplicantCoupleAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantCoupleAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
-class ApplicantCouplePairSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicantCouplePairSerializer(serializers.ModelSerializer):
     first_title = serializers.CharField(
         source="first_position.title", default=None, allow_null=True, read_only=True
     )
@@ -264,7 +264,7 @@ class ApplicantCouplePairSerializer(serializers.ModelSerializer):  # type: ignor
         read_only_fields = fields
 
 
-class ApplicantCouplePairInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantCouplePairInputSerializer(serializers.Serializer):
     first_position = serializers.IntegerField(
         allow_null=True, default=None, help_text="The first member's position, or null."
     )
@@ -273,7 +273,7 @@ class ApplicantCouplePairInputSerializer(serializers.Serializer):  # type: ignor
     )
 
 
-class ApplicantCouplePairsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApplicantCouplePairsSerializer(serializers.Serializer):
     pairs = ApplicantCouplePairInputSerializer(
         many=True,
         help_text="The whole list, most wanted pair first. Each side is a position that member "

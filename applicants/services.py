@@ -15,7 +15,7 @@ from lis1.rounds.models import Applicant, Application
 from lis1.rounds.services.applications import ApplicationError
 
 
-def _delete_file_on_commit(name: str, storage) -> None:  # type: ignore[no-untyped-def]
+def _delete_file_on_commit(name: str, storage) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 

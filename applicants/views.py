@@ -290,7 +290,7 @@ def positions(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _open_position(pk: int):  # type: ignore[no-untyped-def]
+def _open_position(pk: int):
     return get_object_or_404(
         positions_open_to_applicants()
         .select_related("employer__region", "municipality", "municipal_area", "round")

@@ -90,7 +90,7 @@ class PositionSerializer(serializers.ModelSerializer):
             "ranking_submitted_at",
         ]
         read_only_fields = ["status", "ranking_submitted_at"]
-        validators: list = []  # type: ignore[type-arg]  # the service reports reference clashes
+        validators: list = []  # the service reports reference clashes
 
 
 class ApplicationSerializer(serializers.Serializer):
@@ -104,7 +104,7 @@ class ApplicationSerializer(serializers.Serializer):
     prior_municipal_months = serializers.IntegerField(source="applicant.prior_municipal_months")
     list_rank = serializers.IntegerField(allow_null=True)
 
-    def get_birth_date_masked(self, application) -> str:  # type: ignore[no-untyped-def]
+    def get_birth_date_masked(self, application) -> str:
         return application.applicant.national_id_masked(show_birth_date=True)
 
 
@@ -208,7 +208,7 @@ class PositionViewSet(
             .order_by("round__start_date", "reference")
         )
 
-    def _save(self, serializer, position: Position | None) -> None:  # type: ignore[no-untyped-def]
+    def _save(self, serializer, position: Position | None) -> None:
         data = dict(serializer.validated_data)
         employer = (
             position.employer
@@ -227,10 +227,10 @@ class PositionViewSet(
         except PositionError as error:
             raise ValidationError({"detail": str(error)}) from None
 
-    def perform_create(self, serializer) -> None:  # type: ignore[no-untyped-def]
+    def perform_create(self, serializer) -> None:
         self._save(serializer, None)
 
-    def perform_update(self, serializer) -> None:  # type: ignore[no-untyped-def]
+    def perform_update(self, serializer) -> None:
         self._save(serializer, self.get_object())
 
     @extend_schema(request=None, responses=PositionSerializer)

@@ -125,7 +125,7 @@ class ApplicantFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = ApplicantFilterForm
 
-    def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+    def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet:
         condition = Q()
         for word in value.split()[:SEARCH_WORDS]:
             if word.isdigit():
@@ -138,7 +138,7 @@ class ApplicantFilter(django_filters.FilterSet):
                 )
         return queryset.filter(condition)
 
-    def filter_education(self, queryset: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+    def filter_education(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == EducationGroup.NORWAY:
             return queryset.filter(applicant__education_country="NO")
         if value == EducationGroup.EEA:
@@ -147,7 +147,7 @@ class ApplicantFilter(django_filters.FilterSet):
             return queryset.exclude(applicant__education_country__in=sorted(EEA_COUNTRIES))
         return queryset
 
-    def filter_prior(self, queryset: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+    def filter_prior(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "none":
             return queryset.filter(
                 applicant__prior_hospital_months=0, applicant__prior_municipal_months=0
@@ -163,14 +163,14 @@ class ApplicantFilter(django_filters.FilterSet):
             return queryset.filter(applicant__prior_municipal_months__gte=6)
         return queryset
 
-    def filter_ranked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+    def filter_ranked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "yes":
             return queryset.filter(list_rank__isnull=False)
         if value == "no":
             return queryset.filter(list_rank__isnull=True)
         return queryset
 
-    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT])[1])
 
     def narrowed(self) -> bool:

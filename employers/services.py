@@ -29,12 +29,12 @@ def published_placements(position: Position) -> QuerySet[Placement]:
 
 
 @transaction.atomic
-def interview_note_add(*, application: Application, author, text: str) -> InterviewNote:  # type: ignore[no-untyped-def]
+def interview_note_add(*, application: Application, author, text: str) -> InterviewNote:
     return InterviewNote.objects.create(application=application, author=author, text=text.strip())
 
 
 @transaction.atomic
-def vacancy_fill(*, position: Position, user, answer_deadline: dt.datetime) -> VacancyFill:  # type: ignore[no-untyped-def]
+def vacancy_fill(*, position: Position, user, answer_deadline: dt.datetime) -> VacancyFill:
     """Offer a vacant seat to the next candidate on the position's list (the rules are the
     placement lifecycle's) and keep the trust's record of who offered it to whom."""
     placement, candidate = vacancy_offer(

@@ -338,10 +338,10 @@ def _applicant_list_page(
     page = Paginator(queryset, APPLICANTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for row in rows:
-        if row.list_rank:  # type: ignore[attr-defined]
+        if row.list_rank:
             row.ranking_url = _ranking_url(
                 position, _ranking_page_of(row.list_rank), row.applicant_id
-            )  # type: ignore[attr-defined]
+            )
     editable = ranking_open(position)
     return render(
         request,
@@ -353,11 +353,7 @@ def _applicant_list_page(
             "applications": rows,
             "total": position.application_count,  # type: ignore[attr-defined]
             "narrowed": filterset.narrowed(),
-            "unranked_count": (
-                queryset.filter(list_rank__isnull=True).count()  # type: ignore[misc]
-                if editable
-                else 0
-            ),
+            "unranked_count": (queryset.filter(list_rank__isnull=True).count() if editable else 0),
             "editable": editable,
             "query": _list_query(request),
             "here": _list_query(request, page=page.number),
@@ -425,7 +421,7 @@ def applicant_list_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{back}#applicant-{applicant}")
 
 
-def _document_url(document) -> str | None:  # type: ignore[no-untyped-def]
+def _document_url(document) -> str | None:
     """The applicant app's download view, when it exists (it checks `can_view_document`)."""
     try:
         return reverse("applicants:document_download", args=[document.pk])
@@ -450,7 +446,7 @@ def applicant_detail(request: HttpRequest, pk: int, application_pk: int) -> Http
         return redirect("employers:applicant", pk=position.pk, application_pk=application.pk)
     documents = [
         (attachment.document, _document_url(attachment.document))
-        for attachment in application.attachments.select_related("document")  # type: ignore[attr-defined]
+        for attachment in application.attachments.select_related("document")
     ]
     return render(
         request,

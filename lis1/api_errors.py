@@ -23,7 +23,7 @@ from lis1.rounds.calendar import CalendarInvalid
 from lis1.rounds.errors import RuleViolation
 
 
-class RuleViolationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RuleViolationSerializer(serializers.Serializer):
     """The body of a 409, for the OpenAPI schema."""
 
     detail = serializers.CharField(help_text="What the rule says, in the user's language.")

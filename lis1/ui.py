@@ -18,7 +18,7 @@ class FastSelect(forms.Select):
     ten options; a filter form with the 357 municipalities made that most of a page's time.
     The markup is the same as Django's."""
 
-    def render(  # type: ignore[override]
+    def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]

@@ -128,7 +128,7 @@ class MunicipalPositionViewSet(viewsets.ReadOnlyModelViewSet):
             except MunicipalError as error:
                 raise ValidationError({"detail": str(error)}) from None
             return Response(ReviewSerializer(created, many=True).data, status=201)
-        reviews = position.ranking_reviews.select_related("municipality", "created_by")  # type: ignore[attr-defined]
+        reviews = position.ranking_reviews.select_related("municipality", "created_by")
         return Response(ReviewSerializer(reviews, many=True).data)
 
 
@@ -145,7 +145,7 @@ class AssignmentSerializer(serializers.Serializer):
     )
 
     def get_reason(self, assignment: MunicipalAssignment) -> str | None:
-        return self.context.get("reasons", {}).get(assignment.placement_id)  # type: ignore[no-any-return]
+        return self.context.get("reasons", {}).get(assignment.placement_id)
 
 
 class RunSummarySerializer(serializers.Serializer):
@@ -191,7 +191,7 @@ class PlacementRunSerializer(serializers.ModelSerializer):
         """Read once per run (it parses the run's recorded input and result)."""
         if not hasattr(run, "_run_summary"):
             run._run_summary = municipal_run_summary(run)  # type: ignore[attr-defined]
-        return run._run_summary  # type: ignore[attr-defined, no-any-return]
+        return run._run_summary  # type: ignore[attr-defined]
 
     @extend_schema_field(RunSummarySerializer(allow_null=True))
     def get_summary(self, run: MunicipalPlacementRun) -> dict[str, int] | None:
@@ -201,8 +201,8 @@ class PlacementRunSerializer(serializers.ModelSerializer):
     @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, run: MunicipalPlacementRun) -> list[dict[str, object]]:
         summary = self._summary(run)
-        return AssignmentSerializer(  # type: ignore[return-value]
-            run.assignments.all(),  # type: ignore[attr-defined]
+        return AssignmentSerializer(
+            run.assignments.all(),
             many=True,
             context={"reasons": summary.reasons if summary else {}},
         ).data
@@ -252,7 +252,7 @@ class PlacementRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             .prefetch_related("assignments__placement", "assignments__municipality")
         )
 
-    def perform_create(self, serializer) -> None:  # type: ignore[no-untyped-def]
+    def perform_create(self, serializer) -> None:
         area = serializer.validated_data["area"]
         if not areas_of_municipality_staff(self.request.user).filter(pk=area.pk).exists():
             raise NotFound

@@ -44,7 +44,7 @@ class PlacesForm(DesignSystemFormMixin, forms.Form):
     )
     places = forms.IntegerField(label=_("Places"), min_value=0, max_value=100)
 
-    def __init__(self, *args: Any, municipalities, **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, municipalities, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].choices = [(m.pk, m.name) for m in municipalities]  # type: ignore[attr-defined]
 
@@ -63,7 +63,7 @@ class PlacementRunForm(DesignSystemFormMixin, forms.Form):
         help_text=_("Recorded with the run: the same seed and lists give the same result."),
     )
 
-    def __init__(self, *args: Any, start_dates, readiness=None, **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, start_dates, readiness=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["start_date"].choices = [  # type: ignore[attr-defined]
             (d.isoformat(), date_format(d, "SHORT_DATE_FORMAT")) for d in start_dates
@@ -76,7 +76,7 @@ class PlacementRunForm(DesignSystemFormMixin, forms.Form):
             )
 
 
-def run_anyway_label(readiness) -> str:  # type: ignore[no-untyped-def]
+def run_anyway_label(readiness) -> str:
     """ "Run anyway" with the numbers that make it a risk."""
     return str(
         _("Run anyway: %(problems)s")
@@ -87,7 +87,7 @@ def run_anyway_label(readiness) -> str:  # type: ignore[no-untyped-def]
 class MunicipalityRankingForm(DesignSystemFormMixin, forms.Form):
     """One number field per municipality of the area: the doctor's rank of it."""
 
-    def __init__(self, *args: Any, municipalities, current: dict[int, int], **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, municipalities, current: dict[int, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         count = len(municipalities)
         for municipality in municipalities:

@@ -48,7 +48,7 @@ def ranking_review_add(
     municipality: Organisation,
     decision: str,
     comment: str,
-    user,  # type: ignore[no-untyped-def]
+    user,
 ) -> RankingReview:
     """Record the municipality's approval of, or comment on, the employer's current ranking."""
     if decision not in ReviewDecision.values:
@@ -68,7 +68,7 @@ def ranking_review_add(
     )
 
 
-def area_placements(*, area: MunicipalArea, round_: Round, start_date: dt.date | None = None):  # type: ignore[no-untyped-def]
+def area_placements(*, area: MunicipalArea, round_: Round, start_date: dt.date | None = None):
     """Doctors holding a seat (offered or accepted, published) in the area's positions, of
     one start date or of all."""
     placements = Placement.objects.filter(
@@ -87,7 +87,7 @@ def municipal_places_set(
     municipality: Organisation,
     start_date: dt.date,
     places: int,
-    user,  # type: ignore[no-untyped-def]
+    user,
 ) -> MunicipalPlaces:
     if not area.municipalities.filter(pk=municipality.pk).exists():
         raise MunicipalError(
@@ -278,7 +278,7 @@ def municipal_placement_start(
     round_: Round,
     start_date: dt.date,
     seed: int,
-    user,  # type: ignore[no-untyped-def]
+    user,
     confirm: bool = False,
 ) -> MunicipalPlacementRun:
     """Record a run and hand it to a worker once committed.

@@ -112,14 +112,14 @@ def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("municipalities:position", pk=position.pk)
     entries = list(employer_ranking_entries(position))
     for entry in entries:
-        entry.masked_id = entry.applicant.national_id_masked(show_birth_date=True)  # type: ignore[attr-defined]
+        entry.masked_id = entry.applicant.national_id_masked(show_birth_date=True)
     return render(
         request,
         "municipalities/position_detail.html",
         {
             "position": position,
             "entries": entries,
-            "reviews": position.ranking_reviews.select_related("municipality", "created_by"),  # type: ignore[attr-defined]
+            "reviews": position.ranking_reviews.select_related("municipality", "created_by"),
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -276,20 +276,20 @@ def _run(request: HttpRequest, pk: int) -> MunicipalPlacementRun:
     )
 
 
-def _assignments(run: MunicipalPlacementRun):  # type: ignore[no-untyped-def]
+def _assignments(run: MunicipalPlacementRun):
     return run.assignments.select_related(
         "placement__applicant", "placement__position", "municipality"
     ).order_by("order")
 
 
-def _with_reasons(run: MunicipalPlacementRun):  # type: ignore[no-untyped-def]
+def _with_reasons(run: MunicipalPlacementRun):
     """The run's summary, and its assignments each with `no_place_reason` (a NoPlaceReason
     value, "" for a doctor who got a municipality)."""
     summary = municipal_run_summary(run)
     reasons = summary.reasons if summary else {}
     assignments = list(_assignments(run))
     for a in assignments:
-        a.no_place_reason = reasons.get(a.placement_id, "")  # type: ignore[attr-defined]
+        a.no_place_reason = reasons.get(a.placement_id, "")
     return summary, assignments
 
 
@@ -302,7 +302,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     summary, assignments = _with_reasons(run)
     labels = dict(NoPlaceReason.choices)
     for a in assignments:
-        a.no_place_label = labels.get(a.no_place_reason, "")  # type: ignore[attr-defined]
+        a.no_place_label = labels.get(a.no_place_reason, "")
     return render(
         request,
         "municipalities/run_detail.html",
@@ -329,7 +329,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
             a.placement.position.reference,
             a.municipality.name if a.municipality else "",
             run.start_date.isoformat(),
-            a.no_place_reason,  # type: ignore[attr-defined]
+            a.no_place_reason,
         )
         for a in assignments
     )
@@ -344,7 +344,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the placed doctor's side --------------------------------------------------------------
 
 
-def _own_area_placements(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_area_placements(request: HttpRequest):
     return own_placements(request.user).filter(position__municipal_area__isnull=False)
 
 

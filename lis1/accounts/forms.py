@@ -19,7 +19,7 @@ class ResetForm(DesignSystemFormMixin, PasswordResetForm):
     pass
 
 
-class NewPasswordForm(DesignSystemFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+class NewPasswordForm(DesignSystemFormMixin, SetPasswordForm):
     pass
 
 

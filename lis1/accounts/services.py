@@ -19,7 +19,7 @@ class RegistrationTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "lis1.accounts.services.RegistrationTokenGenerator"
 
-    def _make_hash_value(self, user: User, timestamp: int) -> str:  # type: ignore[override]
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
 
 

@@ -75,7 +75,7 @@ START_KINDS = [(k.value, k.label) for k in (MatchRunKind.MAIN, MatchRunKind.FOLL
 
 
 class IsDirectorate(BasePermission):
-    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request, view) -> bool:
         return is_directorate(request.user)
 
 
@@ -98,7 +98,7 @@ INVALID_CALENDAR = OpenApiResponse(
 # Rounds -----------------------------------------------------------------------------------
 
 
-class ChecklistItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChecklistItemSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     done = serializers.IntegerField()
@@ -111,7 +111,7 @@ class ChecklistItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class RoundActionsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RoundActionsSerializer(serializers.Serializer):
     """What the round's calendar and decisions allow now (the page's buttons)."""
 
     start_main_match = serializers.BooleanField()
@@ -122,7 +122,7 @@ class RoundActionsSerializer(serializers.Serializer):  # type: ignore[type-arg]
     edit_calendar = serializers.BooleanField()
 
 
-class MatchRunBriefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MatchRunBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatchRun
         fields = [
@@ -139,7 +139,7 @@ class MatchRunBriefSerializer(serializers.ModelSerializer):  # type: ignore[type
         read_only_fields = fields
 
 
-class RoundListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RoundListSerializer(serializers.ModelSerializer):
     """A round with its phase and headline counts (round_counts_attach)."""
 
     name = serializers.CharField(source="__str__", read_only=True)
@@ -242,7 +242,7 @@ class RoundSerializer(RoundListSerializer):
     @extend_schema_field(ChecklistItemSerializer(many=True))
     def get_checklist(self, round_: Round) -> list[dict[str, Any]]:
         items: list[ChecklistItem] = round_checklist_items(round_)
-        return ChecklistItemSerializer(items, many=True).data  # type: ignore[return-value]
+        return ChecklistItemSerializer(items, many=True).data
 
     @extend_schema_field(MatchRunBriefSerializer(many=True))
     def get_match_runs(self, round_: Round) -> list[dict[str, Any]]:
@@ -253,7 +253,7 @@ class RoundSerializer(RoundListSerializer):
             .defer(*_BLOBS)
             .order_by("-created_at", "-pk")
         )
-        return MatchRunBriefSerializer(runs, many=True).data  # type: ignore[return-value]
+        return MatchRunBriefSerializer(runs, many=True).data
 
 
 _DATE_HELP = "Norwegian time (Europe/Oslo) when given without an offset."
@@ -266,7 +266,7 @@ def _reason_field(help_text: str) -> serializers.CharField:
     )
 
 
-class RoundCalendarSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RoundCalendarSerializer(serializers.Serializer):
     """Some or all of the round's dates; those left out stay as they are."""
 
     advertising_opens = serializers.DateTimeField(
@@ -305,11 +305,11 @@ class RoundCreateSerializer(RoundCalendarSerializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReasonSerializer(serializers.Serializer):
     reason = _reason_field("Kept in the round's log.")
 
 
-class MatchRunStartSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchRunStartSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=START_KINDS,
         help_text="The main match after the ranking deadline; a follow-up match once the "
@@ -327,13 +327,13 @@ class MatchRunStartSerializer(serializers.Serializer):  # type: ignore[type-arg]
 # Match runs -------------------------------------------------------------------------------
 
 
-class FillRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FillRowSerializer(serializers.Serializer):
     seats = serializers.IntegerField()
     placed = serializers.IntegerField()
     unfilled = serializers.IntegerField()
 
 
-class MatchRunStatisticsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchRunStatisticsSerializer(serializers.Serializer):
     """The engine's counts and the fill per trust and region (not the per-position table)."""
 
     applicants = serializers.IntegerField(required=False)
@@ -359,14 +359,14 @@ class MatchRunStatisticsSerializer(serializers.Serializer):  # type: ignore[type
     by_region = serializers.DictField(child=FillRowSerializer(), required=False)
 
 
-class CheckProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CheckProblemSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="hash_mismatch, result_differs, blocking_pairs or placements_differ."
     )
     message = serializers.CharField(help_text="The problem in words, in the request's language.")
 
 
-class MatchRunCheckSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MatchRunCheckSerializer(serializers.ModelSerializer):
     problems = serializers.SerializerMethodField(
         help_text="Empty when the run verifies (once the check has succeeded).",
     )
@@ -384,7 +384,7 @@ class MatchRunCheckSerializer(serializers.ModelSerializer):  # type: ignore[type
         read_only_fields = fields
 
 
-class EmailBatchSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class EmailBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = EmailBatch
         fields = [
@@ -398,12 +398,12 @@ class EmailBatchSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         read_only_fields = fields
 
 
-class MatchRunDownloadsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchRunDownloadsSerializer(serializers.Serializer):
     instance = serializers.CharField(help_text="The canonical instance JSON (lis1-match/1).")
     result = serializers.CharField(help_text="The engine's result JSON.")
 
 
-class MatchRunSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MatchRunSerializer(serializers.ModelSerializer):
     """A match run: its job, result, verification, publication and results e-mails."""
 
     # The newest check, the e-mail batch and `busy` come in the context, from the page's
@@ -464,17 +464,17 @@ class MatchRunSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     def get_statistics(self, run: MatchRun) -> dict[str, Any] | None:
         if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
             return None
-        return MatchRunStatisticsSerializer(run.statistics or {}).data  # type: ignore[return-value]
+        return MatchRunStatisticsSerializer(run.statistics or {}).data
 
     @extend_schema_field(MatchRunCheckSerializer(allow_null=True))
     def get_check(self, run: MatchRun) -> dict[str, Any] | None:
         check = self.context.get("check")
-        return MatchRunCheckSerializer(check).data if check is not None else None  # type: ignore[return-value]
+        return MatchRunCheckSerializer(check).data if check is not None else None
 
     @extend_schema_field(EmailBatchSerializer(allow_null=True))
     def get_results_emails(self, run: MatchRun) -> dict[str, Any] | None:
         batch = self.context.get("batch")
-        return EmailBatchSerializer(batch).data if batch is not None else None  # type: ignore[return-value]
+        return EmailBatchSerializer(batch).data if batch is not None else None
 
     def get_busy(self, run: MatchRun) -> bool:
         return bool(self.context.get("busy", run.in_progress))
@@ -489,7 +489,7 @@ class MatchRunSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         }
 
 
-class MatchRunPublishSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchRunPublishSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(
         default=False,
         help_text="Publish although some positions have no submitted ranking (needs a reason).",
@@ -511,7 +511,7 @@ def _run_response(run: MatchRun, *, status_code: int = status.HTTP_200_OK) -> Re
 # Views ------------------------------------------------------------------------------------
 
 
-class DirectorateViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class DirectorateViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsDirectorate]
 
 
@@ -540,7 +540,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Directorate
         data = RoundListSerializer(rounds, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return RoundListSerializer if self.action == "list" else RoundSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -30,7 +30,7 @@ TRACKED = {
 KINDS = {"insert": _("Added"), "update": _("Changed"), "delete": _("Removed")}
 
 
-def event_model(model):  # type: ignore[no-untyped-def]
+def event_model(model):
     return model.pgh_event_model
 
 
@@ -53,12 +53,12 @@ class AuditFilterForm(DesignSystemFormMixin, forms.Form):
     )
 
 
-def _events(data: dict) -> list:  # type: ignore[type-arg]
+def _events(data: dict) -> list:
     rows = []
     tables = [data["table"]] if data.get("table") else list(TRACKED)
     for key in tables:
         label, model = TRACKED[key]
-        events = event_model(model).objects.select_related("pgh_context")  # type: ignore[union-attr]
+        events = event_model(model).objects.select_related("pgh_context")
         if data.get("kind"):
             events = events.filter(pgh_label=data["kind"])
         if data.get("position") and key != "couple_preference":
@@ -68,18 +68,18 @@ def _events(data: dict) -> list:  # type: ignore[type-arg]
         if data.get("since"):
             events = events.filter(pgh_created_at__date__gte=data["since"])
         for event in events.order_by("-pgh_created_at", "-pgh_id")[:500]:
-            event.table_label = label  # type: ignore[attr-defined]
-            event.kind_label = KINDS.get(event.pgh_label, event.pgh_label)  # type: ignore[attr-defined]
+            event.table_label = label
+            event.kind_label = KINDS.get(event.pgh_label, event.pgh_label)
             metadata = event.pgh_context.metadata if event.pgh_context_id else {}
-            event.who = metadata.get("user_email", "")  # type: ignore[attr-defined]
-            event.how = metadata.get("action") or metadata.get("url", "")  # type: ignore[attr-defined]
-            event.fields = _fields(key, event)  # type: ignore[attr-defined]
+            event.who = metadata.get("user_email", "")
+            event.how = metadata.get("action") or metadata.get("url", "")
+            event.fields = _fields(key, event)
             rows.append(event)
     rows.sort(key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
     return rows
 
 
-def _fields(key: str, event) -> str:  # type: ignore[no-untyped-def]
+def _fields(key: str, event) -> str:
     if key == "placement":
         return (
             f"run {event.match_run_id} · applicant {event.applicant_id} · position "

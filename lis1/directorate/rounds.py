@@ -128,7 +128,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
 def _calendar_form_page(
     request: HttpRequest,
     form: CalendarForm,
-    save,  # type: ignore[no-untyped-def]
+    save,
     context: dict[str, object],
 ) -> HttpResponse:
     """A calendar form's POST through its service: the calendar's per-field errors on the
@@ -138,7 +138,7 @@ def _calendar_form_page(
         status = 400
         if form.is_valid():
             try:
-                return save()  # type: ignore[no-any-return]
+                return save()
             except CalendarInvalid as invalid:
                 for field, problems in invalid.errors.items():
                     for problem in problems:
@@ -186,7 +186,7 @@ def round_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def round_checklist_items(round_: Round) -> list:  # type: ignore[type-arg]
+def round_checklist_items(round_: Round) -> list:
     """The checklist the round page and the publish page show: the shared model's items and
     the municipalities' review of the rankings."""
     items = round_checklist(round_)
@@ -274,7 +274,7 @@ def _decision_page(
     *,
     template: str,
     action: Action,
-    run,  # type: ignore[no-untyped-def]
+    run,
     done_message: str,
 ) -> HttpResponse:
     """A confirmation page for an irreversible decision, then the service."""

@@ -76,7 +76,7 @@ def job_models() -> list[type[Job]]:
     return [m for m in apps.get_models() if issubclass(m, Job)]
 
 
-def _task(name: str):  # type: ignore[no-untyped-def]
+def _task(name: str):
     app = current_app
     if name not in app.tasks:
         # A process that has not imported the task modules yet (a shell, a web worker).

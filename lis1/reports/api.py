@@ -29,7 +29,7 @@ from lis1.rounds.permissions import is_directorate
 
 
 class IsDirectorate(BasePermission):
-    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request, view) -> bool:
         return is_directorate(request.user)
 
 
@@ -76,17 +76,17 @@ class StoredReportViewSet(
     permission_classes = [IsAuthenticated, IsDirectorate]
     serializer_class = StoredReportSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = stored_reports()
         slug = self.request.query_params.get("round")
         if slug:
             queryset = queryset.filter(round__slug=slug)
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return StoredReportRequestSerializer if self.action == "create" else StoredReportSerializer
 
-    def create(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+    def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = StoredReportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = stored_report_request(

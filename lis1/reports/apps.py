@@ -15,7 +15,7 @@ class ReportsConfig(AppConfig):
         round_closed.connect(_final_report, dispatch_uid="reports-final-report")
 
 
-def _final_report(*, round_, closed_by, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+def _final_report(*, round_, closed_by, **kwargs: object) -> None:
     from lis1.reports.enums import ReportTrigger
     from lis1.reports.services import stored_report_request
 

@@ -756,7 +756,7 @@ def _headline_outcome(c: HeadlineCounts) -> Outcome:
 def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Table]:
     total = _headline_outcome(data.counts)
 
-    def table(key: str, title: str, first: str, rows, description: str = "", chart=SHARES_CHART):  # type: ignore[no-untyped-def]
+    def table(key: str, title: str, first: str, rows, description: str = "", chart=SHARES_CHART):
         return outcome_table(
             key=key,
             title=title,
@@ -807,7 +807,7 @@ def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Tabl
             gettext_noop("Year of medical degree"),
             _grouped(
                 data.by_education_year,
-                lambda y: groups.graduation_group(y, data.round.year),  # type: ignore[arg-type]
+                lambda y: groups.graduation_group(y, data.round.year),
                 groups.graduation_order(data.round.year),
             ),
         ),
@@ -827,7 +827,7 @@ def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Tabl
             gettext_noop("Age on the start date"),
             _grouped(
                 data.by_birth_date,
-                lambda born: groups.age_group(born, start),  # type: ignore[arg-type]
+                lambda born: groups.age_group(born, start),
                 groups.AGE_GROUP_ORDER,
             ),
         ),
@@ -837,7 +837,7 @@ def people_tables(data: ReportInput, *, basis: str, internal: bool) -> list[Tabl
             gettext_noop("Rounds applied before"),
             _grouped(
                 data.by_earlier_rounds,
-                lambda n: groups.earlier_rounds_group(int(n)),  # type: ignore[call-overload]
+                lambda n: groups.earlier_rounds_group(int(n)),
                 groups.EARLIER_ROUNDS_ORDER,
             ),
         ),

@@ -302,7 +302,7 @@ def municipal_rows(round_: Round) -> tuple[int, list[MunicipalPartRow]]:
         if area:
             name = areas[area].name
             county = ", ".join(sorted(area_counties[area]))
-            members = areas[area].n  # type: ignore[attr-defined]
+            members = areas[area].n
         else:
             name = row["municipality__name"]
             county = row["municipality__county_name"]

@@ -51,7 +51,7 @@ def round_report_render_all(report: Report) -> list[tuple[str, Export]]:
 def stored_report_request(
     *,
     round_: Round,
-    requested_by=None,  # type: ignore[no-untyped-def]
+    requested_by=None,
     internal: bool = False,
     trigger: str = ReportTrigger.ON_DEMAND,
     language: str | None = None,

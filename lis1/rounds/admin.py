@@ -138,7 +138,7 @@ class PositionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("applications"), ordering="application_count")
     def applications(self, obj: Position) -> int:
-        return obj.application_count  # type: ignore[attr-defined,no-any-return]
+        return obj.application_count  # type: ignore[attr-defined]
 
 
 @admin.register(Applicant)

@@ -22,7 +22,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 
-def acting_user(actor: Any):  # type: ignore[no-untyped-def]
+def acting_user(actor: Any):
     """The user to record as having acted, or None (a command, a task, an anonymous caller)."""
     return actor if getattr(actor, "is_authenticated", False) else None
 

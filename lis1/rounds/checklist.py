@@ -46,7 +46,7 @@ class ChecklistItem:
         return self.done >= self.total
 
 
-def _published(round_: Round):  # type: ignore[no-untyped-def]
+def _published(round_: Round):
     return Position.objects.filter(round=round_, status=PositionStatus.PUBLISHED)
 
 

@@ -100,17 +100,17 @@ def organisations_of(user: AnyUser, *kinds: str) -> QuerySet[Organisation]:
     return queryset
 
 
-def role_required(role: Role):  # type: ignore[no-untyped-def]
+def role_required(role: Role):
     """View decorator: log-in required, and the user must hold `role` (else 403)."""
     from functools import wraps
 
     from django.contrib.auth.decorators import login_required
     from django.core.exceptions import PermissionDenied
 
-    def decorator(view):  # type: ignore[no-untyped-def]
+    def decorator(view):
         @login_required
         @wraps(view)
-        def wrapped(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapped(request, *args, **kwargs):
             if role not in roles_of(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -160,7 +160,7 @@ def positions_open_to_applicants() -> QuerySet[Position]:
     return Position.objects.filter(status=PositionStatus.PUBLISHED)
 
 
-def can_view_document(user: AnyUser, document) -> bool:  # type: ignore[no-untyped-def]
+def can_view_document(user: AnyUser, document) -> bool:
     """The owner, or staff of an employer whose position the applicant applied to with this
     document attached (a submitted application)."""
     if not user.is_authenticated:
@@ -212,7 +212,7 @@ def reviewing_municipalities(user: AnyUser, position: Position) -> QuerySet[Orga
     return mine.none()
 
 
-def areas_of_municipality_staff(user: AnyUser):  # type: ignore[no-untyped-def]
+def areas_of_municipality_staff(user: AnyUser):
     """Municipal areas that include one of the user's municipalities."""
     from lis1.rounds.models import MunicipalArea
 

@@ -76,7 +76,7 @@ def applicant_earlier_rounds(applicant: Applicant, round_: Round) -> int:
     )
 
 
-def rounds_open(now=None) -> QuerySet[Round]:  # type: ignore[no-untyped-def]
+def rounds_open(now=None) -> QuerySet[Round]:
     """Rounds under way: advertised and not closed (lis1.rounds.calendar has the phases)."""
     return Round.objects.filter(
         closed_at__isnull=True, advertising_opens__lte=now or timezone.now()
@@ -88,7 +88,7 @@ def round_current() -> Round | None:
     otherwise the newest round at all."""
     cached = cache.get(ROUND_CURRENT_KEY)
     if cached is not None:
-        return None if cached == _NO_ROUND else cached  # type: ignore[no-any-return]
+        return None if cached == _NO_ROUND else cached
     active = rounds_open().order_by("-start_date").first()
     found = active or Round.objects.order_by("-start_date").first()
     cache.set(ROUND_CURRENT_KEY, _NO_ROUND if found is None else found, ROUND_CURRENT_TIMEOUT)
@@ -102,7 +102,7 @@ def round_current_forget() -> None:
     transaction.on_commit(lambda: cache.delete(ROUND_CURRENT_KEY))
 
 
-def _subquery_count(queryset: QuerySet, field: str = "pk") -> Subquery:  # type: ignore[type-arg]
+def _subquery_count(queryset: QuerySet, field: str = "pk") -> Subquery:
     return Subquery(
         queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
         output_field=IntegerField(),
@@ -321,7 +321,7 @@ def applications_for_review(position: Position) -> QuerySet[Application]:
     )
 
 
-def employer_ranking_entries(position: Position, *, with_application: bool = False):  # type: ignore[no-untyped-def]
+def employer_ranking_entries(position: Position, *, with_application: bool = False):
     """The employer's list for a position, best first, with the applicants; with
     `with_application`, each entry's `application_id` too (for a link to the applicant's
     page), from a subquery rather than a join."""

@@ -69,7 +69,7 @@ def _svg(figure: Figure, key: str, *, tight: bool = True) -> str:
     return svg.replace("<svg", '<svg aria-hidden="true" focusable="false" class="chart"', 1)
 
 
-def _body_rows(table: Table) -> list:  # type: ignore[type-arg]
+def _body_rows(table: Table) -> list:
     return [row for row in table.rows if not row.total]
 
 

@@ -63,7 +63,7 @@ def sheet_name(table: Table) -> str:
     return label(table.short_title or table.title)
 
 
-def _text_cell(sheet, text: str, font: Font | None = None) -> WriteOnlyCell:  # type: ignore[no-untyped-def]
+def _text_cell(sheet, text: str, font: Font | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=spreadsheet_safe(text))
     if font is not None:
         cell.font = font

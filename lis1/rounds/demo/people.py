@@ -79,7 +79,7 @@ def draw_identity_number(
             return number
 
 
-_TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "đ": "d"})  # type: ignore[arg-type]
+_TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "đ": "d"})
 
 
 def ascii_slug(text: str) -> str:

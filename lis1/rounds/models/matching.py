@@ -247,7 +247,7 @@ class Placement(models.Model):
         return f"{self.applicant} → {self.position}"
 
     @property
-    def deadline(self):  # type: ignore[no-untyped-def]
+    def deadline(self):
         """The offer's answer deadline: a direct offer's own, else its run's (a follow-up run
         sets one when published), else the round's (the main match)."""
         run = self.match_run

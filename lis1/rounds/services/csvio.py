@@ -45,7 +45,7 @@ def csv_rows(data: bytes, *, required: Sequence[str]) -> list[tuple[int, dict[st
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in required if name not in header]

@@ -206,7 +206,7 @@ def match_instance_build(*, round_: Round, kind: str, seed: int) -> dict[str, ob
                 "ranking": ranking,
             }
         )
-    placed_as_couple = {m for c in couples for m in c["members"]}  # type: ignore[union-attr]
+    placed_as_couple = {m for c in couples for m in c["members"]}
     applicants = [
         {
             "id": applicant_id(applicant),
@@ -248,7 +248,7 @@ def match_run_create(
     round_: Round,
     kind: str = MatchRunKind.MAIN,
     seed: int,
-    requested_by=None,  # type: ignore[no-untyped-def]
+    requested_by=None,
     rerun_of: MatchRun | None = None,
 ) -> MatchRun:
     """Record a requested run after checking that the round is ready for it: the main match
@@ -300,7 +300,7 @@ def match_run_start(
     round_: Round,
     kind: str = MatchRunKind.MAIN,
     seed: int,
-    requested_by=None,  # type: ignore[no-untyped-def]
+    requested_by=None,
     rerun_of: MatchRun | None = None,
 ) -> MatchRun:
     """Create the run and hand it to a worker once the row is committed."""
@@ -311,7 +311,7 @@ def match_run_start(
     return run
 
 
-def match_run_rerun(*, match_run: MatchRun, requested_by=None) -> MatchRun:  # type: ignore[no-untyped-def]
+def match_run_rerun(*, match_run: MatchRun, requested_by=None) -> MatchRun:
     """Run a failed run again as a new run with the same kind and seed (the failed one stays
     in the record); the same input gives byte-identical results."""
     run = MatchRun.objects.select_related("round").without_blobs().get(pk=match_run.pk)
@@ -363,7 +363,7 @@ def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, obj
     filled: Counter[int] = Counter(_pk(p) for p in result.matches.values())
     by_trust: dict[str, dict[str, int]] = {}
     by_region: dict[str, dict[str, int]] = {}
-    unfilled = {_pk(k): v for k, v in stats["unfilled_seats_by_program"].items()}  # type: ignore[attr-defined]
+    unfilled = {_pk(k): v for k, v in stats["unfilled_seats_by_program"].items()}
     for position in Position.objects.filter(pk__in=unfilled.keys()).select_related(
         "employer__region"
     ):
@@ -434,7 +434,7 @@ def match_run_problems(*, match_run: MatchRun) -> list[dict[str, object]]:
 
 
 @transaction.atomic
-def match_run_verify_start(*, match_run: MatchRun, requested_by=None) -> MatchRunCheck:  # type: ignore[no-untyped-def]
+def match_run_verify_start(*, match_run: MatchRun, requested_by=None) -> MatchRunCheck:
     """Verify a run in the background (re-running the engine grows with the round)."""
     run = MatchRun.objects.select_for_update(no_key=True).without_blobs().get(pk=match_run.pk)
     if run.status != JobStatus.SUCCEEDED or run.kind == MatchRunKind.DIRECT_OFFER:
@@ -483,7 +483,7 @@ FOLLOW_UP_ANSWER_DAYS = 7
 def match_run_publish(
     *,
     match_run: MatchRun,
-    published_by=None,  # type: ignore[no-untyped-def]
+    published_by=None,
     confirm: bool = False,
     reason: str = "",
 ) -> MatchRun:

@@ -147,7 +147,7 @@ def notifications_results_published(*, match_run: MatchRun) -> int:
     return count
 
 
-def results_batch_chunks(*, match_run: MatchRun):  # type: ignore[no-untyped-def]
+def results_batch_chunks(*, match_run: MatchRun):
     """Write the run's results e-mails chunk by chunk, each chunk in its own transaction;
     yields (done, total, written) after each."""
     recipients = results_recipients(match_run)
@@ -221,7 +221,7 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
 
 
 @email_batch_writer("results")
-def results_batch_writer(batch: EmailBatch):  # type: ignore[no-untyped-def]
+def results_batch_writer(batch: EmailBatch):
     """The e-mail batch `results:<match run id>`, started when a run is published."""
     run = MatchRun.objects.without_blobs().get(pk=int(batch.key.split(":", 1)[1]))
     for done, total, _written in results_batch_chunks(match_run=run):

@@ -82,7 +82,7 @@ def placement_answer(
     *,
     placement: Placement,
     accept: bool,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     on_behalf: bool = False,
 ) -> Placement:
     """Accept or turn down an offer before its deadline, by the applicant or recorded by
@@ -119,7 +119,7 @@ def placement_end_status(placement: Placement, *, now: dt.datetime | None = None
 
 def placement_start_default(placement: Placement) -> dt.date:
     """The day the form proposes: the recorded start, else the position's start date."""
-    return placement.started_on or placement.position.start_date  # type: ignore[no-any-return]
+    return placement.started_on or placement.position.start_date
 
 
 @transaction.atomic
@@ -127,7 +127,7 @@ def placement_start(
     *,
     placement: Placement,
     started_on: dt.date,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
 ) -> Placement:
     """The employer confirms the day an accepted doctor started: from then on the doctor
     counts as hired. The same call corrects a recorded day. Refused for a doctor who has not
@@ -167,7 +167,7 @@ def placement_start(
 def placement_end(
     *,
     placement: Placement,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     reason: str,
     on_behalf: bool = False,
 ) -> Placement:
@@ -219,7 +219,7 @@ def placements_write_run_result(
     *,
     run: MatchRun,
     matches: Mapping[str, str],
-    document: dict,  # type: ignore[type-arg]
+    document: dict,
 ) -> None:
     """A match run's placements, with each one's rank on the applicant's (or couple's) list.
     Called inside the run's own write transaction."""
@@ -313,7 +313,7 @@ def vacancy_next_candidate(position: Position) -> EmployerRanking | None:
 def vacancy_offer(
     *,
     position: Position,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     answer_deadline: dt.datetime,
 ) -> tuple[Placement, EmployerRanking]:
     """Offer a vacant seat to the next candidate on the position's list: a published run of
@@ -370,7 +370,7 @@ def position_seats_add(
     position: Position,
     seats: int,
     reason: str,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
 ) -> SeatAddition:
     """Extra seats for a position after its round's results are published (proposal 1):
     filled from the position's ranked list like any vacant seat, or by a follow-up match."""
@@ -403,7 +403,7 @@ def position_seats_add(
 def placements_set_municipality(
     *,
     municipalities: Mapping[int, int | None],
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     run_id: int,
 ) -> int:
     """Where each placed doctor of an area does the municipal part (a municipal placement

@@ -34,7 +34,7 @@ def round_open_for_positions(round_: Round) -> bool:
     return calendar_allows(round_, Action.EDIT_POSITIONS)
 
 
-def rounds_open_for_positions():  # type: ignore[no-untyped-def]
+def rounds_open_for_positions():
     """The rounds whose positions can still change: the queryset form of the same rule."""
     return Round.objects.filter(closed_at__isnull=True, applications_close__gt=timezone.now())
 
@@ -150,7 +150,7 @@ POSITION_CSV_COLUMNS = (
 )
 
 
-def positions_export_csv(*, positions, round_: Round) -> tuple[str, str, bytes]:  # type: ignore[no-untyped-def]
+def positions_export_csv(*, positions, round_: Round) -> tuple[str, str, bytes]:
     rows = (
         (
             p.reference,

@@ -67,7 +67,7 @@ def rankable_applicant_ids(position: Position) -> set[int]:
 
 
 @transaction.atomic
-def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:  # type: ignore[no-untyped-def]
+def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:
     """Make the position's list exactly `applicant_ids`, best first."""
     position = _locked_open(position)
     if len(set(applicant_ids)) != len(applicant_ids):
@@ -106,7 +106,7 @@ def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> l
     return applicant_ids
 
 
-def ranking_move(*, position: Position, applicant_id: int, to_rank: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+def ranking_move(*, position: Position, applicant_id: int, to_rank: int, user=None) -> list[int]:
     """Move a ranked applicant to a new place (1 = first); clamped to the list."""
     ids = ranking_ids(position)
     if applicant_id not in ids:
@@ -130,7 +130,7 @@ def _locked_ids(position: Position) -> list[int]:
 
 
 @transaction.atomic
-def ranking_move_to(*, position: Position, applicant_id: int, place: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+def ranking_move_to(*, position: Position, applicant_id: int, place: int, user=None) -> list[int]:
     """Move a ranked applicant to `place` (1 = first). Unlike `ranking_move` the place is
     checked, not clamped: a typed number outside 1..N is a mistake to show, not to guess."""
     ids = _locked_ids(position)
@@ -148,7 +148,7 @@ def ranking_move_to(*, position: Position, applicant_id: int, place: int, user=N
 
 
 @transaction.atomic
-def ranking_reorder(  # type: ignore[no-untyped-def]
+def ranking_reorder(
     *, position: Position, offset: int, applicant_ids: list[int], user=None
 ) -> list[int]:
     """Put one stretch of the list (a page: places offset+1 to offset+len) in a new order,
@@ -166,7 +166,7 @@ def ranking_reorder(  # type: ignore[no-untyped-def]
 
 
 @transaction.atomic
-def ranking_add_many(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:  # type: ignore[no-untyped-def]
+def ranking_add_many(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:
     """Put applicants at the end of the list in the given order; those already on it keep
     their place. Returns the new list."""
     ids = _locked_ids(position)
@@ -177,19 +177,19 @@ def ranking_add_many(*, position: Position, applicant_ids: list[int], user=None)
     return ranking_set(position=position, applicant_ids=[*ids, *new], user=user)
 
 
-def ranking_add(*, position: Position, applicant_id: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+def ranking_add(*, position: Position, applicant_id: int, user=None) -> list[int]:
     """Put an applicant at the end of the list."""
     return ranking_add_many(position=position, applicant_ids=[applicant_id], user=user)
 
 
-def ranking_remove(*, position: Position, applicant_id: int, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+def ranking_remove(*, position: Position, applicant_id: int, user=None) -> list[int]:
     """Leave an applicant off the list: not acceptable to the position."""
     ids = [a for a in ranking_ids(position) if a != applicant_id]
     return ranking_set(position=position, applicant_ids=ids, user=user)
 
 
 @transaction.atomic
-def ranking_submit(*, position: Position, user) -> Position:  # type: ignore[no-untyped-def]
+def ranking_submit(*, position: Position, user) -> Position:
     """Mark the list as the employer's final ranking (it can still change until the deadline,
     which clears the submission)."""
     position = _locked_open(position)
@@ -216,7 +216,7 @@ def ranking_export_csv(*, position: Position) -> tuple[str, str, bytes]:
     )
 
 
-def ranking_import_csv(*, position: Position, data: bytes, user=None) -> list[int]:  # type: ignore[no-untyped-def]
+def ranking_import_csv(*, position: Position, data: bytes, user=None) -> list[int]:
     """Replace the list from a CSV (columns rank and applicant_id, or hpr_number), all or
     nothing; errors name their line."""
     rows = csv_rows(data, required=("rank",))

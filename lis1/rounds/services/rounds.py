@@ -37,7 +37,7 @@ class RoundTransitionError(RuleViolation):
     default_rule = "round"
 
 
-def _require_directorate(user) -> None:  # type: ignore[no-untyped-def]
+def _require_directorate(user) -> None:
     if not is_directorate(user):
         raise RoundTransitionError(
             "directorate_only", _("Only directorate staff can run a round's calendar.")
@@ -58,7 +58,7 @@ def round_create(
     season: str,
     year: int,
     calendar: Mapping[str, object],
-    created_by,  # type: ignore[no-untyped-def]
+    created_by,
     reason: str = "",
 ) -> Round:
     """A new round with a checked calendar. Raises CalendarInvalid with per-field messages."""
@@ -107,7 +107,7 @@ def round_calendar_update(
     *,
     round_: Round,
     calendar: Mapping[str, object],
-    changed_by,  # type: ignore[no-untyped-def]
+    changed_by,
     reason: str = "",
 ) -> Round:
     """Change some of the round's dates. A date that has passed (people have acted on it),
@@ -151,7 +151,7 @@ def _refuse_while_matching(round_: Round) -> None:
 
 
 @transaction.atomic
-def round_follow_up_open(*, round_: Round, opened_by) -> Round:  # type: ignore[no-untyped-def]
+def round_follow_up_open(*, round_: Round, opened_by) -> Round:
     """After the answer deadline: offers not answered lapse, and vacant seats can be matched
     again from the same lists (follow-up match runs)."""
     _require_directorate(opened_by)
@@ -172,7 +172,7 @@ def round_follow_up_open(*, round_: Round, opened_by) -> Round:  # type: ignore[
 
 
 @transaction.atomic
-def round_close(*, round_: Round, closed_by, reason: str = "") -> Round:  # type: ignore[no-untyped-def]
+def round_close(*, round_: Round, closed_by, reason: str = "") -> Round:
     """Close the round (its report becomes final; the final report is generated once the
     closing is committed). Vacant seats can still be filled from its lists afterwards."""
     _require_directorate(closed_by)
