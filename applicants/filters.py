@@ -36,6 +36,10 @@ def position_facets(positions: QuerySet[Position]) -> dict[str, Choices]:
     plain queries."""
     positions = positions.order_by()
     state = positions.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    if not state["n"]:
+        # Nothing to choose from (no current round: the queryset may be an empty one whose
+        # SQL cannot even be written out for the cache key).
+        return _position_facets(positions.none())
     scope = hashlib.sha256(str(positions.values("pk").query).encode()).hexdigest()[:24]
     changed = state["changed"].isoformat() if state["changed"] else "-"
     key = f"position-facets:{scope}:{state['n']}:{changed}"

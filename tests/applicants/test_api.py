@@ -154,3 +154,11 @@ def test_profile_rounds_before_the_system_read_and_validated(me) -> None:  # typ
     assert ok.json()["rounds_before_system"] == 20
     me.refresh_from_db()
     assert me.rounds_before_system == 20
+
+
+def test_positions_without_a_current_round_is_an_empty_list(me) -> None:  # type: ignore[no-untyped-def]
+    """No round at all: an empty list, not a 500 from building the filter's choices."""
+    response = api_for(me.user).get("/api/applicant/positions/")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["results"] if isinstance(body, dict) else body) == []
