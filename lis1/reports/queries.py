@@ -146,17 +146,25 @@ def _distinct_applicants_by(round_: Round, field: str) -> dict[str, int]:
     }
 
 
-def _people_by(round_: Round, field: str, condition: Q) -> dict[str, int]:
-    """People with a published placement meeting `condition`, per value of a placement field
-    (a person offered positions of two trusts counts once for each)."""
-    return {
-        (row[field] or "–"): row["n"]
-        for row in _published_placements(round_)
-        .filter(condition)
+def _offered_and_hired_by(round_: Round, field: str) -> tuple[dict[str, int], dict[str, int]]:
+    """People offered a position, and people hired, per value of a placement field, in one
+    grouped query (a person offered positions of two trusts counts once for each)."""
+    offered: dict[str, int] = {}
+    hired: dict[str, int] = {}
+    for row in (
+        _published_placements(round_)
         .order_by()
         .values(field)
-        .annotate(n=Count("applicant", distinct=True))
-    }
+        .annotate(
+            offered=Count("applicant", distinct=True),
+            hired=Count("applicant", distinct=True, filter=HIRED),
+        )
+    ):
+        name = row[field] or "–"
+        offered[name] = row["offered"]
+        if row["hired"]:
+            hired[name] = row["hired"]
+    return offered, hired
 
 
 def _applicants_with_outcome(round_: Round) -> QuerySet[Applicant]:
@@ -184,8 +192,8 @@ _OUTCOME_COUNTS = {
 def group_counts(
     round_: Round, field: str, expression: Expression | None = None
 ) -> list[GroupCount]:
-    """Applicants, placed and accepted per value of one applicant field, or of an
-    `expression` computed per applicant under that name."""
+    """Applicants offered a position, hired and with a position per value of one applicant
+    field, or of an `expression` computed per applicant under that name."""
     applicants = _applicants_with_outcome(round_)
     if expression is not None:
         applicants = applicants.annotate(**{field: expression})
@@ -200,14 +208,6 @@ def group_counts(
         )
         for r in rows
     ]
-
-
-def earlier_rounds(round_: Round) -> Expression:
-    """Per applicant of `round_`, the rounds applied in before it (see
-    `lis1.rounds.selectors.earlier_rounds_applied`): a correlated subquery on the
-    application's applicant index inside the grouped query, so no rows come back per
-    applicant."""
-    return earlier_rounds_applied(round_)
 
 
 def nationality_education_counts(round_: Round) -> list[NationalityEducationCount]:
@@ -483,6 +483,8 @@ def _collect(round_: Round) -> ReportInput:
     positions = position_rows(round_)
     previous = previous_round(round_)
     municipalities, parts = municipal_rows(round_)
+    by_region = _offered_and_hired_by(round_, "position__employer__region__name")
+    by_trust = _offered_and_hired_by(round_, "position__employer__name")
     return ReportInput(
         round=round_info(round_),
         data_as_of=data_as_of,
@@ -492,16 +494,17 @@ def _collect(round_: Round) -> ReportInput:
         positions=positions,
         applicants_by_region=_distinct_applicants_by(round_, "position__employer__region__name"),
         applicants_by_trust=_distinct_applicants_by(round_, "position__employer__name"),
-        offered_by_region=_people_by(round_, "position__employer__region__name", Q()),
-        offered_by_trust=_people_by(round_, "position__employer__name", Q()),
-        hired_by_region=_people_by(round_, "position__employer__region__name", HIRED),
-        hired_by_trust=_people_by(round_, "position__employer__name", HIRED),
+        offered_by_region=by_region[0],
+        offered_by_trust=by_trust[0],
+        hired_by_region=by_region[1],
+        hired_by_trust=by_trust[1],
         by_nationality=group_counts(round_, "nationality"),
         by_education_country=group_counts(round_, "education_country"),
         by_education_year=group_counts(round_, "education_year"),
         by_gender=group_counts(round_, "gender"),
         by_birth_date=group_counts(round_, "birth_date"),
-        by_earlier_rounds=group_counts(round_, "earlier_rounds", earlier_rounds(round_)),
+        # Rounds applied in before this one: a correlated subquery inside the grouped query.
+        by_earlier_rounds=group_counts(round_, "earlier_rounds", earlier_rounds_applied(round_)),
         by_nationality_education=nationality_education_counts(round_),
         choices=choice_counts(round_),
         couples=couple_counts(round_),

@@ -18,6 +18,7 @@ from lis1.reports.services import round_report_build
 from lis1.reports.snapshot import FORMAT
 from lis1.rounds.enums import ApplicationStatus
 from lis1.rounds.models import Applicant, Position, Round
+from lis1.rounds.selectors import earlier_rounds_applied
 from lis1.rounds.services.rounds import round_close
 from tests.factories import ApplicationFactory, PositionFactory, RoundFactory
 
@@ -82,7 +83,7 @@ def test_earlier_rounds_of_the_later_round_count_this_one(report_round) -> None:
     a1 = _applicant(report_round["round"], 1)
     ApplicationFactory(applicant=a1, position=Position.objects.filter(round=later_round).get())
     rows = {g.key: g.applicants for g in queries.group_counts(
-        later_round, "earlier_rounds", queries.earlier_rounds(later_round)
+        later_round, "earlier_rounds", earlier_rounds_applied(later_round)
     )}  # fmt: skip
     # a1: 2039 and 2040, none declared; a4: 2040, two declared.
     assert rows == {2: 1, 3: 1}
@@ -92,7 +93,7 @@ def test_earlier_rounds_are_one_grouped_query(report_round) -> None:  # type: ig
     _earlier_history(report_round)
     round_ = report_round["round"]
     with CaptureQueriesContext(connection) as captured:
-        rows = queries.group_counts(round_, "earlier_rounds", queries.earlier_rounds(round_))
+        rows = queries.group_counts(round_, "earlier_rounds", earlier_rounds_applied(round_))
     assert len(captured.captured_queries) == 1
     assert sorted((g.key, g.applicants) for g in rows) == [(0, 2), (1, 1), (2, 2), (3, 1), (6, 1)]
 
