@@ -37,4 +37,5 @@ EXPOSE 8000
 # Gunicorn takes its number of workers from WEB_CONCURRENCY: about one per core, since the
 # pages are CPU-bound (bench/load_applicants.py measured more workers than cores contending).
 ENV WEB_CONCURRENCY=2
-CMD ["gunicorn", "lis1.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The access log goes to stdout through a logger that redacts URL secrets (lis1/logredact.py).
+CMD ["gunicorn", "-c", "python:lis1.gunicorn_conf", "lis1.wsgi:application"]

@@ -29,6 +29,9 @@ def test_compose_web_migrates_then_runs_gunicorn() -> None:
     command = _compose()["services"]["web"]["command"]
     assert command.index("migrate") < command.index("gunicorn")
     assert "lis1.wsgi:application" in command
+    # The access log goes through the logger that redacts URL secrets (lis1/logredact.py).
+    assert "-c python:lis1.gunicorn_conf" in command
+    assert '"-c", "python:lis1.gunicorn_conf"' in (ROOT / "Dockerfile").read_text()
 
 
 def test_compose_worker_and_beat_run_celery() -> None:
