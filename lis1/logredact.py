@@ -17,9 +17,11 @@ from gunicorn.glogging import Logger
 
 REDACTED = "[redacted]"
 
-# The token routes of lis1.accounts.urls: .../<uidb64>/<token>/ (any language prefix).
+# The token routes of lis1.accounts.urls: .../<uidb64>/<token>/ and the address confirmation's
+# .../<token>/ (any language prefix).
 _TOKEN_PATH = re.compile(
     r"(/konto/(?:nytt-passord|registrer/bekreft)/)(?!ferdig/)[^/\s?\"']+/[^/\s?\"']+"
+    r"|(/konto/e-post/bekreft/)[^/\s?\"']+"
 )
 # Query parameters that are credentials: OpenID Connect's code/state, any *token*.
 _SECRET_QUERY = re.compile(
@@ -31,7 +33,7 @@ def redact(text: str) -> str:
     """`text` with each URL secret replaced by REDACTED."""
     if "/konto/" not in text and "=" not in text:
         return text
-    text = _TOKEN_PATH.sub(rf"\1{REDACTED}", text)
+    text = _TOKEN_PATH.sub(lambda match: f"{match.group(1) or match.group(2)}{REDACTED}", text)
     return _SECRET_QUERY.sub(rf"\1{REDACTED}", text)
 
 

@@ -27,9 +27,8 @@ class AccountNameEmailForm(DesignSystemFormMixin, forms.Form):
     """A person's name and a new e-mail address, as registration asks; alone, it completes an
     account an identity provider created without an e-mail address."""
 
-    # Registration must not tell whether an address has an account (account_register answers
-    # the same either way); the signed-in completion of an account may.
-    refuse_taken_email = True
+    # No form tells whether an address has an account: account_register and
+    # account_email_request answer the same either way, and the address's owner learns which.
 
     given_name = forms.CharField(
         label=_("Given name"),
@@ -49,20 +48,11 @@ class AccountNameEmailForm(DesignSystemFormMixin, forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if email.endswith("@" + NO_EMAIL_DOMAIN):
             raise forms.ValidationError(_("Enter a valid email address."), code="invalid")
-        if self.refuse_taken_email and User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Log in or reset the password."  # noqa: E501
-                ),
-                code="email_taken",
-            )
         return email
 
 
 class ApplicantRegistrationForm(AccountNameEmailForm):
     """Self-registration for doctors: an account and the start of an applicant profile."""
-
-    refuse_taken_email = False
 
     password1 = forms.CharField(
         label=_("Password"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -117,7 +118,7 @@ def applicant_register_from_provider(
 ) -> Applicant:
     """Create a log-in without a password, and its applicant, for a person an identity
     provider vouched for. Without an e-mail address the account gets a placeholder one until
-    the person gives theirs (`account_email_set`)."""
+    the person gives theirs and confirms it (`account_email_request`)."""
     user = User.objects.create_user(
         email=email or placeholder_email(),
         password=None,
@@ -146,13 +147,91 @@ def applicant_link_identity(*, user: User, national_id: str | None) -> Applicant
     return applicant
 
 
-@transaction.atomic
-def account_email_set(*, user: User, email: str, given_name: str, family_name: str) -> None:
-    """Give an account created without an e-mail address its owner's address and name."""
-    user.email = email
+EMAIL_CONFIRM_SALT = "lis1.accounts.services.account_email_request"
+
+
+def _provider_name() -> str:
+    """The identity provider's name in e-mails (accounts without an address come from it)."""
+    return str(getattr(settings, "OIDC_PROVIDER_NAME", "ID-porten"))
+
+
+def _account_names_set(*, user: User, given_name: str, family_name: str) -> None:
     user.first_name, user.last_name = given_name, family_name
-    user.save(update_fields=["email", "first_name", "last_name"])
+    user.save(update_fields=["first_name", "last_name"])
     applicant = Applicant.objects.filter(user=user).first()
     if applicant is not None:
         applicant.given_name, applicant.family_name = given_name, family_name
         applicant.save(update_fields=["given_name", "family_name", "updated_at"])
+
+
+@transaction.atomic
+def account_email_request(*, user: User, email: str, given_name: str, family_name: str) -> None:
+    """A person whose account an identity provider created without an e-mail address gives
+    theirs (and their name). The name is saved at once; the address only once its owner opens
+    the link sent to it (`account_email_confirm`), so no one can put another person's address
+    on an account. As registration, the answer never tells whether the address already has an
+    account: an address in use gets, instead of the link, a note to its owner."""
+    _account_names_set(user=user, given_name=given_name, family_name=family_name)
+    owner = User.objects.filter(email__iexact=email).exclude(pk=user.pk).first()
+    if owner is not None:
+        _account_email(
+            user=owner,
+            template="email_taken",
+            context={
+                "provider": _provider_name(),
+                "login_url": settings.LIS1_SITE_URL + reverse("accounts:login"),
+                "reset_url": settings.LIS1_SITE_URL + reverse("accounts:password_reset"),
+            },
+        )
+        return
+    token = signing.dumps({"u": user.pk, "e": email}, salt=EMAIL_CONFIRM_SALT)
+    subject, body = notification_render(
+        template="email_confirm",
+        context={
+            "user": user,
+            "site_url": settings.LIS1_SITE_URL,
+            "provider": _provider_name(),
+            "confirm_url": settings.LIS1_SITE_URL
+            + reverse("accounts:email_confirm", kwargs={"token": token}),
+        },
+    )
+    notification_queue(to=email, subject=subject, body=body)
+
+
+def account_email_link(*, token: str) -> tuple[User, str] | None:
+    """The account and address an address-confirmation link is for, or None when the link is
+    wrong, expired (PASSWORD_RESET_TIMEOUT) or spent (the account has its address, or the
+    address has been taken by another account since)."""
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_CONFIRM_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT
+        )
+        pk, email = int(data["u"]), str(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or user.has_email_address:
+        return None
+    if User.objects.filter(email__iexact=email).exclude(pk=pk).exists():
+        return None
+    return user, email
+
+
+@transaction.atomic
+def account_email_confirm(*, token: str) -> User | None:
+    """The owner of the address followed the link: the account gets the address. None, and
+    nothing changed, when the link cannot be used (`account_email_link`)."""
+    found = account_email_link(token=token)
+    if found is None:
+        return None
+    user, email = found
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.has_email_address:
+        return None
+    user.email = email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError:  # taken at the same moment by another account
+        return None
+    return user

@@ -23,6 +23,7 @@ urlpatterns = [
     # What is left of the session (GET), and "Stay logged in" (POST): static/js/session.js.
     path("okt/", sessions.session_status, name="session"),
     path("e-post/", views.email_set, name="email"),
+    path("e-post/bekreft/<str:token>/", views.email_confirm, name="email_confirm"),
     path(
         "glemt-passord/",
         auth_views.PasswordResetView.as_view(

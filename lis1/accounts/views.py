@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods
 from lis1.accounts.forms import AccountNameEmailForm, ApplicantRegistrationForm
 from lis1.accounts.models import User
 from lis1.accounts.services import (
-    account_email_set,
+    account_email_confirm,
+    account_email_link,
+    account_email_request,
     account_register,
     account_register_confirm,
     account_register_user,
@@ -96,17 +98,31 @@ def email_set(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        account_email_set(
+        account_email_request(
             user=user,
             email=form.cleaned_data["email"],
             given_name=form.cleaned_data["given_name"],
             family_name=form.cleaned_data["family_name"],
         )
-        messages.success(request, _("Your e-mail address has been saved."))
-        return redirect(next_url)
+        return render(request, "accounts/email_sent.html", {"next": next_url})
     return render(
         request,
         "accounts/email_set.html",
         {"form": form, "next": next_url},
         status=400 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the address-confirmation e-mail (`account_email_request`). Opening it
+    changes nothing (mail scanners open links); the button gives the account the address. It
+    needs no log-in: the link is the proof that its reader owns the address."""
+    if account_email_link(token=token) is None:
+        return render(request, "accounts/email_confirm.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        if account_email_confirm(token=token) is None:
+            return render(request, "accounts/email_confirm.html", {"valid": False}, status=400)
+        messages.success(request, _("Your e-mail address has been saved."))
+        return redirect("dashboard" if request.user.is_authenticated else "accounts:login")
+    return render(request, "accounts/email_confirm.html", {"valid": True})

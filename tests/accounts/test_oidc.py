@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -363,7 +364,13 @@ def _client_for(user: User) -> Client:
     return client
 
 
-def test_email_page_saves_address_and_name_then_continues() -> None:
+def _confirm_link(to: str) -> str:
+    [message] = Outbox.objects.filter(to=to)
+    link = next(line for line in message.body.splitlines() if "/konto/e-post/bekreft/" in line)
+    return link[link.index("/konto/") :].strip()
+
+
+def test_email_page_saves_the_name_and_the_address_once_its_owner_confirms() -> None:
     user = _account_without_email()
     client = _client_for(user)
     url = f"{reverse('accounts:email')}?next=/soker/profil/"
@@ -373,28 +380,81 @@ def test_email_page_saves_address_and_name_then_continues() -> None:
         url, {"given_name": "Kari", "family_name": "Nordmann", "email": "Kari@Example.no"}
     )
 
-    assert response.status_code == 302
-    assert response.url == "/soker/profil/"
+    assert response.status_code == 200
+    assert 'href="/soker/profil/"' in response.content.decode()  # "Continue" where they went
     user.refresh_from_db()
-    assert user.email == "kari@example.no"
-    assert user.has_email_address
+    assert not user.has_email_address  # not before the owner of the address confirms
     applicant = Applicant.objects.get(user=user)
     assert (applicant.given_name, applicant.family_name) == ("Kari", "Nordmann")
+    link = _confirm_link("kari@example.no")
+
+    # Opening the link changes nothing (mail scanners open links); the button does, and it
+    # needs no log-in: the link proves the reader owns the address.
+    assert Client().get(link).status_code == 200
+    user.refresh_from_db()
+    assert not user.has_email_address
+    response = Client().post(link)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "kari@example.no"
+    # Spent: a second use changes nothing.
+    assert Client().post(link).status_code == 400
 
 
-def test_email_page_refuses_a_taken_address_and_foreign_next() -> None:
-    UserFactory(email="kari@example.no")
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_email_page_answers_the_same_for_a_taken_address_and_tells_its_owner() -> None:
+    owner = UserFactory(email="kari@example.no")
     user = _account_without_email()
     client = _client_for(user)
+    form = {"given_name": "Kari", "family_name": "Nordmann"}
 
-    response = client.post(
-        f"{reverse('accounts:email')}?next=https://evil.example/",
+    free = client.post(reverse("accounts:email"), {**form, "email": "ola@example.no"})
+    taken = client.post(reverse("accounts:email"), {**form, "email": "kari@example.no"})
+
+    assert taken.status_code == free.status_code == 200
+    assert _without_csrf(taken.content.decode()) == _without_csrf(free.content.decode())
+    foreign = client.post(
+        f"{reverse('accounts:email')}?next=https://evil.example/", {**form, "email": "x@example.no"}
+    )
+    assert foreign.context["next"] == reverse("dashboard")  # a foreign next is not followed
+    [note] = Outbox.objects.filter(to="kari@example.no")
+    assert "/konto/e-post/bekreft/" not in note.body  # the owner is told, no link is sent
+    assert "/konto/glemt-passord/" in note.body
+    user.refresh_from_db()
+    owner.refresh_from_db()
+    assert not user.has_email_address and owner.email == "kari@example.no"
+
+
+def test_an_address_link_is_refused_once_the_address_is_taken() -> None:
+    user = _account_without_email()
+    _client_for(user).post(
+        reverse("accounts:email"),
         {"given_name": "Kari", "family_name": "Nordmann", "email": "kari@example.no"},
     )
+    link = _confirm_link("kari@example.no")
+    UserFactory(email="Kari@example.no")  # registered in between
 
-    assert response.status_code == 400
-    assert "email" in response.context["form"].errors
-    assert response.context["next"] == reverse("dashboard")
+    assert Client().post(link).status_code == 400
+    user.refresh_from_db()
+    assert not user.has_email_address
+
+
+def test_a_tampered_address_link_is_refused() -> None:
+    user = _account_without_email()
+    _client_for(user).post(
+        reverse("accounts:email"),
+        {"given_name": "Kari", "family_name": "Nordmann", "email": "kari@example.no"},
+    )
+    link = _confirm_link("kari@example.no")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    tampered = link.replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+
+    assert Client().post(tampered).status_code == 400
+    user.refresh_from_db()
+    assert not user.has_email_address
 
 
 def test_email_page_for_account_with_address_goes_on() -> None:

@@ -1,6 +1,6 @@
 """An applicant whose account an identity provider (ID-porten) created without an e-mail
 address gives one in the browser: the page passes axe-core, refuses a bad address beside the
-field, and saves a good one."""
+field, and saves a good one once its owner follows the link sent to it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from lis1.accounts.models import User
 from lis1.accounts.services import applicant_register_from_provider
+from lis1.notifications.models import Outbox
 from tests.e2e.conftest import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,5 +59,14 @@ def test_provider_account_gives_its_email_address(page, live_server, shoot) -> N
 
     page.get_by_label("E-mail address").fill("sigrid.berg@example.no")
     page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    assert axe_violations(page) == []
+    assert not User.objects.get(pk=applicant.user.pk).has_email_address
+
+    [message] = Outbox.objects.filter(to="sigrid.berg@example.no")
+    link = next(line for line in message.body.splitlines() if "/konto/e-post/bekreft/" in line)
+    page.goto(live_server.url + link[link.index("/konto/") :].strip())
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Confirm the address").click()
     expect(page.get_by_text("Your e-mail address has been saved.")).to_be_visible()
     assert User.objects.get(pk=applicant.user.pk).email == "sigrid.berg@example.no"
