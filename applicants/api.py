@@ -24,6 +24,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import Serializer
 
 from applicants import serializers as s
+from applicants.downloads import document_file_response
 from applicants.filters import PositionFilter
 from applicants.models import Document
 from applicants.services import (
@@ -32,7 +33,6 @@ from applicants.services import (
     document_delete,
     document_replace,
 )
-from applicants.views import document_download
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
     ApplicantRanking,
@@ -157,8 +157,8 @@ class DocumentViewSet(
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
-        self.get_object()  # 404 for someone else's document
-        return document_download(request._request, pk=int(pk))
+        # The queryset is the applicant's own documents: 404 for anyone else's.
+        return document_file_response(self.get_object())
 
 
 class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):

@@ -12,6 +12,7 @@ from applicants.forms import validate_pdf
 from applicants.models import Document, DocumentKind
 from lis1.rounds import identity
 from lis1.rounds.models import (
+    POSITION_FIELDS,
     Applicant,
     ApplicantRanking,
     Application,
@@ -121,19 +122,9 @@ class ApplicantPositionSerializer(serializers.ModelSerializer):
         model = Position
         fields = [
             "id",
-            "reference",
-            "title",
             "employer",
             "region",
-            "kind",
-            "rotation",
-            "sites",
-            "municipality",
-            "municipal_area",
-            "start_date",
-            "seats",
-            "description",
-            "alis_url",
+            *POSITION_FIELDS,
         ]
 
 

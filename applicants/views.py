@@ -16,11 +16,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants.cards import position_cards
+from applicants.downloads import document_file_response
 from applicants.filters import PositionFilter
 from applicants.forms import (
     ApplyForm,
@@ -238,20 +238,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("applicant"), pk=pk)
     if not can_view_document(request.user, document):
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{slugify(document.title) or 'document'}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return document_file_response(document)
 
 
 # Positions and applications ---------------------------------------------------------------

@@ -26,7 +26,14 @@ from employers.models import InterviewNote
 from employers.services import interview_note_add, published_placements
 from lis1.api_errors import REFUSED
 from lis1.rounds.enums import EMPLOYER_KINDS, NorwegianProficiency, OrganisationKind
-from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
+from lis1.rounds.models import (
+    POSITION_FIELDS,
+    MunicipalArea,
+    Organisation,
+    Placement,
+    Position,
+    Round,
+)
 from lis1.rounds.permissions import employer_positions, organisations_of
 from lis1.rounds.services.placements import (
     PlacementError,
@@ -75,17 +82,7 @@ class PositionSerializer(serializers.ModelSerializer):
             "id",
             "round",
             "employer",
-            "reference",
-            "title",
-            "kind",
-            "rotation",
-            "sites",
-            "municipality",
-            "municipal_area",
-            "start_date",
-            "seats",
-            "description",
-            "alis_url",
+            *POSITION_FIELDS,
             "status",
             "ranking_submitted_at",
         ]

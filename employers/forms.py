@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lis1.rounds.enums import OrganisationKind, PositionKind
-from lis1.rounds.models import MunicipalArea, Organisation, Position
+from lis1.rounds.models import POSITION_FIELDS, MunicipalArea, Organisation, Position
 from lis1.rounds.services.positions import rounds_open_for_positions
 from lis1.ui import DesignSystemFormMixin
 
@@ -28,20 +28,7 @@ class PositionForm(DesignSystemFormMixin, forms.ModelForm):
 
     class Meta:
         model = Position
-        fields = [
-            "round",
-            "reference",
-            "title",
-            "kind",
-            "rotation",
-            "sites",
-            "municipality",
-            "municipal_area",
-            "start_date",
-            "seats",
-            "description",
-            "alis_url",
-        ]
+        fields = ["round", *POSITION_FIELDS]  # the round only when creating
         widgets = {
             "kind": forms.RadioSelect,
             "sites": forms.CheckboxSelectMultiple,

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 import applicants.api
 import employers.api
 import lis1.directorate.api
-import lis1.reports.api
+import lis1.directorate.reports_api
 import municipalities.api
 
 router = DefaultRouter()
@@ -14,7 +14,7 @@ for app_api in (
     applicants.api,
     employers.api,
     municipalities.api,
-    lis1.reports.api,
+    lis1.directorate.reports_api,
     lis1.directorate.api,
 ):
     app_api.register(router)

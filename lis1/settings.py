@@ -373,7 +373,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # so an hourly run is idempotent), and a retry of e-mails left in the outbox.
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
-        "task": "lis1.notifications.tasks.deadline_reminders_task",
+        "task": "lis1.rounds.tasks.deadline_reminders_task",
         "schedule": 60 * 60,
     },
     "outbox-retry": {

@@ -1,6 +1,7 @@
 """Municipal workflows: review an employer's ranking, define places in an area, the placed
 doctors' lists of the area's municipalities, and the municipal placement by random serial
-dictatorship (lis1.matching.rsd) with a recorded seed."""
+dictatorship with a recorded seed (drawn by lis1.rounds.services.municipal_draw, the layer
+that drives the matching engine)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lis1.jobs.services import job_enqueue, job_run, job_succeed
-from lis1.matching.instance import canonical_json_bytes
-from lis1.matching.rsd import parse_rsd_instance, rsd_result_json, solve_rsd
 from lis1.rounds.enums import HOLDING
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.selectors import employer_ranking_entries
+from lis1.rounds.services.municipal_draw import municipal_draw
 from lis1.rounds.services.placements import placements_set_municipality
 from municipalities.models import (
     MunicipalAssignment,
@@ -363,15 +363,10 @@ def municipal_placement_execute(*, run: MunicipalPlacementRun) -> MunicipalPlace
     placements' municipality (audited), in one transaction."""
 
     def work(job: MunicipalPlacementRun) -> None:
-        document = municipal_instance_build(run=job)
-        instance = parse_rsd_instance(json.loads(canonical_json_bytes(document)))
-        result = solve_rsd(instance)
-        result_doc = rsd_result_json(instance, result)
+        draw = municipal_draw(municipal_instance_build(run=job))
         chosen = {
-            int(doctor[1:]): int(result.assignment[doctor][1:])
-            if doctor in result.assignment
-            else None
-            for doctor in result.order
+            int(doctor[1:]): int(draw.assignment[doctor][1:]) if doctor in draw.assignment else None
+            for doctor in draw.order
         }
         with transaction.atomic():
             MunicipalAssignment.objects.bulk_create(
@@ -382,7 +377,7 @@ def municipal_placement_execute(*, run: MunicipalPlacementRun) -> MunicipalPlace
                         municipality_id=chosen[int(doctor[1:])],
                         order=order,
                     )
-                    for order, doctor in enumerate(result.order, start=1)
+                    for order, doctor in enumerate(draw.order, start=1)
                 ]
             )
             placements_set_municipality(
@@ -390,10 +385,10 @@ def municipal_placement_execute(*, run: MunicipalPlacementRun) -> MunicipalPlace
             )
             job_succeed(
                 job,
-                instance_json=canonical_json_bytes(document).decode(),
-                input_sha256=instance.input_sha256,
-                result_json=json.dumps(result_doc, sort_keys=True),
-                engine_version=str(result_doc["engine"]),
+                instance_json=draw.instance_json,
+                input_sha256=draw.input_sha256,
+                result_json=draw.result_json,
+                engine_version=draw.engine_version,
             )
 
     done = job_run(MunicipalPlacementRun, run.pk, work)

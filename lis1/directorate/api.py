@@ -42,8 +42,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from lis1.api_errors import REFUSED
-from lis1.directorate.rounds import round_checklist_items
-from lis1.directorate.views import run_context
+from lis1.directorate.selectors import round_checklist_items, run_context
 from lis1.jobs.models import JobStatus
 from lis1.notifications.models import EmailBatch
 from lis1.rounds import outcomes
@@ -406,8 +405,8 @@ class MatchRunDownloadsSerializer(serializers.Serializer):
 class MatchRunSerializer(serializers.ModelSerializer):
     """A match run: its job, result, verification, publication and results e-mails."""
 
-    # The newest check, the e-mail batch and `busy` come in the context, from the page's
-    # own lis1.directorate.views.run_context, so API and page agree on them.
+    # The newest check, the e-mail batch and `busy` come in the context, from the pages'
+    # own lis1.directorate.selectors.run_context, so API and page agree on them.
 
     round = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     requested_by = serializers.StringRelatedField()

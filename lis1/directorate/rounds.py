@@ -29,6 +29,7 @@ from lis1.directorate.forms import (
     SeatAdditionForm,
     StartMatchRunForm,
 )
+from lis1.directorate.selectors import round_checklist_items
 from lis1.rounds.calendar import (
     CALENDAR_FIELDS,
     FROZEN_AFTER_PUBLICATION,
@@ -40,7 +41,6 @@ from lis1.rounds.calendar import (
     round_milestones,
     round_next_step,
 )
-from lis1.rounds.checklist import round_checklist
 from lis1.rounds.enums import HOLDING, MatchRunKind, PositionStatus, Season
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import Placement, Position, Round, RoundEvent, SeatAddition
@@ -54,7 +54,6 @@ from lis1.rounds.services.rounds import (
     round_create,
     round_follow_up_open,
 )
-from municipalities.selectors import checklist_municipal_reviews
 
 
 def _with_ratio(rounds: list[Round]) -> list[Round]:
@@ -184,14 +183,6 @@ def round_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     return _calendar_form_page(
         request, form, save, {"round": round_, "creating": False, "frozen": frozen}
     )
-
-
-def round_checklist_items(round_: Round) -> list:
-    """The checklist the round page and the publish page show: the shared model's items and
-    the municipalities' review of the rankings."""
-    items = round_checklist(round_)
-    items.insert(1, checklist_municipal_reviews(round_))
-    return items
 
 
 @role_required(Role.DIRECTORATE)

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lis1.directorate.forms import PublishForm
-from lis1.directorate.rounds import round_checklist_items
+from lis1.directorate.selectors import round_checklist_items, run_context
 from lis1.jobs.models import ACTIVE
-from lis1.notifications.models import EmailBatch
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import MatchRun
 from lis1.rounds.permissions import Role, role_required
@@ -23,7 +22,6 @@ from lis1.rounds.services.matching import (
     match_run_publish,
     match_run_rerun,
     match_run_verify_start,
-    problem_message,
 )
 
 
@@ -34,22 +32,6 @@ def _run_or_404(pk: int, *, blobs: bool = False) -> MatchRun:
 
 def _histogram_rows(histogram: dict[str, int]) -> list[tuple[int, int]]:
     return sorted((int(choice), count) for choice, count in histogram.items())
-
-
-def run_context(run: MatchRun) -> dict[str, object]:
-    """What the page and its polled fragment show: the run's job, its newest check and the
-    results e-mails once published."""
-    check = run.checks.order_by("-created_at", "-pk").first()
-    if check is not None:
-        # Stored by code; said in the reader's language.
-        check.problem_messages = [problem_message(p) for p in check.problems]  # type: ignore[attr-defined]
-    batch = EmailBatch.objects.filter(key=f"results:{run.pk}").first()
-    busy = (
-        run.in_progress
-        or (check is not None and check.in_progress)
-        or (batch is not None and batch.in_progress)
-    )
-    return {"run": run, "check": check, "batch": batch, "busy": busy}
 
 
 def _run_page(request: HttpRequest, run: MatchRun, *, status: int = 200) -> HttpResponse:

@@ -26,14 +26,6 @@ def notifications_retry_task() -> None:
 
 
 @shared_task(acks_late=True)
-def deadline_reminders_task() -> None:
-    # The reminders are about rounds; the service lives with them.
-    from lis1.rounds.services.notices import deadline_reminders_send
-
-    deadline_reminders_send()
-
-
-@shared_task(acks_late=True)
 def email_batch_task(*, batch_id: int) -> None:
     batch = EmailBatch.objects.filter(pk=batch_id).first()
     if batch is None:

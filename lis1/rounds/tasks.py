@@ -6,6 +6,7 @@ from celery import shared_task
 
 from lis1.rounds.models import MatchRun, MatchRunCheck
 from lis1.rounds.services.matching import match_run_check_execute, round_run_match
+from lis1.rounds.services.notices import deadline_reminders_send
 from lis1.rounds.services.placements import placements_expire_overdue
 
 
@@ -29,3 +30,10 @@ def match_run_check_task(*, check_id: int) -> None:
 def placements_expire_task() -> None:
     """Offers whose own deadline has passed lapse (beat, every 15 minutes)."""
     placements_expire_overdue()
+
+
+@shared_task(acks_late=True)
+def deadline_reminders_task() -> None:
+    """Reminders of the round's deadlines (beat, hourly; one per applicant and deadline). The
+    reminders are about rounds, so the task lives here: lis1.notifications only sends."""
+    deadline_reminders_send()

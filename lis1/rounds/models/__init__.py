@@ -10,10 +10,20 @@ from lis1.rounds.models.people import (
     CouplePreference,
     EmployerRanking,
 )
-from lis1.rounds.models.rounds import CALENDAR_FIELDS, Position, Round, RoundEvent, SeatAddition
+from lis1.rounds.models.rounds import (
+    CALENDAR_FIELDS,
+    POSITION_FIELDS,
+    POSITION_SYSTEM_FIELDS,
+    Position,
+    Round,
+    RoundEvent,
+    SeatAddition,
+)
 
 __all__ = [
     "CALENDAR_FIELDS",
+    "POSITION_FIELDS",
+    "POSITION_SYSTEM_FIELDS",
     "Applicant",
     "ApplicantRanking",
     "Application",

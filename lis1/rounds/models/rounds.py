@@ -283,6 +283,36 @@ class Position(models.Model):
         return f"{self.reference} {self.title}"
 
 
+# What an employer writes in a position, declared once: the employer's form, the CSV columns,
+# the serializers and the writer (lis1.rounds.services.positions.position_save) all read it, in
+# this order. `sites` is a relation, written beside the row. Every other field of the model is
+# the system's (where the position belongs, its status and times), listed below; a test holds
+# that each field of Position is in exactly one of the two, so a new field cannot be left out.
+POSITION_FIELDS = (
+    "reference",
+    "title",
+    "kind",
+    "rotation",
+    "sites",
+    "municipality",
+    "municipal_area",
+    "start_date",
+    "seats",
+    "description",
+    "alis_url",
+)
+POSITION_SYSTEM_FIELDS = (
+    "id",
+    "round",
+    "employer",
+    "status",
+    "ranking_submitted_at",
+    "ranking_submitted_by",
+    "created_at",
+    "updated_at",
+)
+
+
 class SeatAddition(models.Model):
     """Extra seats given to a position after its round's results are published (the
     directorate's proposal 1). The position's seat count includes them; this row records how

@@ -4,6 +4,7 @@ export. Deadlines are checked on the server against the round's calendar (Europe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from lis1.rounds.enums import (
     Rotation,
 )
 from lis1.rounds.errors import RuleViolation
-from lis1.rounds.models import MunicipalArea, Organisation, Position, Round
+from lis1.rounds.models import POSITION_FIELDS, MunicipalArea, Organisation, Position, Round
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
 
 
@@ -55,18 +56,8 @@ def _check_parts(position: Position, sites: list[Organisation]) -> None:
         raise PositionError(" ".join(error.messages)) from None
 
 
-POSITION_FIELDS = (
-    "reference",
-    "title",
-    "kind",
-    "rotation",
-    "municipality",
-    "municipal_area",
-    "start_date",
-    "seats",
-    "description",
-    "alis_url",
-)
+# The row's own fields, which position_save sets; `sites` is the relation set beside it.
+POSITION_ROW_FIELDS = tuple(name for name in POSITION_FIELDS if name != "sites")
 
 
 @transaction.atomic
@@ -78,13 +69,19 @@ def position_save(
     data: dict[str, Any],
     sites: list[Organisation],
 ) -> Position:
-    """Create a position (as a draft) or change one, while the round takes positions."""
+    """Create a position (as a draft) or change one, while the round takes positions.
+
+    `data` holds fields of POSITION_ROW_FIELDS only: any other name is a caller's mistake and
+    refused, never dropped."""
+    unknown = sorted(set(data) - set(POSITION_ROW_FIELDS))
+    if unknown:
+        raise TypeError(f"position_save: not an employer's field of a position: {unknown}")
     _check_open(round_)
     if position is None:
         position = Position(round=round_, employer=employer, status=PositionStatus.DRAFT)
     elif position.employer_id != employer.pk or position.round_id != round_.pk:
         raise PositionError(_("This position belongs to another employer or round."))
-    for name in POSITION_FIELDS:
+    for name in POSITION_ROW_FIELDS:
         if name in data:
             setattr(position, name, data[name])
     _check_parts(position, sites)
@@ -134,38 +131,29 @@ def position_withdraw(*, position: Position) -> Position:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-POSITION_CSV_COLUMNS = (
-    "reference",
-    "title",
-    "kind",
-    "rotation",
-    "sites",
-    "municipality_number",
-    "area",
-    "start_date",
-    "seats",
-    "description",
-    "alis_url",
-    "status",
-)
+# The CSV's columns are the declared fields (two under the names people know them by), then
+# the status; the export writes and the import reads each of them.
+_CSV_NAMES = {"municipality": "municipality_number", "municipal_area": "area"}
+POSITION_CSV_COLUMNS = tuple(_CSV_NAMES.get(name, name) for name in (*POSITION_FIELDS, "status"))
+
+_CSV_VALUES: dict[str, Callable[[Position], object]] = {
+    "sites": lambda p: "|".join(site.code for site in p.sites.all()),
+    "municipality": lambda p: p.municipality.municipality_number if p.municipality else "",
+    "municipal_area": lambda p: p.municipal_area.name if p.municipal_area else "",
+    "start_date": lambda p: p.start_date.isoformat(),
+}
+
+
+def _csv_row(position: Position) -> tuple[object, ...]:
+    return tuple(
+        _CSV_VALUES[name](position) if name in _CSV_VALUES else getattr(position, name)
+        for name in (*POSITION_FIELDS, "status")
+    )
 
 
 def positions_export_csv(*, positions, round_: Round) -> tuple[str, str, bytes]:
     rows = (
-        (
-            p.reference,
-            p.title,
-            p.kind,
-            p.rotation,
-            "|".join(site.code for site in p.sites.all()),
-            p.municipality.municipality_number if p.municipality else "",
-            p.municipal_area.name if p.municipal_area else "",
-            p.start_date.isoformat(),
-            p.seats,
-            p.description,
-            p.alis_url,
-            p.status,
-        )
+        _csv_row(p)
         for p in positions.select_related("municipality", "municipal_area").prefetch_related(
             "sites"
         )

@@ -1,5 +1,6 @@
 """API: stored round reports (directorate staff only). `register(router)` is called by the
-project's router in lis1/api.py.
+project's router in lis1/api.py. It lives with the directorate's pages, whose download URLs it
+gives: lis1.reports below knows no interface.
 
 - GET  /api/round-reports/?round=SLUG   stored reports, newest first
 - POST /api/round-reports/ {"round": SLUG, "internal": false}   request one (202)
