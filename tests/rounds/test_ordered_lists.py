@@ -16,7 +16,13 @@ from rest_framework.test import APIClient
 from lis1.rounds.enums import CoupleStatus
 from lis1.rounds.models import ApplicantRanking, Couple, CouplePreference, EmployerRanking
 from lis1.rounds.services.applications import ApplicationError, applicant_ranking_set
-from lis1.rounds.services.ordered import list_step, ordered_keys, write_ordered_list
+from lis1.rounds.services.ordered import (
+    APPLICANT_LIST,
+    COUPLE_LIST,
+    EMPLOYER_LIST,
+    list_step,
+    write_ordered_list,
+)
 from lis1.rounds.services.rankings import RankingError, employer_ranking_set
 from tests import factories as f
 from tests.conftest import client_for
@@ -113,9 +119,7 @@ def test_applicant_one_move_writes_only_the_two_swapped_rows_with_the_actor(
         reverse("applicants:ranking"), {"action": f"up:{positions[3].pk}"}
     )
     assert response.status_code == 302
-    assert ordered_keys(model=ApplicantRanking, owner={"applicant": kari}, key="position_id") == [
-        positions[i].pk for i in (0, 1, 3, 2, 4)
-    ]
+    assert APPLICANT_LIST.keys({"applicant": kari}) == [positions[i].pk for i in (0, 1, 3, 2, 4)]
     assert _events(ApplicantRanking, since) == [
         ("update", kari.user.email, "applicant_ranking_set"),
         ("update", kari.user.email, "applicant_ranking_set"),
@@ -168,9 +172,7 @@ def test_employer_move_to_place_writes_only_the_rows_between(ranked) -> None:
         {"action": f"to:{people[3].pk}", "to": "2"},
     )
     assert response.status_code == 302
-    assert ordered_keys(
-        model=EmployerRanking, owner={"position": position}, key="applicant_id"
-    ) == [people[i].pk for i in (0, 3, 1, 2, 4)]
+    assert EMPLOYER_LIST.keys({"position": position}) == [people[i].pk for i in (0, 3, 1, 2, 4)]
     # Places 2, 3 and 4 changed; 1 and 5 were not written.
     assert _events(EmployerRanking, since) == [("update", user.email, "employer_ranking_set")] * 3
 
@@ -198,11 +200,7 @@ def test_couple_one_move_writes_only_the_two_swapped_pairs_with_the_actor(
         {"action": f"down:{positions[0].pk}-{positions[1].pk}"},
     )
     assert response.status_code == 302
-    assert ordered_keys(
-        model=CouplePreference,
-        owner={"couple": couple},
-        key=("first_position_id", "second_position_id"),
-    ) == [
+    assert COUPLE_LIST.keys({"couple": couple}) == [
         (positions[1].pk, positions[2].pk),
         (positions[0].pk, positions[1].pk),
         (positions[2].pk, positions[3].pk),
@@ -269,10 +267,7 @@ def test_writer_reverses_a_list_inserts_and_deletes(ranked, monkeypatch, deferra
         action="test",
     )
     assert (diff.inserted, diff.deleted, diff.moved) == ((extra.pk,), (people[0].pk,), 4)
-    assert (
-        ordered_keys(model=EmployerRanking, owner={"position": position}, key="applicant_id")
-        == keys
-    )
+    assert EMPLOYER_LIST.keys({"position": position}) == keys
 
 
 def test_list_step_is_kept_within_the_list() -> None:

@@ -22,15 +22,13 @@ from lis1.rounds.enums import ApplicationStatus, CoupleStatus, PositionStatus
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
     Applicant,
-    ApplicantRanking,
     Application,
     Couple,
-    CouplePreference,
     Position,
     Round,
 )
 from lis1.rounds.services import notices
-from lis1.rounds.services.ordered import list_step, write_ordered_list
+from lis1.rounds.services.ordered import APPLICANT_LIST, COUPLE_LIST, list_step
 
 
 class ApplicationError(RuleViolation):
@@ -87,11 +85,10 @@ def application_submit(
     application.save()
     ranked = ranking_position_ids(applicant=applicant, round_=position.round)
     if position.pk not in ranked:
-        _ranking_write(
-            applicant=applicant,
-            round_=position.round,
-            position_ids=[*ranked, position.pk],
-            user=user,
+        APPLICANT_LIST.write(
+            owner={"applicant": applicant, "round": position.round},
+            keys=[*ranked, position.pk],
+            actor=user,
             action="application_submit",
         )
     notices.notice_application_received(application=application)
@@ -118,11 +115,10 @@ def application_withdraw(*, application: Application, user: Any = None) -> Appli
         for pk in ranking_position_ids(applicant=applicant, round_=round_)
         if pk != application.position_id
     ]
-    _ranking_write(
-        applicant=applicant,
-        round_=round_,
-        position_ids=remaining,
-        user=user,
+    APPLICANT_LIST.write(
+        owner={"applicant": applicant, "round": round_},
+        keys=remaining,
+        actor=user,
         action="application_withdraw",
     )
     # Pairs with the withdrawn position go; the rest of a couple's list closes up.
@@ -136,7 +132,9 @@ def application_withdraw(*, application: Application, user: Any = None) -> Appli
         pairs = couple_pairs(couple=couple)
         kept = [pair for pair in pairs if pair[side] != application.position_id]
         if kept != pairs:
-            _couple_pairs_write(couple, kept, user=user, action="application_withdraw")
+            COUPLE_LIST.write(
+                owner={"couple": couple}, keys=kept, actor=user, action="application_withdraw"
+            )
     notices.notice_application_withdrawn(application=application)
     return application
 
@@ -145,25 +143,7 @@ def application_withdraw(*, application: Application, user: Any = None) -> Appli
 
 
 def ranking_position_ids(*, applicant: Applicant, round_: Round) -> list[int]:
-    return list(
-        ApplicantRanking.objects.filter(applicant=applicant, round=round_)
-        .order_by("rank")
-        .values_list("position_id", flat=True)
-    )
-
-
-def _ranking_write(
-    *, applicant: Applicant, round_: Round, position_ids: Sequence[int], user: Any, action: str
-) -> None:
-    write_ordered_list(
-        model=ApplicantRanking,
-        owner={"applicant": applicant, "round": round_},
-        key="position_id",
-        keys=position_ids,
-        actor=user,
-        action=action,
-        applicant=applicant.pk,
-    )
+    return APPLICANT_LIST.keys({"applicant": applicant, "round": round_})
 
 
 @transaction.atomic
@@ -183,11 +163,10 @@ def applicant_ranking_set(
         raise ApplicationError(
             _("The ranking must list each position you applied to exactly once.")
         )
-    _ranking_write(
-        applicant=applicant,
-        round_=round_,
-        position_ids=order,
-        user=user,
+    APPLICANT_LIST.write(
+        owner={"applicant": applicant, "round": round_},
+        keys=order,
+        actor=user,
         action="applicant_ranking_set",
     )
     return order
@@ -275,30 +254,14 @@ def couple_dissolve(*, couple: Couple, applicant: Applicant, user: Any = None) -
     if applicant.pk not in (couple.first_id, couple.second_id):
         raise ApplicationError(_("This couple is not yours."))
     _check_ranking_open(couple.round)
-    _couple_pairs_write(couple, [], user=user, action="couple_dissolve")
+    COUPLE_LIST.write(owner={"couple": couple}, keys=[], actor=user, action="couple_dissolve")
     couple.status = CoupleStatus.DISSOLVED
     couple.save(update_fields=["status"])
     return couple
 
 
 def couple_pairs(*, couple: Couple) -> list[tuple[int | None, int | None]]:
-    return list(
-        couple.preferences.order_by("rank").values_list("first_position_id", "second_position_id")
-    )
-
-
-def _couple_pairs_write(
-    couple: Couple, pairs: Sequence[tuple[int | None, int | None]], *, user: Any, action: str
-) -> None:
-    write_ordered_list(
-        model=CouplePreference,
-        owner={"couple": couple},
-        key=("first_position_id", "second_position_id"),
-        keys=pairs,
-        actor=user,
-        action=action,
-        couple=couple.pk,
-    )
+    return COUPLE_LIST.keys({"couple": couple})
 
 
 @transaction.atomic
@@ -344,7 +307,7 @@ def couple_pairs_set(
         if (first, second) in cleaned:
             raise ApplicationError(_("This pair is already on the list."))
         cleaned.append((first, second))
-    _couple_pairs_write(couple, cleaned, user=user, action="couple_pairs_set")
+    COUPLE_LIST.write(owner={"couple": couple}, keys=cleaned, actor=user, action="couple_pairs_set")
     return cleaned
 
 

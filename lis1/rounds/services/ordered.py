@@ -26,6 +26,7 @@ from django.db import connection, models, transaction
 from django.db.models import F, Max
 
 from lis1.rounds.audit import audit_context
+from lis1.rounds.models import ApplicantRanking, CouplePreference, EmployerRanking
 
 Key = Hashable
 T = TypeVar("T")
@@ -63,13 +64,6 @@ def _key_fields(key: str | Sequence[str]) -> tuple[str, ...]:
     return (key,) if isinstance(key, str) else tuple(key)
 
 
-def ordered_keys(*, model: type[models.Model], owner: dict[str, Any], key: str | Sequence[str]):
-    """The owner's list as keys, best first."""
-    fields = _key_fields(key)
-    rows = model._default_manager.filter(**owner).order_by("rank").values_list(*fields)
-    return [row[0] if len(fields) == 1 else tuple(row) for row in rows]
-
-
 @transaction.atomic
 def write_ordered_list(
     *,
@@ -79,10 +73,9 @@ def write_ordered_list(
     keys: Sequence[Key],
     actor: Any = None,
     action: str,
-    **metadata: Any,
 ) -> ListDiff:
     """Make the owner's rows of `model` exactly `keys` in this order (rank 1 first), writing
-    only the rows that change, with `actor` and `action` in the audit context.
+    only the rows that change, with `actor`, `action` and the owner's ids in the audit context.
 
     `owner` filters the list and is set on new rows; `key` names the field (or fields, for a
     tuple key) that identifies a row within the list. The caller checks the rules and takes
@@ -98,6 +91,7 @@ def write_ordered_list(
     new = [k for k in wanted if k not in current]
     if not (gone or moved or new):
         return ListDiff()
+    metadata = {name: getattr(value, "pk", value) for name, value in owner.items()}
     with audit_context(user=actor, action=action, **metadata):
         if gone:
             manager.filter(pk__in=[row.pk for row in gone]).delete()
@@ -129,3 +123,32 @@ def write_ordered_list(
 
 def _as_tuple(key: Key) -> tuple[Any, ...]:
     return key if isinstance(key, tuple) else (key,)
+
+
+@dataclass(frozen=True)
+class OrderedList:
+    """One kind of ordered list: its model and the field(s) of a row's key."""
+
+    model: type[models.Model]
+    key: str | tuple[str, ...]
+
+    def keys(self, owner: dict[str, Any]) -> list[Any]:
+        """The owner's list as keys, best first."""
+        fields = _key_fields(self.key)
+        rows = self.model._default_manager.filter(**owner).order_by("rank").values_list(*fields)
+        return [row[0] if len(fields) == 1 else tuple(row) for row in rows]
+
+    def write(
+        self, *, owner: dict[str, Any], keys: Sequence[Key], actor: Any, action: str
+    ) -> ListDiff:
+        return write_ordered_list(
+            model=self.model, owner=owner, key=self.key, keys=keys, actor=actor, action=action
+        )
+
+
+#: The applicant's positions in a round (owner: applicant and round).
+APPLICANT_LIST = OrderedList(ApplicantRanking, "position_id")
+#: An employer's applicants for a position (owner: position).
+EMPLOYER_LIST = OrderedList(EmployerRanking, "applicant_id")
+#: A couple's pairs of positions, first member's and second's (owner: couple).
+COUPLE_LIST = OrderedList(CouplePreference, ("first_position_id", "second_position_id"))

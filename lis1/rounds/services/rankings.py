@@ -19,7 +19,7 @@ from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import Application, EmployerRanking, Position
 from lis1.rounds.selectors import employer_ranking_entries
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
-from lis1.rounds.services.ordered import list_step, write_ordered_list
+from lis1.rounds.services.ordered import EMPLOYER_LIST, list_step
 
 
 class RankingError(RuleViolation):
@@ -46,11 +46,7 @@ def _locked_open(position: Position) -> Position:
 
 
 def ranking_ids(position: Position) -> list[int]:
-    return list(
-        EmployerRanking.objects.filter(position=position)
-        .order_by("rank")
-        .values_list("applicant_id", flat=True)
-    )
+    return EMPLOYER_LIST.keys({"position": position})
 
 
 def rankable_applicant_ids(position: Position) -> set[int]:
@@ -71,14 +67,8 @@ def employer_ranking_set(*, position: Position, applicant_ids: list[int], user=N
     unknown = set(applicant_ids) - rankable_applicant_ids(position)
     if unknown:
         raise RankingError(_("Only applicants who applied to this position can be ranked."))
-    diff = write_ordered_list(
-        model=EmployerRanking,
-        owner={"position": position},
-        key="applicant_id",
-        keys=applicant_ids,
-        actor=user,
-        action="employer_ranking_set",
-        position=position.pk,
+    diff = EMPLOYER_LIST.write(
+        owner={"position": position}, keys=applicant_ids, actor=user, action="employer_ranking_set"
     )
     if diff.changed and position.ranking_submitted_at:
         # A changed list must be submitted (and approved) again.
