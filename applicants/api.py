@@ -56,13 +56,13 @@ from lis1.rounds.selectors import (
 )
 from lis1.rounds.services.applications import (
     ApplicationError,
+    applicant_ranking_set,
     application_submit,
     application_withdraw,
     couple_answer,
     couple_dissolve,
     couple_invite,
     couple_pairs_set,
-    ranking_set,
 )
 from lis1.rounds.services.placements import PlacementError, placement_answer, placement_end
 
@@ -207,6 +207,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Appli
                     applicant=self.applicant,
                     position=position,
                     motivation=data.validated_data.get("motivation", ""),
+                    user=request.user,
                 )
                 application_documents_set(application=application, documents=documents)
         except ApplicationError as error:
@@ -220,7 +221,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Appli
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         try:
-            application = application_withdraw(application=self.get_object())
+            application = application_withdraw(application=self.get_object(), user=request.user)
         except ApplicationError as error:
             raise _refuse(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
@@ -248,10 +249,11 @@ class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
         data.is_valid(raise_exception=True)
         current = _current_round()
         try:
-            ranking_set(
+            applicant_ranking_set(
                 applicant=self.applicant,
                 round_=current,
                 position_ids=data.validated_data["positions"],
+                user=request.user,
             )
         except ApplicationError as error:
             raise _refuse(error) from None
@@ -369,7 +371,9 @@ class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantV
     def dissolve(self, request: Request, pk: str) -> Response:
         """Either member ends the couple or withdraws the invitation; the list is deleted."""
         try:
-            couple = couple_dissolve(couple=self.get_object(), applicant=self.applicant)
+            couple = couple_dissolve(
+                couple=self.get_object(), applicant=self.applicant, user=request.user
+            )
         except ApplicationError as error:
             raise _refuse(error) from None
         return self._out(couple)
@@ -406,6 +410,7 @@ class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantV
                     (pair["first_position"], pair["second_position"])
                     for pair in data.validated_data["pairs"]
                 ],
+                user=request.user,
             )
         except ApplicationError as error:
             raise _refuse(error) from None

@@ -40,7 +40,14 @@ from applicants.services import (
 )
 from applicants.timeline import round_timeline
 from lis1.rounds.enums import ApplicationStatus, CoupleStatus
-from lis1.rounds.models import Applicant, Application, Couple, Placement, Round
+from lis1.rounds.models import (
+    Applicant,
+    Application,
+    Couple,
+    CouplePreference,
+    Placement,
+    Round,
+)
 from lis1.rounds.permissions import (
     Role,
     can_view_document,
@@ -59,17 +66,18 @@ from lis1.rounds.selectors import (
 )
 from lis1.rounds.services.applications import (
     ApplicationError,
+    applicant_ranking_set,
+    applicant_ranking_step,
     application_submit,
     application_withdraw,
     couple_answer,
     couple_dissolve,
     couple_invite,
     couple_pairs_set,
-    ranking_move,
-    ranking_set,
     round_accepts_applications,
     round_accepts_ranking,
 )
+from lis1.rounds.services.ordered import list_step
 from lis1.rounds.services.placements import (
     PlacementError,
     placement_answer,
@@ -77,6 +85,7 @@ from lis1.rounds.services.placements import (
     placement_end,
     placement_end_status,
 )
+from lis1.ui import ranking_change_of
 
 PAGE_SIZE = 20
 
@@ -320,6 +329,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                     applicant=applicant,
                     position=position,
                     motivation=form.cleaned_data["motivation"],
+                    user=request.user,
                 )
                 application_documents_set(
                     application=application, documents=form.cleaned_data["documents"]
@@ -375,7 +385,7 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            application_withdraw(application=application)
+            application_withdraw(application=application, user=request.user)
         except ApplicationError as exc:
             error = str(exc)
         else:
@@ -411,31 +421,34 @@ def ranking(request: HttpRequest) -> HttpResponse:
     """The applicant's ordered list. Without JavaScript each row's up/down buttons post the
     whole form; with it (static/js/ranking.js) the same form is posted in the background with
     an HX-Request header and only the list is swapped. Drag and drop reorders the rows and
-    posts the new `order`."""
+    posts the new `order` (the one protocol of ranked lists: `lis1.ui.RankingChange`)."""
     applicant = _applicant(request)
     current = round_current()
     status_message, error, moved = "", "", None
     if request.method == "POST":
         if current is None:
             raise Http404
-        move = request.POST.get("move", "")
         try:
-            if move:
-                pk_text, _sep, direction = move.partition(":")
-                moved = int(pk_text)
-                order = ranking_move(
+            change = ranking_change_of(request.POST)
+            if change.verb in ("up", "down"):
+                moved = int(change.key)
+                order = applicant_ranking_step(
                     applicant=applicant,
                     round_=current,
                     position_id=moved,
-                    offset=-1 if direction == "up" else 1,
+                    offset=change.step,
+                    user=request.user,
                 )
-            else:
-                order = ranking_set(
+            elif change.verb == "order":
+                order = applicant_ranking_set(
                     applicant=applicant,
                     round_=current,
-                    position_ids=[int(v) for v in request.POST.getlist("order")],
+                    position_ids=[int(v) for v in change.order],
+                    user=request.user,
                 )
-                moved = int(request.POST["moved"]) if request.POST.get("moved") else None
+                moved = int(change.moved) if change.moved else None
+            else:
+                raise ValueError(change.verb)
         except (ApplicationError, ValueError) as exc:
             error = str(exc) if isinstance(exc, ApplicationError) else _("Invalid ranking.")
         else:
@@ -659,7 +672,7 @@ def couple_dissolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     couple_ = _own_couple(request, pk)
     if request.method == "POST":
         try:
-            couple_dissolve(couple=couple_, applicant=_applicant(request))
+            couple_dissolve(couple=couple_, applicant=_applicant(request), user=request.user)
         except ApplicationError as error:
             messages.error(request, str(error))
         else:
@@ -671,29 +684,32 @@ def couple_dissolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.APPLICANT)
 @require_POST
 def couple_pairs_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add, move or remove a pair on the couple's list (plain forms; htmx swaps the list)."""
+    """Add, move or remove a pair on the couple's list, or save a new order: the one protocol
+    of ranked lists (`lis1.ui.RankingChange`), keyed by `CouplePreference.key`."""
     applicant = _applicant(request)
     couple_ = _own_couple(request, pk)
     pairs = [
         (p.first_position_id, p.second_position_id) for p in couple_.preferences.order_by("rank")
     ]
     try:
-        if "move" in request.POST:
-            index_text, _sep, direction = request.POST["move"].partition(":")
-            index = int(index_text)
-            target = max(0, min(len(pairs) - 1, index + (-1 if direction == "up" else 1)))
-            pairs.insert(target, pairs.pop(index))
-        elif "remove" in request.POST:
-            pairs.pop(int(request.POST["remove"]))
-        else:
+        change = ranking_change_of(request.POST)
+        if change.verb in ("up", "down"):
+            pairs = list_step(pairs, CouplePreference.pair_of_key(change.key), change.step)
+        elif change.verb == "remove":
+            pairs.remove(CouplePreference.pair_of_key(change.key))
+        elif change.verb == "add":
             pair_form = _pair_form(couple_, request.POST)
             if not pair_form.is_valid():
                 raise ApplicationError(
                     "; ".join(str(e) for errors in pair_form.errors.values() for e in errors)
                 )
             pairs.append((pair_form.cleaned_data["first"], pair_form.cleaned_data["second"]))
-        couple_pairs_set(couple=couple_, applicant=applicant, pairs=pairs)
-    except (ApplicationError, ValueError, IndexError) as error:
+        elif change.verb == "order":
+            pairs = [CouplePreference.pair_of_key(key) for key in change.order]
+        else:
+            raise ValueError(change.verb)
+        couple_pairs_set(couple=couple_, applicant=applicant, pairs=pairs, user=request.user)
+    except (ApplicationError, ValueError) as error:
         messages.error(
             request, str(error) if isinstance(error, ApplicationError) else _("Invalid request.")
         )

@@ -50,9 +50,9 @@ from lis1.rounds.services.positions import (
 from lis1.rounds.services.rankings import (
     RankingError,
     RankingPlaceInvalid,
+    employer_ranking_move,
+    employer_ranking_set,
     ranking_ids,
-    ranking_move_to,
-    ranking_set,
     ranking_submit,
 )
 
@@ -314,7 +314,7 @@ class PositionViewSet(
             serializer = RankingSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             try:
-                ranking_set(
+                employer_ranking_set(
                     position=position,
                     applicant_ids=serializer.validated_data["applicant_ids"],
                     user=request.user,
@@ -348,7 +348,7 @@ class PositionViewSet(
         serializer = RankingMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            ids = ranking_move_to(
+            ids = employer_ranking_move(
                 position=position,
                 applicant_id=serializer.validated_data["applicant_id"],
                 place=serializer.validated_data["place"],

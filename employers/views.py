@@ -71,18 +71,19 @@ from lis1.rounds.services.positions import (
 from lis1.rounds.services.rankings import (
     RankingError,
     RankingPlaceInvalid,
+    employer_ranking_move,
+    employer_ranking_set,
+    employer_ranking_step,
     ranking_add,
     ranking_add_many,
     ranking_export_csv,
     ranking_import_csv,
-    ranking_move,
-    ranking_move_to,
     ranking_open,
     ranking_remove,
     ranking_reorder,
-    ranking_set,
     ranking_submit,
 )
+from lis1.ui import ranking_change_of
 
 
 def _employer(request: HttpRequest) -> Organisation:
@@ -542,53 +543,47 @@ def ranking_change(request: HttpRequest, pk: int) -> HttpResponse:
     fragment. A place that is not on the list is a form error (400), a refusal of the rules
     (the ranking deadline, ...) is shown with status 409; neither changes anything."""
     position = _position(request, pk)
-    action = request.POST.get("action", "")
     page_number = request.GET.get("page")
     moved = None
     try:
-        if action == "order":
-            # One value per row (the page's rows carry their own), or one comma-separated.
-            values = request.POST.getlist("order")
-            ids = [_int(x) for value in values for x in value.split(",") if x]
-            if request.POST.get("offset"):
+        change = ranking_change_of(request.POST)
+    except ValueError:
+        raise Http404 from None
+    try:
+        if change.verb == "order":
+            ids = [_int(x) for x in change.order]
+            if change.offset:
                 ids = ranking_reorder(
                     position=position,
-                    offset=_int(request.POST["offset"]),
+                    offset=_int(change.offset),
                     applicant_ids=ids,
                     user=request.user,
                 )
             else:
-                ids = ranking_set(position=position, applicant_ids=ids, user=request.user)
-            moved = _int(request.POST["moved"]) if request.POST.get("moved") else None
+                ids = employer_ranking_set(position=position, applicant_ids=ids, user=request.user)
+            moved = _int(change.moved) if change.moved else None
         else:
-            applicant = _int(request.POST.get("applicant"))
+            applicant = _int(change.key)
             moved = applicant
-            if action == "to":
+            if change.verb == "to":
                 form = RankingPlaceForm(request.POST)
                 if not form.is_valid():
                     raise RankingPlaceInvalid(str(form.errors["to"][0]))
-                ids = ranking_move_to(
+                ids = employer_ranking_move(
                     position=position,
                     applicant_id=applicant,
                     place=form.cleaned_data["to"],
                     user=request.user,
                 )
-            elif action in ("up", "down"):
-                entry = employer_ranking_entries(position).filter(applicant_id=applicant).first()
-                if entry is None:
-                    raise RankingError(_("The applicant is not on the ranking."))
-                # From the top, "up" is place 0: ranking_move keeps it first.
-                to = entry.rank - 1 if action == "up" else entry.rank + 1
-                ids = ranking_move(
-                    position=position, applicant_id=applicant, to_rank=to, user=request.user
+            elif change.verb in ("up", "down"):
+                ids = employer_ranking_step(
+                    position=position, applicant_id=applicant, offset=change.step, user=request.user
                 )
-            elif action == "add":
+            elif change.verb == "add":
                 ids = ranking_add(position=position, applicant_id=applicant, user=request.user)
-            elif action == "remove":
+            else:
                 ids = ranking_remove(position=position, applicant_id=applicant, user=request.user)
                 moved = None
-            else:
-                raise Http404
     except RankingPlaceInvalid as error:
         return _ranking_page(
             request,

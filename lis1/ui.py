@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -67,3 +69,58 @@ class DesignSystemFormMixin:
             if type(widget) is forms.Select:
                 # Same widget, faster rendering: FastSelect only overrides render().
                 widget.__class__ = FastSelect
+
+
+# The one form protocol of ranked lists (static/js/ranking.js and the plain forms) ----------
+
+RANKING_ROW_VERBS = ("up", "down", "to", "add", "remove")
+
+
+@dataclass(frozen=True)
+class RankingChange:
+    """One change of a ranked list as posted by its page, with or without JavaScript:
+
+    - ``action=<verb>:<key>`` for one row (``up``, ``down``, ``to`` with the place in ``to``,
+      ``add``, ``remove``), from the row's button or its own small form; ``action=add`` without a
+      key adds what the rest of the form describes (the couple's new pair);
+    - ``action=order`` for a new order: one ``order`` value per row, best first (or
+      comma-separated), ``moved`` the key of the row dragged, and ``offset`` the places before
+      the rows posted when only one page of the list is (empty: the whole list).
+
+    A form that holds both (the applicant's list: a hidden ``action=order`` for drag and drop,
+    and the rows' buttons) sends the button's row action too, which wins. A post without an
+    action is not a change: it must never be read as an empty order.
+
+    Keys are the page's own (a position, an applicant, a pair of positions): text here."""
+
+    verb: str
+    key: str = ""
+    order: tuple[str, ...] = ()
+    moved: str = ""
+    offset: str = ""
+    to: str = ""
+
+    @property
+    def step(self) -> int:
+        """The offset of an up (-1) or down (+1) move."""
+        return -1 if self.verb == "up" else 1
+
+
+def ranking_change_of(data: QueryDict) -> RankingChange:
+    """Read a `RankingChange` from a posted form; ValueError when it is not one."""
+    actions = data.getlist("action")
+    rows = [value for value in actions if value != "order"]
+    if len(rows) > 1 or not actions:
+        raise ValueError(f"not one ranking change: {actions!r}")
+    if not rows:
+        return RankingChange(
+            verb="order",
+            order=tuple(x for value in data.getlist("order") for x in value.split(",") if x),
+            moved=data.get("moved", ""),
+            offset=data.get("offset", ""),
+        )
+    action = rows[0]
+    verb, _sep, key = action.partition(":")
+    if verb not in RANKING_ROW_VERBS or not (key or verb == "add"):
+        raise ValueError(f"not a ranking change: {action!r}")
+    return RankingChange(verb=verb, key=key, to=data.get("to", ""))

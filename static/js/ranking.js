@@ -2,6 +2,14 @@
    drop, by the list's own buttons, and, where the rows have a handle, by Alt+Arrow up/down on
    it. Every change is saved at once and the server answers with the fresh list.
 
+   One form protocol for every list (read on the server by lis1.ui.ranking_change_of), the
+   same with and without JavaScript:
+     action=<verb>:<key>          one row: up, down, to (the place in "to"), add, remove;
+                                  from the row's button (its name and value) or its form
+     action=order (or none)       a new order: the rows' "order" inputs, best first, "moved"
+                                  the key of the row moved, "offset" the places before them
+                                  when the rows are one page of the list
+
    Configured on the element that the server's answer replaces:
      data-ranking                 marks it
      data-ranking-item="…"        selector of the rows that can move
@@ -161,8 +169,8 @@
     if (!root) return;
     event.preventDefault();
     const submitter = event.submitter;
-    const data = new FormData(form);
-    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    // With the submitter, the button's own name and value (action=up:<key>) are sent too.
+    const data = new FormData(form, submitter || null);
     const s = settings(root);
     const row = submitter && submitter.closest(s.item);
     send(root, form, data, { row: row && idOf(row, s), control: submitter && submitter.id });
@@ -182,7 +190,7 @@
       // The first or last row of a page: its own button moves it on to the next page (none
       // at the very top or bottom of the list). The focus stays on the handle.
       const button = row.querySelector(`[data-move="${up ? "up" : "down"}"]`);
-      if (button && button.form) send(root, button.form, new FormData(button.form), { row: idOf(row, s) });
+      if (button && button.form) send(root, button.form, new FormData(button.form, button), { row: idOf(row, s) });
       return;
     }
     if (up) sibling.before(row); else sibling.after(row);

@@ -39,7 +39,7 @@ def _order(applicant) -> list[int]:  # type: ignore[no-untyped-def]
 
 def test_ranking_move_down_with_plain_form(me, applied) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applied
-    response = client_for(me.user).post(reverse("applicants:ranking"), {"move": f"{a}:down"})
+    response = client_for(me.user).post(reverse("applicants:ranking"), {"action": f"down:{a}"})
     assert response.status_code == 302
     assert _order(me) == [b, a, c]
 
@@ -47,7 +47,7 @@ def test_ranking_move_down_with_plain_form(me, applied) -> None:  # type: ignore
 def test_ranking_move_up_with_htmx_returns_the_list(me, applied) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applied
     response = client_for(me.user).post(
-        reverse("applicants:ranking"), {"move": f"{c}:up"}, HTTP_HX_REQUEST="true"
+        reverse("applicants:ranking"), {"action": f"up:{c}"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     assert _order(me) == [a, c, b]
@@ -58,7 +58,9 @@ def test_ranking_move_up_with_htmx_returns_the_list(me, applied) -> None:  # typ
 def test_ranking_drag_order_is_saved(me, applied) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applied
     response = client_for(me.user).post(
-        reverse("applicants:ranking"), {"order": [c, a, b], "moved": c}, HTTP_HX_REQUEST="true"
+        reverse("applicants:ranking"),
+        {"action": "order", "order": [c, a, b], "moved": c},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert _order(me) == [c, a, b]
@@ -82,7 +84,7 @@ def test_ranking_after_the_deadline_is_refused(me, applied, open_round) -> None:
     round_.ranking_deadline = now - dt.timedelta(minutes=1)
     round_.save()
     a, b, c = applied
-    client_for(me.user).post(reverse("applicants:ranking"), {"move": f"{a}:down"})
+    client_for(me.user).post(reverse("applicants:ranking"), {"action": f"down:{a}"})
     assert _order(me) == [a, b, c]
 
 
@@ -186,13 +188,13 @@ def test_couple_invite_accept_and_list_of_pairs(me, other_applicant, open_round)
     assert couple.status == CoupleStatus.ACCEPTED
 
     pairs_url = reverse("applicants:couple_pairs", args=[couple.pk])
-    mine.post(pairs_url, {"first": p1.pk, "second": p3.pk})
-    theirs.post(pairs_url, {"first": p2.pk, "second": ""})
-    mine.post(pairs_url, {"move": "1:up"})
+    mine.post(pairs_url, {"action": "add", "first": p1.pk, "second": p3.pk})
+    theirs.post(pairs_url, {"action": "add", "first": p2.pk, "second": ""})
+    mine.post(pairs_url, {"action": f"up:{p2.pk}-"})
     assert list(
         CouplePreference.objects.order_by("rank").values_list("first_position", "second_position")
     ) == [(p2.pk, None), (p1.pk, p3.pk)]
-    mine.post(pairs_url, {"remove": "0"})
+    mine.post(pairs_url, {"action": f"remove:{p2.pk}-"})
     assert CouplePreference.objects.count() == 1
 
 
@@ -207,7 +209,8 @@ def test_couple_pair_must_use_positions_each_applied_to(me, other_applicant, ope
         accepted_at=timezone.now(),
     )
     client_for(me.user).post(
-        reverse("applicants:couple_pairs", args=[couple.pk]), {"first": p2.pk, "second": ""}
+        reverse("applicants:couple_pairs", args=[couple.pk]),
+        {"action": "add", "first": p2.pk, "second": ""},
     )
     assert CouplePreference.objects.count() == 0
 
@@ -224,7 +227,7 @@ def test_couple_pair_before_the_partner_accepts_is_refused_plainly(
     client.cookies["lis1_language"] = "en"
     response = client.post(
         reverse("applicants:couple_pairs", args=[couple.pk]),
-        {"first": p1.pk, "second": ""},
+        {"action": "add", "first": p1.pk, "second": ""},
         follow=True,
     )
     assert response.status_code == 200

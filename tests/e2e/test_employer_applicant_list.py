@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from employers.views import RANKING_PAGE_SIZE
-from lis1.rounds.services.rankings import ranking_ids, ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set, ranking_ids
 from tests import factories as f
 from tests.e2e.conftest import axe_violations, log_in
 
@@ -23,7 +23,7 @@ def world():  # type: ignore[no-untyped-def]
     user = f.MembershipFactory(organisation=trust, user__email="arbeidsgiver@e2e.no").user
     position = f.PositionFactory(round=f.RoundFactory(), employer=trust, reference="SI-LISTE")
     others = f.applicants_for(position, RANKING_PAGE_SIZE + 5)
-    ranking_set(position=position, applicant_ids=[a.pk for a in others])
+    employer_ranking_set(position=position, applicant_ids=[a.pk for a in others])
     signe = f.ApplicantFactory(given_name="Signe", family_name="Fjellheim", hpr_number="9876543")
     f.ApplicationFactory(applicant=signe, position=position)
     return user, position, signe

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from employers.models import InterviewNote
-from lis1.rounds.services.rankings import ranking_ids, ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set, ranking_ids
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -22,7 +22,7 @@ def _move(client, position, **data):  # type: ignore[no-untyped-def]
 
 def test_api_moves_to_a_place(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
     response = _move(client_for(employer_user), position, applicant_id=c.pk, place=1)
     assert response.status_code == 200, response.content
     assert response.json() == {"applicant_ids": [c.pk, a.pk, b.pk]}
@@ -32,7 +32,7 @@ def test_api_moves_to_a_place(employer_user, position, applicants) -> None:  # t
 @pytest.mark.parametrize("place", [0, 4, -2])
 def test_api_place_outside_the_list_is_400(employer_user, position, applicants, place) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
     response = _move(client_for(employer_user), position, applicant_id=a.pk, place=place)
     assert response.status_code == 400
     assert response.json() == {"place": ["Choose a place from 1 to 3."]}
@@ -41,7 +41,7 @@ def test_api_place_outside_the_list_is_400(employer_user, position, applicants, 
 
 def test_api_bad_input_is_400(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, _b, _c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk])
     response = _move(client_for(employer_user), position, applicant_id=a.pk, place="first")
     assert response.status_code == 400
     assert list(response.json()) == ["place"]
@@ -53,7 +53,7 @@ def test_api_bad_input_is_400(employer_user, position, applicants) -> None:  # t
 
 def test_api_unranked_applicant_is_refused(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, b, _c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk])
     response = _move(client_for(employer_user), position, applicant_id=b.pk, place=1)
     assert response.status_code == 409
     assert response.json() == {
@@ -74,7 +74,7 @@ def test_api_move_after_the_ranking_deadline_is_409(employer_user, trust) -> Non
 
 def test_api_move_is_404_for_another_trust(other_employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, b, _c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk, b.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk])
     response = _move(client_for(other_employer_user), position, applicant_id=b.pk, place=1)
     assert response.status_code == 404
     assert ranking_ids(position) == [a.pk, b.pk]
@@ -89,7 +89,7 @@ def test_api_applications_are_searched_like_the_page(employer_user, position, ap
     a, b, _c = applicants
     a.hpr_number = "5550001"
     a.save()
-    ranking_set(position=position, applicant_ids=[b.pk])
+    employer_ranking_set(position=position, applicant_ids=[b.pk])
     client = client_for(employer_user)
     url = f"/api/employer/positions/{position.pk}/applications/"
     assert [r["applicant_id"] for r in client.get(url, {"q": "555"}).json()] == [a.pk]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from employers.models import InterviewNote
 from employers.views import APPLICANTS_PAGE_SIZE, RANKING_PAGE_SIZE
 from lis1.rounds.enums import ApplicationStatus
-from lis1.rounds.services.rankings import ranking_ids, ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set, ranking_ids
 from tests import factories as f
 from tests.conftest import client_for as _client_for
 
@@ -115,7 +115,7 @@ def test_identity_number_is_neither_searched_nor_shown(employer_user, position, 
 def test_filters_keep_working_with_search(employer_user, position, people) -> None:  # type: ignore[no-untyped-def]
     people["jonas"].education_country = "SE"
     people["jonas"].save()
-    ranking_set(position=position, applicant_ids=[people["kari"].pk])
+    employer_ranking_set(position=position, applicant_ids=[people["kari"].pk])
     client = client_for(employer_user)
     assert _family(client.get(_url(position), {"education": "eea"})) == ["Aas"]
     assert _family(client.get(_url(position), {"ranked": "yes"})) == ["Bakken"]
@@ -137,7 +137,9 @@ def test_filters_keep_working_with_search(employer_user, position, people) -> No
     ],
 )
 def test_sort(employer_user, position, people, sort: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
-    ranking_set(position=position, applicant_ids=[people["kristian"].pk, people["jonas"].pk])
+    employer_ranking_set(
+        position=position, applicant_ids=[people["kristian"].pk, people["jonas"].pk]
+    )
     application = people["åse"].applications.get()
     InterviewNote.objects.create(application=application, author=employer_user, text="God")
     client = client_for(employer_user)
@@ -187,7 +189,7 @@ def test_withdrawn_applications_are_not_listed_or_counted(employer_user, positio
 
 def test_add_one_from_the_list(employer_user, position, people) -> None:  # type: ignore[no-untyped-def]
     client = client_for(employer_user)
-    ranking_set(position=position, applicant_ids=[people["jonas"].pk])
+    employer_ranking_set(position=position, applicant_ids=[people["jonas"].pk])
     kari = people["kari"]
     response = client.post(_add_url(position, "q=kari&sort=name"), {"applicant": kari.pk})
     assert response.status_code == 302
@@ -202,7 +204,7 @@ def test_add_one_from_the_list(employer_user, position, people) -> None:  # type
 
 def test_a_ranked_row_links_to_its_page_of_the_ranking(employer_user, position) -> None:  # type: ignore[no-untyped-def]
     applicants = f.applicants_for(position, RANKING_PAGE_SIZE + 2)
-    ranking_set(position=position, applicant_ids=[a.pk for a in applicants])
+    employer_ranking_set(position=position, applicant_ids=[a.pk for a in applicants])
     last = applicants[-1]
     body = client_for(employer_user).get(_url(position), {"q": last.family_name}).content.decode()
     assert f"/rangering/?page=2#entry-{last.pk}" in body
@@ -210,7 +212,7 @@ def test_a_ranked_row_links_to_its_page_of_the_ranking(employer_user, position) 
 
 def test_add_all_found(employer_user, position, people) -> None:  # type: ignore[no-untyped-def]
     client = client_for(employer_user)
-    ranking_set(position=position, applicant_ids=[people["kari"].pk])
+    employer_ranking_set(position=position, applicant_ids=[people["kari"].pk])
     page = client.get(_url(position), {"q": "k", "sort": "-name"})
     assert page.context["unranked_count"] == 1  # Kari is ranked already; Kristian is not
     body = page.content.decode()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from employers.models import InterviewNote
 from lis1.rounds.enums import NorwegianProficiency
-from lis1.rounds.services.rankings import ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -38,7 +38,7 @@ def test_filters_by_education_language_prior_service_and_ranked(employer_user, p
     )
     for a in (norway, poland, iran):
         f.ApplicationFactory(applicant=a, position=position)
-    ranking_set(position=position, applicant_ids=[poland.pk])
+    employer_ranking_set(position=position, applicant_ids=[poland.pk])
     client = client_for(employer_user)
     url = reverse("employers:applicants", args=[position.pk])
     assert _names(client.get(url)) == ["Iran", "Norge", "Polen"]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import EmployerRanking, Placement
-from lis1.rounds.services.rankings import ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -22,11 +22,11 @@ def test_ranking_changes_are_recorded_with_who(employer_user, position, applican
     for applicant in (a, b):
         client.post(
             reverse("employers:ranking_change", args=[position.pk]),
-            {"action": "add", "applicant": applicant.pk},
+            {"action": f"add:{applicant.pk}"},
         )
     client.post(
         reverse("employers:ranking_change", args=[position.pk]),
-        {"action": "remove", "applicant": a.pk},
+        {"action": f"remove:{a.pk}"},
     )
     labels = list(
         EmployerRankingEvent.objects.order_by("pgh_id").values_list("pgh_label", flat=True)
@@ -38,7 +38,7 @@ def test_ranking_changes_are_recorded_with_who(employer_user, position, applican
 
 def test_bulk_updates_are_recorded(position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
     EmployerRanking.objects.filter(position=position).update(rank=models_f("rank") + 10)
     assert EmployerRankingEvent.objects.filter(pgh_label="update").count() == 3
     run = f.publish_main_run(position.round, [(a, position)])
@@ -58,7 +58,7 @@ def models_f(name):  # type: ignore[no-untyped-def]
 def test_directorate_reads_the_history_and_others_cannot(
     directorate_user, employer_user, position, applicants
 ) -> None:  # type: ignore[no-untyped-def]
-    ranking_set(position=position, applicant_ids=[applicants[0].pk], user=employer_user)
+    employer_ranking_set(position=position, applicant_ids=[applicants[0].pk], user=employer_user)
     response = client_for(directorate_user).get(
         reverse("directorate:audit"), {"table": "employer_ranking", "position": position.pk}
     )

@@ -8,7 +8,7 @@ from lis1.rounds.enums import PositionStatus
 from lis1.rounds.models import Position
 from lis1.rounds.services.csvio import CsvImportError, safe_cell
 from lis1.rounds.services.positions import positions_import_csv
-from lis1.rounds.services.rankings import ranking_ids, ranking_import_csv, ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set, ranking_ids, ranking_import_csv
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -91,10 +91,10 @@ def test_positions_import_error_page(employer_user, municipality) -> None:  # ty
 
 def test_ranking_export_and_import(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applicants
-    ranking_set(position=position, applicant_ids=[c.pk, a.pk])
+    employer_ranking_set(position=position, applicant_ids=[c.pk, a.pk])
     client = client_for(employer_user)
     exported = client.get(reverse("employers:ranking_export", args=[position.pk])).content
-    ranking_set(position=position, applicant_ids=[b.pk])
+    employer_ranking_set(position=position, applicant_ids=[b.pk])
     response = client.post(
         reverse("employers:ranking_import", args=[position.pk]),
         {"file": SimpleUploadedFile("r.csv", exported)},

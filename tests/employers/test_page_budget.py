@@ -16,7 +16,7 @@ from employers.models import InterviewNote
 from lis1.rounds.demo.names import NAMES
 from lis1.rounds.enums import ApplicationStatus, NorwegianProficiency
 from lis1.rounds.models import Applicant, Application
-from lis1.rounds.services.rankings import ranking_ids, ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set, ranking_ids
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -71,7 +71,7 @@ def _bulk_applicants(position, count: int) -> list[int]:  # type: ignore[no-unty
 def _position_with(trust, round_, count: int):  # type: ignore[no-untyped-def]
     position = f.PositionFactory(round=round_, employer=trust)
     ids = _bulk_applicants(position, count)
-    ranking_set(position=position, applicant_ids=ids[: count * 2 // 3])
+    employer_ranking_set(position=position, applicant_ids=ids[: count * 2 // 3])
     return position, ids
 
 
@@ -127,14 +127,12 @@ def test_changes_cost_the_same_queries_for_30_and_300_applicants(small_and_large
         counts.append(
             [
                 # The last ranked applicant to place 2: nearly every row moves.
-                _queries(
-                    client, "post", change, {"action": "to", "applicant": ranked[-1], "to": 2}
-                ),
+                _queries(client, "post", change, {"action": f"to:{ranked[-1]}", "to": 2}),
                 _queries(
                     client,
                     "post",
                     change,
-                    {"action": "to", "applicant": ranked[0], "to": 3},
+                    {"action": f"to:{ranked[0]}", "to": 3},
                 ),
                 _queries(client, "post", add, {"applicant": ids[-1]}),
                 _queries(client, "post", f"{add}?ranked=no", {"all": "1"}),
@@ -155,7 +153,7 @@ def test_pages_of_a_position_with_1000_applicants_are_under_300_kb(employer_user
     # unranked applicants.
     sizes["applicants, none ranked"] = len(client.get(applicants).content)
     sizes["ranking, none ranked"] = len(client.get(ranking).content)
-    ranking_set(position=position, applicant_ids=ids)
+    employer_ranking_set(position=position, applicant_ids=ids)
     sizes["applicants, all ranked"] = len(client.get(applicants).content)
     sizes["applicants, by place"] = len(client.get(applicants, {"sort": "rank"}).content)
     for page in (1, 10, 20):

@@ -48,7 +48,7 @@ def test_every_employer_view_is_404_for_another_trust(
     client = client_for(other_employer_user)
     application = applicants[1].applications.get()
     for method, url in _urls(position, application, placement):
-        response = getattr(client, method)(url, {"action": "add", "applicant": applicants[1].pk})
+        response = getattr(client, method)(url, {"action": f"add:{applicants[1].pk}"})
         assert response.status_code == 404, (method, url)
     assert not EmployerRanking.objects.exists()
 
@@ -78,7 +78,7 @@ def test_ranking_an_applicant_who_did_not_apply_is_refused(
     stranger = f.ApplicantFactory()
     client_for(employer_user).post(
         reverse("employers:ranking_change", args=[position.pk]),
-        {"action": "add", "applicant": stranger.pk},
+        {"action": f"add:{stranger.pk}"},
     )
     assert not EmployerRanking.objects.exists()
 

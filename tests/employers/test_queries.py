@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lis1.rounds.services.rankings import ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -24,7 +24,9 @@ def _queries(client, name, position) -> int:  # type: ignore[no-untyped-def]
 def _position_with(trust, round_, count):  # type: ignore[no-untyped-def]
     position = f.PositionFactory(round=round_, employer=trust)
     applicants = f.applicants_for(position, count)
-    ranking_set(position=position, applicant_ids=[a.pk for a in applicants[: count // 2 + 1]])
+    employer_ranking_set(
+        position=position, applicant_ids=[a.pk for a in applicants[: count // 2 + 1]]
+    )
     return position
 
 
@@ -44,7 +46,7 @@ def test_municipality_position_page_query_count(municipality_user, municipality,
     for count in (3, 300):
         position = f.PositionFactory(round=round_, employer=trust, municipality=municipality)
         applicants = f.applicants_for(position, count)
-        ranking_set(position=position, applicant_ids=[a.pk for a in applicants])
+        employer_ranking_set(position=position, applicant_ids=[a.pk for a in applicants])
         positions.append(position)
     client = client_for(municipality_user)
     _queries(client, "municipalities:position", positions[0])

@@ -14,10 +14,10 @@ from lis1.rounds.models import EmployerRanking
 from lis1.rounds.services.rankings import (
     RankingError,
     RankingPlaceInvalid,
+    employer_ranking_move,
+    employer_ranking_set,
     ranking_ids,
-    ranking_move_to,
     ranking_reorder,
-    ranking_set,
 )
 from tests import factories as f
 from tests.conftest import client_for as _client_for
@@ -46,7 +46,7 @@ def long_list(position):  # type: ignore[no-untyped-def]
     """Two and a half pages of ranked applicants, and three more who are not ranked."""
     applicants = f.applicants_for(position, RANKING_PAGE_SIZE * 2 + RANKING_PAGE_SIZE // 2 + 3)
     ranked = applicants[:-3]
-    ranking_set(position=position, applicant_ids=[a.pk for a in ranked])
+    employer_ranking_set(position=position, applicant_ids=[a.pk for a in ranked])
     return ranked, applicants[-3:]
 
 
@@ -55,7 +55,7 @@ def test_move_to_place_without_javascript(employer_user, position, long_list) ->
     before = [a.pk for a in ranked]
     mover = ranked[RANKING_PAGE_SIZE * 2 + 4]  # number 105, on page 3
     response = client_for(employer_user).post(
-        _change(position, 3), {"action": "to", "applicant": mover.pk, "to": "10"}
+        _change(position, 3), {"action": f"to:{mover.pk}", "to": "10"}
     )
     assert response.status_code == 302
     # Back to the page that shows the entry at its new place.
@@ -71,7 +71,7 @@ def test_move_down_to_a_later_page(employer_user, position, long_list) -> None: 
     mover = ranked[0]
     place = RANKING_PAGE_SIZE + 3
     response = client_for(employer_user).post(
-        _change(position), {"action": "to", "applicant": mover.pk, "to": place}
+        _change(position), {"action": f"to:{mover.pk}", "to": place}
     )
     assert response["Location"] == f"{_page(position, 2)}#entry-{mover.pk}"
     assert ranking_ids(position).index(mover.pk) == place - 1
@@ -87,7 +87,7 @@ def test_a_place_outside_the_list_is_a_form_error(
     before = ranking_ids(position)
     mover = ranked[RANKING_PAGE_SIZE + 1]
     response = client_for(employer_user).post(
-        _change(position, 2), {"action": "to", "applicant": mover.pk, "to": place}
+        _change(position, 2), {"action": f"to:{mover.pk}", "to": place}
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -110,7 +110,7 @@ def test_place_error_with_htmx_is_the_fragment(employer_user, position, long_lis
     before = ranking_ids(position)
     response = client_for(employer_user).post(
         _change(position),
-        {"action": "to", "applicant": ranked[0].pk, "to": "0"},
+        {"action": f"to:{ranked[0].pk}", "to": "0"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 400
@@ -128,7 +128,7 @@ def test_move_to_place_with_htmx_returns_the_page_of_the_entry(
     mover = ranked[3]
     response = client_for(employer_user).post(
         _change(position),
-        {"action": "to", "applicant": mover.pk, "to": RANKING_PAGE_SIZE * 2 + 1},
+        {"action": f"to:{mover.pk}", "to": RANKING_PAGE_SIZE * 2 + 1},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -148,8 +148,8 @@ def test_move_after_the_ranking_deadline_is_refused(employer_user, trust) -> Non
     f.employer_list(position, a, b, c)
     client = client_for(employer_user)
     for data in (
-        {"action": "to", "applicant": c.pk, "to": "1"},
-        {"action": "up", "applicant": c.pk},
+        {"action": f"to:{c.pk}", "to": "1"},
+        {"action": f"up:{c.pk}"},
         {"action": "order", "order": f"{c.pk},{b.pk},{a.pk}", "offset": "0"},
     ):
         response = client.post(_change(position), data)
@@ -165,7 +165,7 @@ def test_another_trusts_position_is_404(other_employer_user, position, long_list
     before = ranking_ids(position)
     client = client_for(other_employer_user)
     assert client.get(_page(position)).status_code == 404
-    response = client.post(_change(position), {"action": "to", "applicant": ranked[5].pk, "to": 1})
+    response = client.post(_change(position), {"action": f"to:{ranked[5].pk}", "to": 1})
     assert response.status_code == 404
     assert ranking_ids(position) == before
 
@@ -209,7 +209,7 @@ def test_up_from_the_top_of_a_page_goes_to_the_previous_page(
     ranked, _unranked = long_list
     top_of_page_2 = ranked[RANKING_PAGE_SIZE]
     response = client_for(employer_user).post(
-        _change(position, 2), {"action": "up", "applicant": top_of_page_2.pk}
+        _change(position, 2), {"action": f"up:{top_of_page_2.pk}"}
     )
     assert response["Location"] == f"{_page(position)}#entry-{top_of_page_2.pk}"
     assert ranking_ids(position).index(top_of_page_2.pk) == RANKING_PAGE_SIZE - 1
@@ -255,18 +255,22 @@ def test_drag_order_of_a_stale_page_is_refused(employer_user, position, long_lis
 
 def test_service_checks_the_place_and_the_stretch(position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
     with translation.override("en"):
         with pytest.raises(RankingPlaceInvalid, match="from 1 to 3") as caught:
-            ranking_move_to(position=position, applicant_id=a.pk, place=4)
+            employer_ranking_move(position=position, applicant_id=a.pk, place=4)
         assert caught.value.rule == "ranking_place_out_of_range"
         with pytest.raises(RankingError, match="not on the ranking"):
-            ranking_move_to(position=position, applicant_id=999_999, place=1)
+            employer_ranking_move(position=position, applicant_id=999_999, place=1)
         with pytest.raises(RankingError, match="changed meanwhile"):
             ranking_reorder(position=position, offset=1, applicant_ids=[a.pk, c.pk])
         with pytest.raises(RankingError, match="changed meanwhile"):
             ranking_reorder(position=position, offset=-1, applicant_ids=[a.pk])
-    assert ranking_move_to(position=position, applicant_id=c.pk, place=1) == [c.pk, a.pk, b.pk]
+    assert employer_ranking_move(position=position, applicant_id=c.pk, place=1) == [
+        c.pk,
+        a.pk,
+        b.pk,
+    ]
     assert ranking_reorder(position=position, offset=1, applicant_ids=[b.pk, a.pk]) == [
         c.pk,
         b.pk,
@@ -276,10 +280,10 @@ def test_service_checks_the_place_and_the_stretch(position, applicants) -> None:
 
 def test_move_clears_the_submission(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
     a, b, _c = applicants
-    ranking_set(position=position, applicant_ids=[a.pk, b.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk])
     client = client_for(employer_user)
     client.post(reverse("employers:ranking_submit", args=[position.pk]))
-    client.post(_change(position), {"action": "to", "applicant": b.pk, "to": 1})
+    client.post(_change(position), {"action": f"to:{b.pk}", "to": 1})
     position.refresh_from_db()
     assert position.ranking_submitted_at is None
     assert ranking_ids(position) == [b.pk, a.pk]

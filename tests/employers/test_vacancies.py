@@ -12,7 +12,7 @@ from lis1.notifications.models import Outbox
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import Placement
 from lis1.rounds.services.placements import PlacementError
-from lis1.rounds.services.rankings import ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -40,7 +40,7 @@ def test_fill_offers_the_next_acceptable_unplaced_applicant(
 ) -> None:  # type: ignore[no-untyped-def]
     a, b, c = applicants
     elsewhere = f.PositionFactory(round=position.round)
-    ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
+    employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
     run = f.publish_main_run(position.round, [(a, position), (b, elsewhere)])
     # a declines: one seat of two was never filled, and a's is now free too.
     Placement.objects.filter(match_run=run, applicant=a).update(
@@ -69,7 +69,7 @@ def test_fill_offers_the_next_acceptable_unplaced_applicant(
 
 
 def test_fill_needs_published_results(employer_user, position, applicants) -> None:  # type: ignore[no-untyped-def]
-    ranking_set(position=position, applicant_ids=[applicants[0].pk])
+    employer_ranking_set(position=position, applicant_ids=[applicants[0].pk])
     with translation.override("en"), pytest.raises(PlacementError, match="after the results"):
         vacancy_fill(
             position=position,

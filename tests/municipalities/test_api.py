@@ -2,7 +2,7 @@
 
 import pytest
 
-from lis1.rounds.services.rankings import ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set
 from municipalities.models import RankingReview
 from tests import factories as f
 from tests.conftest import client_for
@@ -17,7 +17,7 @@ def position(trust, municipality):  # type: ignore[no-untyped-def]
 
 def test_api_ranking_and_review(municipality_user, position) -> None:  # type: ignore[no-untyped-def]
     a, b = f.applicants_for(position, 2)
-    ranking_set(position=position, applicant_ids=[b.pk, a.pk])
+    employer_ranking_set(position=position, applicant_ids=[b.pk, a.pk])
     client = client_for(municipality_user)
     base = f"/api/municipality/positions/{position.pk}/"
     assert [r["applicant_id"] for r in client.get(base + "ranking/").json()] == [b.pk, a.pk]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from lis1.rounds.enums import PlacementStatus
 from lis1.rounds.models import MunicipalArea, Placement
-from lis1.rounds.services.rankings import ranking_set
+from lis1.rounds.services.rankings import employer_ranking_set
 from municipalities.models import (
     MunicipalAssignment,
     MunicipalPlacementRun,
@@ -31,7 +31,7 @@ def other_municipality_user(db):  # type: ignore[no-untyped-def]
 
 def test_municipality_sees_ranked_applicants_and_approves(municipality_user, position) -> None:  # type: ignore[no-untyped-def]
     a, b = f.applicants_for(position, 2)
-    ranking_set(position=position, applicant_ids=[b.pk, a.pk])
+    employer_ranking_set(position=position, applicant_ids=[b.pk, a.pk])
     client = client_for(municipality_user)
     url = reverse("municipalities:position", args=[position.pk])
     body = client.get(url).content.decode()

@@ -254,7 +254,11 @@ class ApplicantRanking(models.Model):
         ordering = ["round", "applicant", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "applicant", "rank"], name="applicant_ranking_unique_rank"
+                fields=["round", "applicant", "rank"],
+                name="applicant_ranking_unique_rank",
+                # Checked at the end of each statement, so that one UPDATE can renumber a
+                # list (lis1.rounds.services.ordered).
+                deferrable=models.Deferrable.IMMEDIATE,
             ),
             models.UniqueConstraint(
                 fields=["applicant", "position"], name="applicant_ranking_unique_position"
@@ -295,7 +299,11 @@ class EmployerRanking(models.Model):
         ordering = ["position", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["position", "rank"], name="employer_ranking_unique_rank"
+                fields=["position", "rank"],
+                name="employer_ranking_unique_rank",
+                # Checked at the end of each statement, so that one UPDATE can renumber a
+                # list (lis1.rounds.services.ordered).
+                deferrable=models.Deferrable.IMMEDIATE,
             ),
             models.UniqueConstraint(
                 fields=["position", "applicant"], name="employer_ranking_unique_applicant"
@@ -376,7 +384,11 @@ class CouplePreference(models.Model):
         ordering = ["couple", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["couple", "rank"], name="couple_preference_unique_rank"
+                fields=["couple", "rank"],
+                name="couple_preference_unique_rank",
+                # Checked at the end of each statement, so that one UPDATE can renumber a
+                # list (lis1.rounds.services.ordered).
+                deferrable=models.Deferrable.IMMEDIATE,
             ),
             models.UniqueConstraint(
                 fields=["couple", "first_position", "second_position"],
@@ -394,3 +406,16 @@ class CouplePreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.couple} #{self.rank}"
+
+    @property
+    def key(self) -> str:
+        """The pair as the couple's page names it in its forms: "12-34", "12-" or "-34"."""
+        return f"{self.first_position_id or ''}-{self.second_position_id or ''}"
+
+    @staticmethod
+    def pair_of_key(key: str) -> tuple[int | None, int | None]:
+        """The (first, second) position ids of a `key`; ValueError when it is not one."""
+        first, sep, second = key.partition("-")
+        if not sep or not (first or second):
+            raise ValueError(f"not a pair: {key!r}")
+        return (int(first) if first else None, int(second) if second else None)

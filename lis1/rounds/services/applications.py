@@ -10,9 +10,10 @@ these functions may trust that the applicant owns what it acts on, and check the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,14 +22,13 @@ from lis1.rounds.enums import ApplicationStatus, CoupleStatus, PositionStatus
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
     Applicant,
-    ApplicantRanking,
     Application,
     Couple,
-    CouplePreference,
     Position,
     Round,
 )
 from lis1.rounds.services import notices
+from lis1.rounds.services.ordered import APPLICANT_LIST, COUPLE_LIST, list_step
 
 
 class ApplicationError(RuleViolation):
@@ -63,7 +63,7 @@ def _check_ranking_open(round_: Round) -> None:
 
 @transaction.atomic
 def application_submit(
-    *, applicant: Applicant, position: Position, motivation: str = ""
+    *, applicant: Applicant, position: Position, motivation: str = "", user: Any = None
 ) -> Application:
     """Apply to a published position before the deadline; the position joins the end of the
     applicant's ranking. Applying again after a withdrawal re-submits the same application."""
@@ -83,23 +83,20 @@ def application_submit(
     application.submitted_at = now
     application.withdrawn_at = None
     application.save()
-    last = (
-        ApplicantRanking.objects.filter(round=position.round, applicant=applicant).aggregate(
-            m=Max("rank")
-        )["m"]
-        or 0
-    )
-    ApplicantRanking.objects.get_or_create(
-        applicant=applicant,
-        position=position,
-        defaults={"round": position.round, "rank": last + 1},
-    )
+    ranked = ranking_position_ids(applicant=applicant, round_=position.round)
+    if position.pk not in ranked:
+        APPLICANT_LIST.write(
+            owner={"applicant": applicant, "round": position.round},
+            keys=[*ranked, position.pk],
+            actor=user,
+            action="application_submit",
+        )
     notices.notice_application_received(application=application)
     return application
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application) -> Application:
+def application_withdraw(*, application: Application, user: Any = None) -> Application:
     """Withdraw before the application deadline: the position leaves the ranking and the
     couple's list; a receipt is e-mailed."""
     application = Application.objects.select_related("position__round", "applicant").get(
@@ -118,7 +115,12 @@ def application_withdraw(*, application: Application) -> Application:
         for pk in ranking_position_ids(applicant=applicant, round_=round_)
         if pk != application.position_id
     ]
-    _ranking_write(applicant=applicant, round_=round_, position_ids=remaining)
+    APPLICANT_LIST.write(
+        owner={"applicant": applicant, "round": round_},
+        keys=remaining,
+        actor=user,
+        action="application_withdraw",
+    )
     # Pairs with the withdrawn position go; the rest of a couple's list closes up.
     couples = (
         Couple.objects.filter(round=round_)
@@ -126,10 +128,13 @@ def application_withdraw(*, application: Application) -> Application:
         .exclude(status=CoupleStatus.DISSOLVED)
     )
     for couple in couples:
-        side = "first_position" if couple.first_id == applicant.pk else "second_position"
-        deleted, _by_model = couple.preferences.filter(**{side: application.position_id}).delete()
-        if deleted:
-            _couple_pairs_write(couple, couple_pairs(couple=couple))
+        side = 0 if couple.first_id == applicant.pk else 1
+        pairs = couple_pairs(couple=couple)
+        kept = [pair for pair in pairs if pair[side] != application.position_id]
+        if kept != pairs:
+            COUPLE_LIST.write(
+                owner={"couple": couple}, keys=kept, actor=user, action="application_withdraw"
+            )
     notices.notice_application_withdrawn(application=application)
     return application
 
@@ -138,23 +143,13 @@ def application_withdraw(*, application: Application) -> Application:
 
 
 def ranking_position_ids(*, applicant: Applicant, round_: Round) -> list[int]:
-    return list(
-        ApplicantRanking.objects.filter(applicant=applicant, round=round_)
-        .order_by("rank")
-        .values_list("position_id", flat=True)
-    )
-
-
-def _ranking_write(*, applicant: Applicant, round_: Round, position_ids: Sequence[int]) -> None:
-    ApplicantRanking.objects.filter(applicant=applicant, round=round_).delete()
-    ApplicantRanking.objects.bulk_create(
-        ApplicantRanking(round=round_, applicant=applicant, position_id=pk, rank=rank)
-        for rank, pk in enumerate(position_ids, start=1)
-    )
+    return APPLICANT_LIST.keys({"applicant": applicant, "round": round_})
 
 
 @transaction.atomic
-def ranking_set(*, applicant: Applicant, round_: Round, position_ids: Sequence[int]) -> list[int]:
+def applicant_ranking_set(
+    *, applicant: Applicant, round_: Round, position_ids: Sequence[int], user: Any = None
+) -> list[int]:
     """Save a new order of the positions applied to; it must hold each of them exactly once."""
     applicant = _lock(applicant)
     _check_ranking_open(round_)
@@ -168,22 +163,32 @@ def ranking_set(*, applicant: Applicant, round_: Round, position_ids: Sequence[i
         raise ApplicationError(
             _("The ranking must list each position you applied to exactly once.")
         )
-    if order != ranking_position_ids(applicant=applicant, round_=round_):
-        _ranking_write(applicant=applicant, round_=round_, position_ids=order)
+    APPLICANT_LIST.write(
+        owner={"applicant": applicant, "round": round_},
+        keys=order,
+        actor=user,
+        action="applicant_ranking_set",
+    )
     return order
 
 
-def ranking_move(
-    *, applicant: Applicant, round_: Round, position_id: int, offset: int
+def applicant_ranking_step(
+    *, applicant: Applicant, round_: Round, position_id: int, offset: int, user: Any = None
 ) -> list[int]:
-    """Move one position up (offset -1) or down (+1) in the ranking: the no-JavaScript path."""
-    order = ranking_position_ids(applicant=applicant, round_=round_)
-    if position_id not in order:
-        raise ApplicationError(_("This position is not in your ranking."))
-    index = order.index(position_id)
-    target = max(0, min(len(order) - 1, index + offset))
-    order.insert(target, order.pop(index))
-    return ranking_set(applicant=applicant, round_=round_, position_ids=order)
+    """Move one position `offset` places (-1 up, +1 down), kept within the ranking: the list's
+    up and down buttons."""
+    try:
+        order = list_step(
+            ranking_position_ids(applicant=applicant, round_=round_), position_id, offset
+        )
+    except ValueError:
+        raise ApplicationError(_("This position is not in your ranking.")) from None
+    return applicant_ranking_set(
+        applicant=applicant,
+        round_=round_,
+        position_ids=order,
+        user=user,
+    )
 
 
 # Couples -----------------------------------------------------------------------------------
@@ -239,7 +244,7 @@ def couple_answer(*, couple: Couple, applicant: Applicant, accept: bool) -> Coup
 
 
 @transaction.atomic
-def couple_dissolve(*, couple: Couple, applicant: Applicant) -> Couple:
+def couple_dissolve(*, couple: Couple, applicant: Applicant, user: Any = None) -> Couple:
     """Either member ends the couple (or withdraws the invitation); both rank alone again."""
     couple = (
         Couple.objects.select_for_update(of=("self",), no_key=True)
@@ -249,30 +254,23 @@ def couple_dissolve(*, couple: Couple, applicant: Applicant) -> Couple:
     if applicant.pk not in (couple.first_id, couple.second_id):
         raise ApplicationError(_("This couple is not yours."))
     _check_ranking_open(couple.round)
-    couple.preferences.all().delete()
+    COUPLE_LIST.write(owner={"couple": couple}, keys=[], actor=user, action="couple_dissolve")
     couple.status = CoupleStatus.DISSOLVED
     couple.save(update_fields=["status"])
     return couple
 
 
 def couple_pairs(*, couple: Couple) -> list[tuple[int | None, int | None]]:
-    return list(
-        couple.preferences.order_by("rank").values_list("first_position_id", "second_position_id")
-    )
-
-
-def _couple_pairs_write(couple: Couple, pairs: Sequence[tuple[int | None, int | None]]) -> None:
-    """Replace the couple's list, numbered from 1 in the given order."""
-    couple.preferences.all().delete()
-    CouplePreference.objects.bulk_create(
-        CouplePreference(couple=couple, rank=rank, first_position_id=a, second_position_id=b)
-        for rank, (a, b) in enumerate(pairs, start=1)
-    )
+    return COUPLE_LIST.keys({"couple": couple})
 
 
 @transaction.atomic
 def couple_pairs_set(
-    *, couple: Couple, applicant: Applicant, pairs: Sequence[tuple[int | None, int | None]]
+    *,
+    couple: Couple,
+    applicant: Applicant,
+    pairs: Sequence[tuple[int | None, int | None]],
+    user: Any = None,
 ) -> list[tuple[int | None, int | None]]:
     """Save the couple's joint list of position pairs (first member's, second member's).
     Each side must be a position that member applied to, or empty (stays unplaced)."""
@@ -309,7 +307,7 @@ def couple_pairs_set(
         if (first, second) in cleaned:
             raise ApplicationError(_("This pair is already on the list."))
         cleaned.append((first, second))
-    _couple_pairs_write(couple, cleaned)
+    COUPLE_LIST.write(owner={"couple": couple}, keys=cleaned, actor=user, action="couple_pairs_set")
     return cleaned
 
 

@@ -2,14 +2,13 @@
 
 Applicants left off the list are not acceptable to the position. The list is editable until
 the round's ranking deadline (checked on the server), read-only afterwards. Every change
-goes through `ranking_set`, which touches only the rows that change; the audit triggers
-record each insert, update and delete.
+goes through `employer_ranking_set`, which writes the list with the one ordered-list writer
+(`lis1.rounds.services.ordered`): only the rows that change, with the actor in the audit.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +19,7 @@ from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import Application, EmployerRanking, Position
 from lis1.rounds.selectors import employer_ranking_entries
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
-
-# Ranks are moved out of the way before they are rewritten, because the (position, rank)
-# unique constraint is checked row by row in PostgreSQL.
-_PARKING_OFFSET = 1_000_000
+from lis1.rounds.services.ordered import EMPLOYER_LIST, list_step
 
 
 class RankingError(RuleViolation):
@@ -50,11 +46,7 @@ def _locked_open(position: Position) -> Position:
 
 
 def ranking_ids(position: Position) -> list[int]:
-    return list(
-        EmployerRanking.objects.filter(position=position)
-        .order_by("rank")
-        .values_list("applicant_id", flat=True)
-    )
+    return EMPLOYER_LIST.keys({"position": position})
 
 
 def rankable_applicant_ids(position: Position) -> set[int]:
@@ -67,7 +59,7 @@ def rankable_applicant_ids(position: Position) -> set[int]:
 
 
 @transaction.atomic
-def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:
+def employer_ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> list[int]:
     """Make the position's list exactly `applicant_ids`, best first."""
     position = _locked_open(position)
     if len(set(applicant_ids)) != len(applicant_ids):
@@ -75,45 +67,30 @@ def ranking_set(*, position: Position, applicant_ids: list[int], user=None) -> l
     unknown = set(applicant_ids) - rankable_applicant_ids(position)
     if unknown:
         raise RankingError(_("Only applicants who applied to this position can be ranked."))
-    wanted = {applicant: rank for rank, applicant in enumerate(applicant_ids, start=1)}
-    current = {e.applicant_id: e for e in EmployerRanking.objects.filter(position=position)}
-    if {a: e.rank for a, e in current.items()} == wanted:
-        return applicant_ids
-    with audit_context(user=user, action="ranking_set", position=position.pk):
-        EmployerRanking.objects.filter(position=position).exclude(
-            applicant_id__in=list(wanted)
-        ).delete()
-        moved = [e for a, e in current.items() if a in wanted and e.rank != wanted[a]]
-        if moved:
-            EmployerRanking.objects.filter(pk__in=[e.pk for e in moved]).update(
-                rank=F("rank") + _PARKING_OFFSET
-            )
-            for entry in moved:
-                entry.rank = wanted[entry.applicant_id]
-            EmployerRanking.objects.bulk_update(moved, ["rank"])
-        EmployerRanking.objects.bulk_create(
-            [
-                EmployerRanking(position=position, applicant_id=a, rank=r)
-                for a, r in wanted.items()
-                if a not in current
-            ]
-        )
-        if position.ranking_submitted_at:
-            # A changed list must be submitted (and approved) again.
+    diff = EMPLOYER_LIST.write(
+        owner={"position": position}, keys=applicant_ids, actor=user, action="employer_ranking_set"
+    )
+    if diff.changed and position.ranking_submitted_at:
+        # A changed list must be submitted (and approved) again.
+        with audit_context(user=user, action="employer_ranking_set", position=position.pk):
             Position.objects.filter(pk=position.pk).update(
                 ranking_submitted_at=None, ranking_submitted_by=None
             )
     return applicant_ids
 
 
-def ranking_move(*, position: Position, applicant_id: int, to_rank: int, user=None) -> list[int]:
-    """Move a ranked applicant to a new place (1 = first); clamped to the list."""
-    ids = ranking_ids(position)
-    if applicant_id not in ids:
-        raise RankingError(_("The applicant is not on the ranking."))
-    ids.remove(applicant_id)
-    ids.insert(max(0, min(to_rank - 1, len(ids))), applicant_id)
-    return ranking_set(position=position, applicant_ids=ids, user=user)
+@transaction.atomic
+def employer_ranking_step(
+    *, position: Position, applicant_id: int, offset: int, user=None
+) -> list[int]:
+    """Move a ranked applicant `offset` places (-1 up, +1 down), kept within the list: the
+    list's up and down buttons."""
+    ids = _locked_ids(position)
+    try:
+        ids = list_step(ids, applicant_id, offset)
+    except ValueError:
+        raise RankingError("not_on_ranking", _("The applicant is not on the ranking.")) from None
+    return employer_ranking_set(position=position, applicant_ids=ids, user=user)
 
 
 class RankingPlaceInvalid(RankingError):
@@ -123,16 +100,18 @@ class RankingPlaceInvalid(RankingError):
 
 
 def _locked_ids(position: Position) -> list[int]:
-    """The list, read under the position's row lock (as `ranking_set` takes it), so that the
-    change computed from it is not based on a list another request is changing; refused
+    """The list, read under the position's row lock (as `employer_ranking_set` takes it), so
+    that the change computed from it is not based on a list another request is changing; refused
     first when the ranking is closed, so a no-op still says why."""
     return ranking_ids(_locked_open(position))
 
 
 @transaction.atomic
-def ranking_move_to(*, position: Position, applicant_id: int, place: int, user=None) -> list[int]:
-    """Move a ranked applicant to `place` (1 = first). Unlike `ranking_move` the place is
-    checked, not clamped: a typed number outside 1..N is a mistake to show, not to guess."""
+def employer_ranking_move(
+    *, position: Position, applicant_id: int, place: int, user=None
+) -> list[int]:
+    """Move a ranked applicant to `place` (1 = first). The place is checked, not clamped: a
+    typed number outside 1..N is a mistake to show, not to guess."""
     ids = _locked_ids(position)
     if applicant_id not in ids:
         raise RankingError("not_on_ranking", _("The applicant is not on the ranking."))
@@ -144,7 +123,7 @@ def ranking_move_to(*, position: Position, applicant_id: int, place: int, user=N
         )
     ids.remove(applicant_id)
     ids.insert(place - 1, applicant_id)
-    return ranking_set(position=position, applicant_ids=ids, user=user)
+    return employer_ranking_set(position=position, applicant_ids=ids, user=user)
 
 
 @transaction.atomic
@@ -162,7 +141,7 @@ def ranking_reorder(
             _("The ranking was changed meanwhile: here is the current order. Try again."),
         )
     ids[offset:end] = applicant_ids
-    return ranking_set(position=position, applicant_ids=ids, user=user)
+    return employer_ranking_set(position=position, applicant_ids=ids, user=user)
 
 
 @transaction.atomic
@@ -174,7 +153,7 @@ def ranking_add_many(*, position: Position, applicant_ids: list[int], user=None)
     new = [a for a in dict.fromkeys(applicant_ids) if a not in ranked]
     if not new:
         return ids
-    return ranking_set(position=position, applicant_ids=[*ids, *new], user=user)
+    return employer_ranking_set(position=position, applicant_ids=[*ids, *new], user=user)
 
 
 def ranking_add(*, position: Position, applicant_id: int, user=None) -> list[int]:
@@ -182,10 +161,11 @@ def ranking_add(*, position: Position, applicant_id: int, user=None) -> list[int
     return ranking_add_many(position=position, applicant_ids=[applicant_id], user=user)
 
 
+@transaction.atomic
 def ranking_remove(*, position: Position, applicant_id: int, user=None) -> list[int]:
     """Leave an applicant off the list: not acceptable to the position."""
-    ids = [a for a in ranking_ids(position) if a != applicant_id]
-    return ranking_set(position=position, applicant_ids=ids, user=user)
+    ids = [a for a in _locked_ids(position) if a != applicant_id]
+    return employer_ranking_set(position=position, applicant_ids=ids, user=user)
 
 
 @transaction.atomic
@@ -276,6 +256,6 @@ def ranking_import_csv(*, position: Position, data: bytes, user=None) -> list[in
         raise CsvImportError(errors)
     ordered = [applicant for _rank, _line, applicant in sorted(ranked)]
     try:
-        return ranking_set(position=position, applicant_ids=ordered, user=user)
+        return employer_ranking_set(position=position, applicant_ids=ordered, user=user)
     except RankingError as error:
         raise CsvImportError([(1, str(error))]) from None
