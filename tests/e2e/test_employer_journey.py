@@ -73,9 +73,7 @@ def test_employer_posts_ranks_and_municipality_approves(page, live_server, shoot
     page.goto(f"{live_server.url}/arbeidsgiver/stillinger/{position.pk}/rangering/")
     for applicant in (a, b, c):
         page.locator(
-            f"form:has(input[name=applicant][value='{applicant.pk}']) "
-            "button:has-text('Add to ranking'), "
-            f"form:has(input[name=applicant][value='{applicant.pk}']) button:has-text('Legg til')"
+            f"form:has(input[name=action][value='add:{applicant.pk}']) button"
         ).first.click()
         expect(page.locator(f"#ranking-list li[data-applicant='{applicant.pk}']")).to_be_visible()
     assert ranking_ids(position) == [a.pk, b.pk, c.pk]
