@@ -9,11 +9,13 @@ import magic
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import MAX_DOCUMENT_BYTES, Document
 from applicants.pdfs import PdfProblem, pdf_problem
 from lis1.rounds import identity
+from lis1.rounds.eligibility import HOSPITAL_MONTHS, MUNICIPAL_MONTHS, PRIOR_SERVICE_MESSAGE
 from lis1.rounds.models import Applicant, Position
 from lis1.ui import DesignSystemFormMixin
 
@@ -54,15 +56,24 @@ class ProfileForm(DesignSystemFormMixin, forms.ModelForm):
             "nationality": _("Two-letter country code, e.g. NO, SE, DE."),
             "education_country": _("Two-letter country code of the country you studied in."),
             "education_year": _("The year you completed your medical degree."),
-            "prior_hospital_months": _("Months of LIS1 already completed in hospital (0–12)."),
-            "prior_municipal_months": _(
-                "Months of LIS1 already completed in a municipality (0–6)."
+            "prior_hospital_months": format_lazy(
+                _("Months of LIS1 already completed in hospital (0–{months})."),
+                months=HOSPITAL_MONTHS,
+            ),
+            "prior_municipal_months": format_lazy(
+                _("Months of LIS1 already completed in a municipality (0–{months})."),
+                months=MUNICIPAL_MONTHS,
             ),
             "rounds_before_system": _(
                 "How many LIS1 rounds you applied in before this system was used (0–20). "
                 "Rounds you applied in here are counted for you."
             ),
             "gender": _("Used only in anonymous statistics."),
+        }
+        # The rule's own words, not Django's "less than or equal to" (lis1.rounds.eligibility).
+        error_messages = {
+            field: {"max_value": PRIOR_SERVICE_MESSAGE, "min_value": PRIOR_SERVICE_MESSAGE}
+            for field in ("prior_hospital_months", "prior_municipal_months")
         }
         widgets = {
             "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from applicants.forms import validate_pdf
 from applicants.models import Document, DocumentKind
 from lis1.rounds import identity
+from lis1.rounds.eligibility import PRIOR_SERVICE_MESSAGE
 from lis1.rounds.models import (
     POSITION_FIELDS,
     Applicant,
@@ -49,6 +50,16 @@ class ApplicantProfileSerializer(serializers.ModelSerializer):
             "gender",
         ]
         read_only_fields = ["is_d_number"]
+        # The rule's own words, as on the profile page (lis1.rounds.eligibility).
+        extra_kwargs = {
+            field: {
+                "error_messages": {
+                    "max_value": PRIOR_SERVICE_MESSAGE,
+                    "min_value": PRIOR_SERVICE_MESSAGE,
+                }
+            }
+            for field in ("prior_hospital_months", "prior_municipal_months")
+        }
 
     def get_national_id_masked(self, applicant: Applicant) -> str:
         return applicant.national_id_masked(show_birth_date=True)

@@ -28,10 +28,10 @@ from lis1.matching.instance import canonical_json_bytes
 from lis1.notifications.services import email_batch_start
 from lis1.rounds.audit import acting_user
 from lis1.rounds.calendar import Action, calendar_check
+from lis1.rounds.eligibility import is_matchable, part_needed
 from lis1.rounds.enums import (
     HOLDING,
     ApplicationStatus,
-    AuthorisationStatus,
     CoupleStatus,
     MatchRunKind,
     PositionStatus,
@@ -53,7 +53,6 @@ from lis1.rounds.models import (
     RoundEvent,
 )
 from lis1.rounds.selectors import positions_without_submitted_ranking, round_counts_forget
-from lis1.rounds.services.eligibility import part_needed
 from lis1.rounds.services.placements import (
     placements_expire_overdue,
     placements_write_run_result,
@@ -142,7 +141,9 @@ def _load(round_: Round, kind: str) -> _RoundData:
         "national_id_hash",
     ):
         needed = part_needed(prior_hospital_months=hospital, prior_municipal_months=municipal)
-        if needed and authorisation != AuthorisationStatus.NONE and has_id:
+        if needed and is_matchable(
+            authorisation=authorisation, has_identity_number=has_id is not None
+        ):
             applicant_kind[pk] = needed
 
     data = _RoundData(capacity, position_kind, applicant_kind, applied)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from lis1.jobs.models import JobStatus
 from lis1.rounds.audit import acting_user, audit_context
 from lis1.rounds.calendar import OSLO, Action, calendar_check
+from lis1.rounds.eligibility import matchable, needs
 from lis1.rounds.enums import (
     ENDED,
     HOLDING,
@@ -51,7 +52,6 @@ from lis1.rounds.models import (
 )
 from lis1.rounds.selectors import RUN_BLOBS, placements_published
 from lis1.rounds.services import notices
-from lis1.rounds.services.eligibility import matchable, needs
 
 
 class PlacementError(RuleViolation):
