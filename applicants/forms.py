@@ -21,6 +21,26 @@ from lis1.ui import DesignSystemFormMixin
 
 PDF_MIME = "application/pdf"
 
+PRIOR_SERVICE_FIELDS = ("prior_hospital_months", "prior_municipal_months")
+
+#: What the applicant states about themself, in the page's order: the profile form and the
+#: profile API (applicants.serializers) both take these, so a field is added once.
+PROFILE_FIELDS = (
+    "given_name",
+    "family_name",
+    "national_id",
+    "hpr_number",
+    "authorisation",
+    "nationality",
+    "education_country",
+    "education_year",
+    "norwegian_proficiency",
+    "prior_hospital_months",
+    "prior_municipal_months",
+    "rounds_before_system",
+    "gender",
+)
+
 
 class ProfileForm(DesignSystemFormMixin, forms.ModelForm):
     """The applicant's profile. The identity number is never pre-filled: an empty field keeps
@@ -36,21 +56,7 @@ class ProfileForm(DesignSystemFormMixin, forms.ModelForm):
 
     class Meta:
         model = Applicant
-        fields = [
-            "given_name",
-            "family_name",
-            "national_id",
-            "hpr_number",
-            "authorisation",
-            "nationality",
-            "education_country",
-            "education_year",
-            "norwegian_proficiency",
-            "prior_hospital_months",
-            "prior_municipal_months",
-            "rounds_before_system",
-            "gender",
-        ]
+        fields = list(PROFILE_FIELDS)
         help_texts = {
             "hpr_number": _("Your number in the Norwegian health personnel register (digits)."),
             "nationality": _("Two-letter country code, e.g. NO, SE, DE."),
@@ -73,7 +79,7 @@ class ProfileForm(DesignSystemFormMixin, forms.ModelForm):
         # The rule's own words, not Django's "less than or equal to" (lis1.rounds.eligibility).
         error_messages = {
             field: {"max_value": PRIOR_SERVICE_MESSAGE, "min_value": PRIOR_SERVICE_MESSAGE}
-            for field in ("prior_hospital_months", "prior_municipal_months")
+            for field in PRIOR_SERVICE_FIELDS
         }
         widgets = {
             "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
