@@ -129,6 +129,13 @@ def test_apply_page_refuses_a_position_of_a_kind_not_needed(open_position) -> No
     applicant = ApplicantFactory(prior_hospital_months=eligibility.HOSPITAL_MONTHS)
     client = client_for(applicant.user)
     client.cookies["lis1_language"] = "en"
+    # Said before anything is written, and again when the form is sent anyway.
+    form = client.get(reverse("applicants:apply", args=[open_position.pk])).content.decode()
+    assert HOSPITAL_DONE_MESSAGE in form
+    fresh = client_for(ApplicantFactory().user)
+    fresh.cookies["lis1_language"] = "en"
+    page = fresh.get(reverse("applicants:apply", args=[open_position.pk])).content.decode()
+    assert "LIS1" in page and "You have completed" not in page
     response = client.post(reverse("applicants:apply", args=[open_position.pk]), {"motivation": ""})
     assert response.status_code != 302
     assert HOSPITAL_DONE_MESSAGE in response.content.decode()
