@@ -51,6 +51,17 @@ def test_no_module_but_eligibility_spells_out_the_month_limits() -> None:
     assert offenders == []
 
 
+def test_no_template_spells_out_the_month_limits() -> None:
+    """Pages take the numbers from their context (the start page: lis1.views.home)."""
+    spelled = re.compile(r"\b(6|12|18)[ -]months?\b")
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "templates").rglob("*.html"))
+        if spelled.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
 def test_the_patterns_would_find_the_old_literals() -> None:
     """The scan above is only worth something if it recognises what used to be there."""
     old = (
