@@ -20,10 +20,11 @@ HOSPITAL_MONTHS = 12
 MUNICIPAL_MONTHS = 6
 LIS1_MONTHS = HOSPITAL_MONTHS + MUNICIPAL_MONTHS
 
-#: The names of the rules, as the API's refusals give them (stable across languages).
-RULE_PRIOR_SERVICE = "prior_service_in_range"
+#: The rule's name, as the API's refusal gives it (stable across languages).
 RULE_PART_NEEDED = "position_kind_needed"
 
+#: Prior service out of range is a field error of the profile (page and API) and the
+#: constraint `applicant_prior_service_in_range`, all in these words.
 PRIOR_SERVICE_MESSAGE = format_lazy(
     gettext_lazy(
         "Prior LIS1 service is at most {hospital} months in hospital and {municipal} in a "
