@@ -229,7 +229,7 @@ def estimated_assumptions(round_: Round) -> Inputs:
 
     reapply, used = reapply_from_counts(_reapply_counts(round_), defaults.reapply)
     for g in GROUPS:
-        sources[f"reapply_{g}"] = SOURCE_DATABASE if used else SOURCE_DEFAULT
+        sources[f"reapply_{g}"] = SOURCE_DATABASE if g in used else SOURCE_DEFAULT
 
     new_graduates = dict(defaults.new_graduates)
     published = new_graduates_from_series(_series())
