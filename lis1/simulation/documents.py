@@ -390,6 +390,13 @@ def scenario_document(
         "replications": run.replications,
         "seed": run.seed,
         "interval": "5th to 95th percentile over replications",
+        "definitions": {
+            "queue_by_rounds_waited": "doctors without a position after the round, by the "
+            "rounds they have applied in without one (this round included)",
+            "placed": "doctors who start in a position (withdrawn doctors not included)",
+            "unfilled": "seats without a doctor after the round (withdrawals not refilled)",
+            "seats": "seats of the round, the scenario's extra seats included",
+        },
         "rounds": rounds_json(comparison.scenario),
         "baseline": rounds_json(comparison.baseline),
     }
