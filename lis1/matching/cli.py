@@ -11,7 +11,13 @@ import argparse
 import sys
 from typing import Any, NoReturn
 
-from lis1.matching.instance import MATCH_FORMAT, InstanceError, load_json, parse_instance
+from lis1.matching.instance import (
+    MATCH_FORMAT,
+    InstanceError,
+    gc_paused,
+    load_json,
+    parse_instance,
+)
 from lis1.matching.result import dumps, result_to_json
 from lis1.matching.rsd import RSD_FORMAT, parse_rsd_instance, rsd_result_json, solve_rsd
 from lis1.matching.solve import solve
@@ -44,6 +50,11 @@ def _read(path: str) -> bytes:
 
 def run(text: bytes) -> str:
     """Solve a document given as bytes and return the result JSON text (no newline)."""
+    with gc_paused():
+        return _run(text)
+
+
+def _run(text: bytes) -> str:
     obj: Any = load_json(text)
     if isinstance(obj, dict) and obj.get("format") == RSD_FORMAT:
         rsd = parse_rsd_instance(obj)

@@ -7,11 +7,20 @@ Django side can show it to directorate staff.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
+
+try:  # orjson encodes several times faster than json.dumps; without it json does it all
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    orjson = None
+
+from lis1.matching.compiled import NONE, Compiled
 
 MATCH_FORMAT = "lis1-match/1"
 MATCH_RESULT_FORMAT = "lis1-match-result/1"
@@ -63,6 +72,8 @@ class Instance:
     applicants: tuple[Applicant, ...]
     couples: tuple[Couple, ...]
     input_sha256: str
+    # The integer form, when the parser built it on the way (see compile_instance).
+    compiled: Compiled | None = field(default=None, compare=False, repr=False)
 
 
 def quote(value: object) -> str:
@@ -176,7 +187,18 @@ def _string_list(value: Any, what: str, item: str) -> tuple[str, ...]:
 
 
 def parse_instance(obj: Any) -> Instance:
-    """Validate a decoded ``lis1-match/1`` document and return an :class:`Instance`."""
+    """Validate a decoded ``lis1-match/1`` document and return an :class:`Instance`.
+
+    A valid document is checked and compiled in one pass (:func:`_parse_fast`); anything it
+    does not take goes through the checks below, which name the problem."""
+    with gc_paused():
+        instance = _parse_fast(obj)
+        if instance is not None:
+            return instance
+        return _parse_checked(obj)
+
+
+def _parse_checked(obj: Any) -> Instance:
     check_format(obj, MATCH_FORMAT)
     check_keys(obj, _TOP_KEYS, {"format", "seed", "programs", "applicants"}, "the instance")
     seed = check_seed(obj)
@@ -279,4 +301,213 @@ def _couple_ranking(
 
 def instance_from_json(text: str | bytes) -> Instance:
     """Decode and validate a ``lis1-match/1`` document."""
-    return parse_instance(load_json(text))
+    with gc_paused():
+        return parse_instance(load_json(text))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection inside the block; the collector's state is restored after it,
+    also when the block raises. The engine's data are acyclic lists, dicts and tuples that
+    live until the run ends, so collecting while they are built only costs time (at 100,000
+    applicants, a third of the run). Nested blocks leave the state to the outermost."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _plain(value: Any) -> bool:
+    """Only strings, integers, booleans, null, lists and string-keyed objects (no floats:
+    orjson writes some of them unlike ``json.dumps``, and NaN as null)."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return True
+    try:
+        if t is list or t is tuple:
+            return all(_plain(v) for v in value)
+        if t is dict:
+            return all(type(k) is str and _plain(v) for k, v in value.items())
+    except RecursionError:
+        pass
+    return False
+
+
+def _canonical_fast(obj: dict[str, Any]) -> bytes | None:
+    """orjson's sorted compact encoding: byte for byte :func:`canonical_json_bytes` on the
+    plain documents :func:`_parse_fast` accepts (same escapes, UTF-8, code point order)."""
+    if orjson is None:
+        return None
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate
+        return None
+
+
+_REQUIRED_TOP = frozenset({"format", "seed", "programs", "applicants"})
+_STR_ONLY = {str}
+
+
+def _parse_fast(obj: Any) -> Instance | None:
+    """Check and compile a valid document in one pass, or return ``None``.
+
+    Every check of :func:`_parse_checked` is made here too, but on whole lists at once and
+    as a side effect of compiling: mapping a ranking to indices (``map`` over the id table)
+    fails on anything but a known id, and its rank table or set is shorter than the list
+    when an id is there twice; so nothing runs per list entry in Python. On
+    anything unusual the answer is ``None`` and the caller runs the checks that name the
+    problem; so this never accepts what they refuse, and for what it accepts it builds
+    exactly what ``compile_instance(_parse_checked(obj))`` does."""
+    if type(obj) is not dict:
+        return None
+    keys = obj.keys()
+    if not (keys >= _REQUIRED_TOP and keys <= _TOP_KEYS) or obj["format"] != MATCH_FORMAT:
+        return None
+    seed = obj["seed"]
+    progs = obj["programs"]
+    apps = obj["applicants"]
+    cps = obj.get("couples", [])
+    if type(seed) is not int or type(progs) is not list or type(apps) is not list:
+        return None
+    if type(cps) is not list or ("meta" in obj and not _plain(obj["meta"])):
+        return None
+    try:
+        for e in progs:
+            if type(e) is not dict or e.keys() != _PROGRAM_KEYS:
+                return None
+        for e in apps:
+            if type(e) is not dict or e.keys() != _APPLICANT_KEYS:
+                return None
+        pids = [e["id"] for e in progs]
+        sids = [e["id"] for e in apps]
+        pid_set = set(pids)
+        sid_set = set(sids)
+        if (
+            len(pid_set) != len(pids)
+            or not set(map(type, pids)) <= _STR_ONLY
+            or "" in pid_set
+            or len(sid_set) != len(sids)
+            or not set(map(type, sids)) <= _STR_ONLY
+            or "" in sid_set
+        ):
+            return None
+
+        couples: list[Couple] = []
+        member_ids: list[str] = []
+        for e in cps:
+            if type(e) is not dict or e.keys() != _COUPLE_KEYS:
+                return None
+            cid, members, ranking = e["id"], e["members"], e["ranking"]
+            if type(cid) is not str or not cid or type(members) is not list:
+                return None
+            if len(members) != 2 or type(ranking) is not list:
+                return None
+            m1, m2 = members
+            if type(m1) is not str or type(m2) is not str or not m1 or not m2 or m1 == m2:
+                return None
+            pairs = []
+            for pair in ranking:
+                if type(pair) is not list or len(pair) != 2:
+                    return None
+                p1, p2 = pair
+                if p1 is None:
+                    if p2 is None:
+                        return None
+                elif p1 not in pid_set or type(p1) is not str:
+                    return None
+                if p2 is not None and (p2 not in pid_set or type(p2) is not str):
+                    return None
+                pairs.append((p1, p2))
+            if len(set(pairs)) != len(pairs):
+                return None
+            member_ids += members
+            couples.append(Couple(cid, (m1, m2), tuple(pairs)))
+        owner = sid_set.union(member_ids)
+        if len(owner) != len(sids) + len(member_ids):
+            return None
+        if len({c.id for c in couples}) != len(couples):
+            return None
+
+        program_ids = sorted(pid_set)
+        pidx = dict(zip(program_ids, range(len(program_ids)), strict=True))
+        applicant_ids = sorted(owner)
+        aidx = dict(zip(applicant_ids, range(len(applicant_ids)), strict=True))
+        pget = pidx.__getitem__
+        aget = aidx.__getitem__
+
+        n_programs = len(program_ids)
+        capacity = [0] * n_programs
+        program_rank: list[dict[int, int]] = [{}] * n_programs
+        program_list: list[list[int]] = [[]] * n_programs
+        programs: list[Program] = []
+        for e in progs:
+            cap = e["capacity"]
+            r = e["ranking"]
+            if type(cap) is not int or cap < 0 or type(r) is not list:
+                return None
+            p = pget(e["id"])
+            capacity[p] = cap
+            ranked = list(map(aget, r))  # KeyError: not a known applicant id
+            rank = dict(zip(ranked, range(len(ranked)), strict=True))
+            if len(rank) != len(ranked):  # an applicant ranked twice
+                return None
+            program_list[p] = ranked
+            program_rank[p] = rank
+            programs.append(Program(e["id"], cap, tuple(r)))
+
+        prefs: list[list[int]] = [[] for _ in applicant_ids]
+        applicants: list[Applicant] = []
+        for e in apps:
+            r = e["ranking"]
+            if type(r) is not list:
+                return None
+            lst = list(map(pget, r))  # KeyError: not a known program id
+            if len(set(lst)) != len(lst):  # a program ranked twice
+                return None
+            prefs[aget(e["id"])] = lst
+            applicants.append(Applicant(e["id"], tuple(r)))
+    except (TypeError, KeyError):  # an unhashable value or an unknown id where an id belongs
+        return None
+
+    canonical = _canonical_fast(obj)
+    if canonical is None:
+        return None
+
+    couple_of = [NONE] * len(applicant_ids)
+    ordered = sorted(couples, key=lambda c: c.id)
+    couple_members: list[tuple[int, int]] = []
+    couple_options: list[list[tuple[int, int]]] = []
+    for k, couple in enumerate(ordered):
+        a, b = aget(couple.members[0]), aget(couple.members[1])
+        couple_of[a] = couple_of[b] = k
+        couple_members.append((a, b))
+        couple_options.append(
+            [
+                (NONE if p1 is None else pget(p1), NONE if p2 is None else pget(p2))
+                for p1, p2 in couple.ranking
+            ]
+        )
+    compiled = Compiled(
+        program_ids=program_ids,
+        applicant_ids=applicant_ids,
+        couple_ids=[c.id for c in ordered],
+        capacity=capacity,
+        program_rank=program_rank,
+        program_list=program_list,
+        prefs=prefs,
+        couple_of=couple_of,
+        singles=sorted(map(aget, sids)),
+        couple_members=couple_members,
+        couple_options=couple_options,
+    )
+    return Instance(
+        seed,
+        tuple(programs),
+        tuple(applicants),
+        tuple(couples),
+        hashlib.sha256(canonical).hexdigest(),
+        compiled,
+    )
