@@ -16,9 +16,10 @@ from lis1.matching.instance import (
     InstanceError,
     gc_paused,
     load_json,
+    optional_orjson,
     parse_instance,
 )
-from lis1.matching.result import dumps, result_to_json
+from lis1.matching.result import Result, dumps, result_to_json
 from lis1.matching.rsd import RSD_FORMAT, parse_rsd_instance, rsd_result_json, solve_rsd
 from lis1.matching.solve import solve
 
@@ -63,7 +64,22 @@ def _run(text: bytes) -> str:
         raise InstanceError(
             f'wrong format {dumps(obj["format"])} (expected "{MATCH_FORMAT}" or "{RSD_FORMAT}")'
         )
-    return result_to_json(solve(parse_instance(obj)))
+    return _result_text(solve(parse_instance(obj)))
+
+
+def _result_text(result: Result) -> str:
+    """``result_to_json(result)``, encoded by orjson when that pays for its import: a result
+    holds only strings, integers, booleans, lists and string-keyed objects, which orjson
+    writes byte for byte as ``json.dumps(sort_keys=True, indent=2, ensure_ascii=False)``."""
+    orjson = optional_orjson(len(result.matches) + len(result.unmatched))
+    if orjson is not None:
+        try:
+            return orjson.dumps(
+                result.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+            ).decode()
+        except orjson.JSONEncodeError:
+            pass
+    return result_to_json(result)
 
 
 def main(argv: list[str] | None = None) -> int:

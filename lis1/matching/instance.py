@@ -15,11 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-try:  # orjson encodes several times faster than json.dumps; without it json does it all
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency
-    orjson = None
-
 from lis1.matching.compiled import NONE, Compiled
 
 MATCH_FORMAT = "lis1-match/1"
@@ -336,19 +331,48 @@ def _plain(value: Any) -> bool:
     return False
 
 
-def _canonical_fast(obj: dict[str, Any]) -> bytes | None:
-    """orjson's sorted compact encoding: byte for byte :func:`canonical_json_bytes` on the
-    plain documents :func:`_parse_fast` accepts (same escapes, UTF-8, code point order)."""
-    if orjson is None:
+# orjson encodes several times faster than json.dumps, but importing it costs as much as
+# encoding a few thousand applicants; below that size json.dumps does it.
+ORJSON_FROM = 5_000
+_orjson_module: Any = None
+
+
+def optional_orjson(size: int) -> Any:
+    """The orjson module for a document of ``size`` entries, or None (small, or missing)."""
+    global _orjson_module
+    if size < ORJSON_FROM:
         return None
+    if _orjson_module is None:
+        try:
+            import orjson
+        except ImportError:  # pragma: no cover - orjson is a dependency
+            orjson = False
+        _orjson_module = orjson
+    return _orjson_module or None
+
+
+def _canonical_fast(obj: dict[str, Any], size: int) -> bytes | None:
+    """:func:`canonical_json_bytes`, for the plain documents :func:`_parse_fast` accepts.
+
+    orjson's sorted compact encoding is that byte for byte there (the same escapes, UTF-8,
+    keys in code point order); ``None`` if it refuses (an integer beyond 64 bits, a lone
+    surrogate) and the caller takes the checking path."""
+    orjson = optional_orjson(size)
+    if orjson is None:
+        try:
+            return canonical_json_bytes(obj)
+        except InstanceError:
+            return None
     try:
-        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate
+        return bytes(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS))
+    except orjson.JSONEncodeError:
         return None
 
 
 _REQUIRED_TOP = frozenset({"format", "seed", "programs", "applicants"})
 _STR_ONLY = {str}
+_INT_ONLY = {int}
+_LIST_ONLY = {list}
 
 
 def _parse_fast(obj: Any) -> Instance | None:
@@ -431,48 +455,43 @@ def _parse_fast(obj: Any) -> Instance | None:
         if len({c.id for c in couples}) != len(couples):
             return None
 
-        program_ids = sorted(pid_set)
+        # Index order is sorted id order; a permutation of the document's order (linear
+        # when the document is sorted already).
+        porder = sorted(range(len(pids)), key=pids.__getitem__)
+        program_ids = [pids[i] for i in porder]
         pidx = dict(zip(program_ids, range(len(program_ids)), strict=True))
-        applicant_ids = sorted(owner)
+        everyone = sids + member_ids
+        aorder = sorted(range(len(everyone)), key=everyone.__getitem__)
+        applicant_ids = [everyone[i] for i in aorder]
         aidx = dict(zip(applicant_ids, range(len(applicant_ids)), strict=True))
         pget = pidx.__getitem__
         aget = aidx.__getitem__
 
-        n_programs = len(program_ids)
-        capacity = [0] * n_programs
-        program_rank: list[dict[int, int]] = [{}] * n_programs
-        program_list: list[list[int]] = [[]] * n_programs
-        programs: list[Program] = []
-        for e in progs:
-            cap = e["capacity"]
-            r = e["ranking"]
-            if type(cap) is not int or cap < 0 or type(r) is not list:
-                return None
-            p = pget(e["id"])
-            capacity[p] = cap
-            ranked = list(map(aget, r))  # KeyError: not a known applicant id
-            rank = dict(zip(ranked, range(len(ranked)), strict=True))
-            if len(rank) != len(ranked):  # an applicant ranked twice
-                return None
-            program_list[p] = ranked
-            program_rank[p] = rank
-            programs.append(Program(e["id"], cap, tuple(r)))
-
-        prefs: list[list[int]] = [[] for _ in applicant_ids]
-        applicants: list[Applicant] = []
-        for e in apps:
-            r = e["ranking"]
-            if type(r) is not list:
-                return None
-            lst = list(map(pget, r))  # KeyError: not a known program id
-            if len(set(lst)) != len(lst):  # a program ranked twice
-                return None
-            prefs[aget(e["id"])] = lst
-            applicants.append(Applicant(e["id"], tuple(r)))
+        caps = [e["capacity"] for e in progs]
+        prankings = [e["ranking"] for e in progs]
+        arankings = [e["ranking"] for e in apps]
+        if not (
+            set(map(type, caps)) <= _INT_ONLY
+            and (not caps or min(caps) >= 0)
+            and set(map(type, prankings)) <= _LIST_ONLY
+            and set(map(type, arankings)) <= _LIST_ONLY
+        ):
+            return None
+        # map() over an id table raises KeyError on anything but a known id.
+        program_list = [list(map(aget, prankings[i])) for i in porder]
+        program_rank = [dict(zip(lst, range(len(lst)), strict=True)) for lst in program_list]
+        if sum(map(len, program_rank)) != sum(map(len, program_list)):
+            return None  # an applicant ranked twice
+        single_prefs = [list(map(pget, r)) for r in arankings]
+        if sum(map(len, map(set, single_prefs))) != sum(map(len, single_prefs)):
+            return None  # a program ranked twice
+        single_prefs += [[] for _ in member_ids]
+        prefs = [single_prefs[i] for i in aorder]
+        capacity = [caps[i] for i in porder]
     except (TypeError, KeyError):  # an unhashable value or an unknown id where an id belongs
         return None
 
-    canonical = _canonical_fast(obj)
+    canonical = _canonical_fast(obj, len(sids) + len(member_ids) + len(pids))
     if canonical is None:
         return None
 
@@ -499,14 +518,14 @@ def _parse_fast(obj: Any) -> Instance | None:
         program_list=program_list,
         prefs=prefs,
         couple_of=couple_of,
-        singles=sorted(map(aget, sids)),
+        singles=sorted(map(aget, sids)) if couples else list(range(len(sids))),
         couple_members=couple_members,
         couple_options=couple_options,
     )
     return Instance(
         seed,
-        tuple(programs),
-        tuple(applicants),
+        tuple(map(Program, pids, caps, map(tuple, prankings))),
+        tuple(map(Applicant, sids, map(tuple, arankings))),
         tuple(couples),
         hashlib.sha256(canonical).hexdigest(),
         compiled,
