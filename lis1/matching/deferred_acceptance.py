@@ -14,6 +14,7 @@ from bisect import insort
 from dataclasses import dataclass
 
 from lis1.matching.compiled import NONE, Compiled
+from lis1.matching.instance import gc_paused
 
 
 @dataclass(slots=True)
@@ -30,6 +31,12 @@ class SinglesState:
 
 
 def deferred_acceptance(c: Compiled) -> SinglesState:
+    """See :func:`_deferred_acceptance`; no garbage collection while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _deferred_acceptance(c)
+
+
+def _deferred_acceptance(c: Compiled) -> SinglesState:
     capacity = c.capacity
     program_rank = c.program_rank
     program_list = c.program_list

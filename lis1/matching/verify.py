@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lis1.matching.compiled import NONE, Compiled, compile_instance
-from lis1.matching.instance import Instance, quote
+from lis1.matching.instance import Instance, gc_paused, quote
 
 
 class MatchingError(ValueError):
@@ -160,6 +160,12 @@ def _admits_below(c: Compiled, assigned: list[int]) -> list[int]:
 
 
 def blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
+    """See :func:`_blocking_pairs`; no garbage collection while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _blocking_pairs(c, assigned)
+
+
+def _blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
     """Every blocking pair of a feasible assignment, sorted."""
     program_rank = c.program_rank
     applicant_ids = c.applicant_ids
