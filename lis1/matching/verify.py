@@ -174,19 +174,14 @@ def _blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
 
     # A single blocks with p above its match when p ranks it below p's bound.
     bound = _admits_below(c, assigned)
+    unranked = len(applicant_ids)  # not below any bound
     prefs = c.prefs
     for a in c.singles:
-        lst = prefs[a]
         current = assigned[a]
-        if current == NONE:
-            above = lst
-        elif lst[0] == current:
-            continue
-        else:
-            above = lst[: lst.index(current)]
-        for p in above:
-            r = program_rank[p].get(a)
-            if r is not None and r < bound[p]:
+        for p in prefs[a]:
+            if p == current:
+                break
+            if program_rank[p].get(a, unranked) < bound[p]:
                 out.append(SingleBlockingPair(applicant_ids[a], program_ids[p]))
 
     if c.couple_members:
