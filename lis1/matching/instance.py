@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import eq, itemgetter
 from typing import Any
 
 from lis1.matching.compiled import NONE, Compiled
@@ -352,9 +354,10 @@ def optional_orjson(size: int) -> Any:
     if _orjson_module is None:
         try:
             import orjson
+
+            _orjson_module = orjson
         except ImportError:  # pragma: no cover - orjson is a dependency
-            orjson = False
-        _orjson_module = orjson
+            _orjson_module = False
     return _orjson_module or None
 
 
@@ -379,6 +382,10 @@ def _canonical_fast(obj: dict[str, Any], size: int) -> bytes | None:
 _REQUIRED_TOP = frozenset({"format", "seed", "programs", "applicants"})
 _STR_ONLY = {str}
 _INT_ONLY = {int}
+_DICT_ONLY = {dict}
+_ID = itemgetter("id")
+_CAPACITY = itemgetter("capacity")
+_RANKING = itemgetter("ranking")
 _LIST_ONLY = {list}
 
 
@@ -406,14 +413,15 @@ def _parse_fast(obj: Any) -> Instance | None:
     if type(cps) is not list or ("meta" in obj and not _plain(obj["meta"])):
         return None
     try:
-        for e in progs:
-            if type(e) is not dict or e.keys() != _PROGRAM_KEYS:
-                return None
-        for e in apps:
-            if type(e) is not dict or e.keys() != _APPLICANT_KEYS:
-                return None
-        pids = [e["id"] for e in progs]
-        sids = [e["id"] for e in apps]
+        if not (set(map(type, progs)) <= _DICT_ONLY and set(map(type, apps)) <= _DICT_ONLY):
+            return None
+        if not (
+            all(map(eq, map(dict.keys, progs), repeat(_PROGRAM_KEYS)))
+            and all(map(eq, map(dict.keys, apps), repeat(_APPLICANT_KEYS)))
+        ):
+            return None
+        pids = list(map(_ID, progs))
+        sids = list(map(_ID, apps))
         pid_set = set(pids)
         sid_set = set(sids)
         if (
@@ -474,9 +482,9 @@ def _parse_fast(obj: Any) -> Instance | None:
         pget = pidx.__getitem__
         aget = aidx.__getitem__
 
-        caps = [e["capacity"] for e in progs]
-        prankings = [e["ranking"] for e in progs]
-        arankings = [e["ranking"] for e in apps]
+        caps = list(map(_CAPACITY, progs))
+        prankings = list(map(_RANKING, progs))
+        arankings = list(map(_RANKING, apps))
         if not (
             set(map(type, caps)) <= _INT_ONLY
             and (not caps or min(caps) >= 0)
