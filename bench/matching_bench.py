@@ -157,16 +157,18 @@ def sized_instance(seed: int, n: int) -> Doc:
     )
 
 
-def child_cpu(cmd: list[str], stdout: Path) -> float:
+def child_cpu(cmd: list[str], stdout: Path, cwd: Path = REPO) -> float:
     """CPU seconds (user + system) of one child process run to the end."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with stdout.open("wb") as out:
-        subprocess.run(cmd, stdout=out, check=True, cwd=REPO)
+        subprocess.run(cmd, stdout=out, check=True, cwd=cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def whole_process(seed: int, sizes: tuple[int, ...], runs: int, workdir: Path) -> list[dict]:
+def whole_process(
+    seed: int, sizes: tuple[int, ...], runs: int, workdir: Path, baseline: Path | None = None
+) -> list[dict]:
     rows = []
     py = sys.executable
     ref = str(REPO / "bench" / "reference_da.py")
@@ -177,18 +179,25 @@ def whole_process(seed: int, sizes: tuple[int, ...], runs: int, workdir: Path) -
         ours_out, ref_out, ref2_out = (
             workdir / f"{name}-{n}.out" for name in ("ours", "ref", "ref2")
         )
-        commands = {
-            "ours": ([py, "-m", "lis1.matching", str(path)], ours_out),
-            "ref": ([py, ref, str(path), str(ref_out)], workdir / "null"),
+        commands: dict[str, tuple[list[str], Path, Path]] = {
+            "ours": ([py, "-m", "lis1.matching", str(path)], ours_out, REPO),
+            "ref": ([py, ref, str(path), str(ref_out)], workdir / "null", REPO),
             "ref_orjson": (
                 [py, ref, str(path), str(ref2_out), "--json", "orjson"],
                 workdir / "null",
+                REPO,
             ),
         }
+        if baseline is not None:  # another checkout's engine, e.g. main before a change
+            commands["baseline"] = (
+                [py, "-m", "lis1.matching", str(path)],
+                workdir / f"baseline-{n}.out",
+                baseline,
+            )
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs if n < 100_000 else max(1, runs // 2)):
-            for name, (cmd, out) in commands.items():  # interleaved: same load for each
-                times[name].append(child_cpu(cmd, out))
+            for name, (cmd, out, cwd) in commands.items():  # interleaved: same load for each
+                times[name].append(child_cpu(cmd, out, cwd))
         ours = json.loads(ours_out.read_bytes())
         theirs = json.loads(ref_out.read_bytes())
         med = {name: statistics.median(t) for name, t in times.items()}
@@ -208,6 +217,14 @@ def whole_process(seed: int, sizes: tuple[int, ...], runs: int, workdir: Path) -
             f"({med['ours'] / med['ref_orjson']:.2f}); same matching: {rows[-1]['same']}",
             flush=True,
         )
+        if baseline is not None:
+            same = (workdir / f"baseline-{n}.out").read_bytes() == ours_out.read_bytes()
+            print(
+                f"           baseline {baseline}: {fmt(med['baseline'])}, ratio "
+                f"{med['baseline'] / med['ref']:.2f} ({med['baseline'] / med['ref_orjson']:.2f}); "
+                f"same output as ours: {same}",
+                flush=True,
+            )
     return rows
 
 
@@ -243,6 +260,11 @@ def main() -> int:
         help="applicant counts of the whole-process comparison, comma-separated",
     )
     parser.add_argument("--whole-only", action="store_true", help="only the whole-process part")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also run the engine of this checkout (run from it), e.g. the main branch",
+    )
     args = parser.parse_args()
 
     if args.whole_runs:
@@ -254,7 +276,7 @@ def main() -> int:
             flush=True,
         )
         with tempfile.TemporaryDirectory(prefix="lis1-bench-") as tmp:
-            whole_process(args.seed, sizes, args.whole_runs, Path(tmp))
+            whole_process(args.seed, sizes, args.whole_runs, Path(tmp), args.baseline)
         if 45_000 in sizes:
             parse_t, solve_t = solve_cpu(sized_instance(args.seed, 45_000), 3)
             print(
