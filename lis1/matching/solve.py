@@ -7,12 +7,18 @@ import random
 from lis1.matching.compiled import NONE, compile_instance
 from lis1.matching.couples import MAX_ATTEMPTS, Attempt, next_order, run_attempt, step_budget
 from lis1.matching.deferred_acceptance import deferred_acceptance
-from lis1.matching.instance import Instance
+from lis1.matching.instance import Instance, gc_paused
 from lis1.matching.result import Result, statistics
 from lis1.matching.verify import BlockingPair, blocking_pairs, feasibility_problems
 
 
 def solve(instance: Instance) -> Result:
+    """See :func:`_solve`; no garbage collection while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _solve(instance)
+
+
+def _solve(instance: Instance) -> Result:
     """The applicant-optimal stable matching when there are no couples; with couples, the
     Roth–Peranson-style result, reported with ``stable`` exactly as the verifier finds it."""
     c = compile_instance(instance)
