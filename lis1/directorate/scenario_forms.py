@@ -14,11 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from lis1.reports.scenarios import SOURCES
 from lis1.rounds.enums import EMPLOYER_KINDS
 from lis1.rounds.models import Organisation, Region, Round
+from lis1.simulation import documents, projection
+from lis1.simulation.model import MAX_EARLIER
+from lis1.simulation_data import estimated_assumptions
 from lis1.ui import DesignSystemFormMixin
 
-MAX_ROUNDS = 30
-MAX_REPLICATIONS = 2000
-MAX_EXTRA_SEATS = 5000
+# The simulation's own limits (it refuses anything beyond them).
+MAX_ROUNDS = projection.MAX_ROUNDS
+MAX_REPLICATIONS = projection.MAX_REPLICATIONS
+MAX_EXTRA_SEATS = 10_000
+MAX_PART_ONLY_MONTHS = 12
 MAX_SEED = 2**31 - 1
 
 
@@ -65,7 +70,7 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
         label=_("Length of a part-only position (months)"),
         required=False,
         min_value=1,
-        max_value=18,
+        max_value=MAX_PART_ONLY_MONTHS,
     )
     fill_from_last_lists = forms.BooleanField(
         label=_("Fill the extra seats from the last round's lists (proposals 1 and 5)"),
@@ -88,7 +93,7 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
         label=_("Doctors who have waited more than (rounds)"),
         required=False,
         min_value=0,
-        max_value=MAX_ROUNDS,
+        max_value=MAX_EARLIER - 1,
     )
     target = forms.IntegerField(
         label=_("At most this many such doctors"), required=False, min_value=0
@@ -112,7 +117,13 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
         self.defaults = defaults
         kwargs.setdefault("initial", self.initial_from(defaults))
         super().__init__(*args, **kwargs)
-        self.regions = list(Region.objects.order_by("name"))
+        # Extra seats go to regions and trusts that have positions in the round; the
+        # simulation knows them by name.
+        self.regions = list(
+            Region.objects.filter(organisations__positions__round=round_)
+            .distinct()
+            .order_by("name")
+        )
         self.trusts = list(
             Organisation.objects.filter(kind__in=EMPLOYER_KINDS, positions__round=round_)
             .distinct()
@@ -122,21 +133,27 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
             self.fields[f"region_{region.code}"] = _seats_field(str(region))
         for trust in self.trusts:
             self.fields[f"trust_{trust.code}"] = _seats_field(str(trust))
-        # Assumptions with a number as value can be changed; others are shown as they are.
+        # Every assumption can be changed: counts and numbers as numbers, the probabilities
+        # of applying again as a list ("0.9, 0.8, …").
         self.assumptions: dict[str, dict[str, Any]] = dict(defaults.get("assumptions") or {})
-        self.fixed_assumptions = []
         for name, assumption in self.assumptions.items():
             value = assumption.get("value")
             source = SOURCES.get(str(assumption.get("source")), str(assumption.get("source")))
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                self.fixed_assumptions.append((assumption.get("label") or name, value, source))
-                continue
-            self.fields[f"assumption_{name}"] = forms.FloatField(
-                label=assumption.get("label") or name,
-                help_text=_("Source: %(source)s. Default %(value)s.")
-                % {"source": _(source), "value": value},
-            )
-            self.initial.setdefault(f"assumption_{name}", value)
+            kind = documents.ASSUMPTIONS.get(name, ("number", ""))[0]
+            label = _(str(assumption.get("label") or name))
+            help_text = _("Source: %(source)s. Default %(value)s.") % {
+                "source": _(source),
+                "value": _assumption_text(value),
+            }
+            field: forms.Field
+            if kind == "count":
+                field = forms.IntegerField(label=label, help_text=help_text, min_value=0)
+            elif kind == "probabilities":
+                field = forms.CharField(label=label, help_text=help_text, max_length=200)
+            else:
+                field = forms.FloatField(label=label, help_text=help_text)
+            self.fields[f"assumption_{name}"] = field
+            self.initial.setdefault(f"assumption_{name}", _assumption_text(value))
         self.apply_design_system()
 
     @staticmethod
@@ -182,6 +199,8 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not self.errors:
+            self._check_with_the_simulation()
         if data.get("part_only") and not data.get("part_only_months"):
             self.add_error("part_only_months", _("Give the length of a part-only position."))
         if data.get("foreign_track") and not data.get("foreign_track_share"):
@@ -203,30 +222,24 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
     def parameters(self) -> dict[str, Any]:
         """The parameters for `lis1.simulation_data.scenario_json`, in its shape."""
         data = self.cleaned_data
-        by_region = {r.code: data[f"region_{r.code}"] for r in self.regions}
-        by_trust = {t.code: data[f"trust_{t.code}"] for t in self.trusts}
+        by_region = {r.name: data.get(f"region_{r.code}") for r in self.regions}
+        by_trust = {t.name: data.get(f"trust_{t.code}") for t in self.trusts}
         assumptions = {}
         for name, assumption in self.assumptions.items():
-            field = f"assumption_{name}"
-            if field not in self.fields:
-                continue
-            value = data[field]
-            default = assumption.get("value")
-            changed = value != default
-            assumptions[name] = {
-                **assumption,
-                "value": value if changed or not isinstance(default, int) else default,
-                "source": "user" if changed else assumption.get("source"),
-            }
+            value = data.get(f"assumption_{name}")
+            if value is not None and _assumption_text(value) != _assumption_text(
+                assumption.get("value")
+            ):
+                assumptions[name] = value
         share = data.get("foreign_track_share") if data.get("foreign_track") else None
         return {
-            "rounds": data["rounds"],
-            "replications": data["replications"],
-            "seed": data["seed"],
-            "extra_seats": data["extra_seats"],
+            "rounds": data.get("rounds"),
+            "replications": data.get("replications"),
+            "seed": data.get("seed"),
+            "extra_seats": data.get("extra_seats"),
             "extra_seats_by_region": {k: v for k, v in by_region.items() if v},
             "extra_seats_by_trust": {k: v for k, v in by_trust.items() if v},
-            "part_only_months": data["part_only_months"] if data.get("part_only") else 0,
+            "part_only_months": (data.get("part_only_months") or 0) if data.get("part_only") else 0,
             "fill_from_last_lists": bool(data.get("fill_from_last_lists")),
             "foreign_track_share": float(share) / 100 if share else 0.0,
             "assumptions": assumptions,
@@ -237,6 +250,30 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
         if data.get("waited_rounds") is None:
             return None
         return {n: data[n] for n in self.SEATS_NEEDED}
+
+    def _check_with_the_simulation(self) -> None:
+        """The simulation's own rules (a region without positions, a share out of range),
+        checked here so that they are a form error rather than a failed job."""
+        try:
+            inputs = documents.with_assumptions(
+                estimated_assumptions(self.round), self.parameters()["assumptions"]
+            )
+            documents.parse_run(self.parameters(), inputs.snapshot)
+        except ValueError as error:
+            message = str(error)
+            name = message.split(" ", 1)[0].split("[", 1)[0]
+            field = f"assumption_{name}" if f"assumption_{name}" in self.fields else name
+            self.add_error(field if field in self.fields else None, message)
+
+
+def _assumption_text(value: Any) -> str:
+    """An assumption's value as the form shows it: a list as "0.9, 0.8", a whole number
+    without decimals."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_assumption_text(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 class RoundChoiceForm(DesignSystemFormMixin, forms.Form):

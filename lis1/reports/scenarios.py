@@ -17,11 +17,12 @@ from django.utils import timezone, translation
 
 from lis1 import simulation_data
 from lis1.jobs.services import job_enqueue, job_progress, job_run, job_succeed
-from lis1.reports.build import INT, PCT, TEXT, Chart, Column, Report, Row, Section, Table
+from lis1.reports.build import DEC, INT, PCT, TEXT, Chart, Column, Report, Row, Section, Table
 from lis1.reports.groups import gettext_noop
 from lis1.reports.models import Scenario
 from lis1.reports.render import Export, report_render
 from lis1.rounds.models import Round
+from lis1.simulation.documents import GROUP_WORDS
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +38,29 @@ ROUND_FIGURES = (
     ("without_position_low", gettext_noop("Without a position, low")),
     ("without_position_high", gettext_noop("Without a position, high")),
 )
+# The offer waves' figures beside the central match's: key, label and format.
 OFFER_WAVE_FIGURES = (
-    ("filled", gettext_noop("Seats filled")),
-    ("unfilled", gettext_noop("Seats left unfilled")),
-    ("offers", gettext_noop("Offers made")),
-    ("declined", gettext_noop("Offers declined")),
-    ("days", gettext_noop("Days to fill")),
-    ("blocking_pairs", gettext_noop("Blocking pairs")),
+    ("filled", gettext_noop("Seats filled"), INT),
+    ("unfilled", gettext_noop("Seats left unfilled"), INT),
+    ("unplaced", gettext_noop("Applicants without a position"), INT),
+    ("offers", gettext_noop("Offers made"), INT),
+    ("declined", gettext_noop("Offers declined"), INT),
+    ("days", gettext_noop("Days until the last seat is filled"), INT),
+    ("mean_days_to_fill", gettext_noop("Mean days to fill a seat"), DEC),
+    ("mean_choice", gettext_noop("Mean choice obtained (1 = first choice)"), DEC),
+    ("blocking_pairs", gettext_noop("Blocking pairs"), INT),
+    ("rural_fill", gettext_noop("Rural seats filled (Helse Nord)"), PCT),
 )
+# The columns of one offer wave.
+WAVE_COLUMNS = {
+    "offer_day": gettext_noop("Offer day"),
+    "answer_deadline_day": gettext_noop("Answer deadline (day)"),
+    "offers": gettext_noop("Offers made"),
+    "accepted": gettext_noop("Accepted"),
+    "declined": gettext_noop("Offers declined"),
+    "filled_after": gettext_noop("Seats filled after the wave"),
+}
+WAVE_CHART = ("offers", "accepted", "declined", "filled_after")
 SOURCES = {
     "database": gettext_noop("Estimated from the database"),
     "published": gettext_noop("From the published figures"),
@@ -119,7 +135,10 @@ def scenario_run(*, scenario: Scenario) -> Scenario:
 # --- the report ---------------------------------------------------------------------------
 
 
-def _rounds(document: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _rounds(document: dict[str, Any] | list | None) -> list[dict[str, Any]]:
+    """The projected rounds of a scenario document (or of its baseline, a list of them)."""
+    if isinstance(document, list):
+        return document
     return list((document or {}).get("rounds") or [])
 
 
@@ -189,7 +208,7 @@ BREAKDOWNS = {
         gettext_noop("Rounds waited"),
         INT,
     ),
-    "placed_share_by_education": (
+    "placed_share_by_group": (
         gettext_noop("Placed share by place of education, last projected round"),
         gettext_noop("Placed by place of education"),
         gettext_noop("Place of education"),
@@ -222,7 +241,9 @@ def _breakdown_tables(scenario_rounds: list, baseline_rounds: list) -> list[Tabl
                     Column("scenario", gettext_noop("Scenario"), fmt),
                 ],
                 rows=[
-                    Row([str(g), _number(base_values.get(g)), _number(v)]) for g, v in value.items()
+                    Row([GROUP_WORDS.get(g, str(g)), _number(base_values.get(g)), _number(v)])
+                    for g, v in value.items()
+                    for g, v in value.items()
                 ],
                 chart=Chart("bar", ("baseline", "scenario"), percent=fmt == PCT),
             )
@@ -249,12 +270,36 @@ def _offer_wave_tables(document: dict[str, Any] | None) -> list[Table]:
             Column("central_match", gettext_noop("Central match")),
         ],
         rows=[
-            Row([text, _number(waves.get(k)), _number(central.get(k))])
-            for k, text in OFFER_WAVE_FIGURES
+            Row([text, _number(waves.get(k)), _number(central.get(k))], fmt=fmt)
+            for k, text, fmt in OFFER_WAVE_FIGURES
+            if k in waves or k in central
         ],
-        chart=Chart("barh", ("offer_waves", "central_match")),
     )
     tables = [summary]
+    choices_waves = waves.get("choice_obtained") or {}
+    choices_central = central.get("choice_obtained") or {}
+    if choices_waves or choices_central:
+        ranks = sorted(set(choices_waves) | set(choices_central), key=_rank_order)
+        tables.append(
+            Table(
+                key="offer_waves_choice",
+                title=gettext_noop("Choice obtained, offer waves against the central match"),
+                short_title=gettext_noop("Choice obtained, waves"),
+                description=gettext_noop(
+                    "Placed applicants by the place on their own list of the position they got."
+                ),
+                columns=[
+                    Column("choice", gettext_noop("Choice"), TEXT),
+                    Column("offer_waves", gettext_noop("Offer waves")),
+                    Column("central_match", gettext_noop("Central match")),
+                ],
+                rows=[
+                    Row([str(r), _number(choices_waves.get(r)), _number(choices_central.get(r))])
+                    for r in ranks
+                ],
+                chart=Chart("bar", ("offer_waves", "central_match")),
+            )
+        )
     rows = [w for w in document.get("waves") or [] if isinstance(w, dict)]
     if rows:
         keys = [k for k, v in rows[0].items() if _number(v) is not None]
@@ -275,6 +320,25 @@ def _offer_wave_tables(document: dict[str, Any] | None) -> list[Table]:
     return tables
 
 
+def _rank_order(rank: str) -> tuple[int, str]:
+    return (int(rank), "") if str(rank).isdigit() else (10**6, str(rank))
+
+
+# The seats-needed answer's figures, by key.
+SEATS_NEEDED_FIGURES = (
+    ("extra_seats", gettext_noop("Extra seats per round needed")),
+    ("reached", gettext_noop("Target reached")),
+    ("queue", gettext_noop("Queue at the round it is reached")),
+    ("round_index", gettext_noop("Round it is reached")),
+    ("ceiling", gettext_noop("Most extra seats tried")),
+    ("evaluations", gettext_noop("Projections run in the search")),
+)
+SEATS_NEEDED_QUESTION = (
+    ("waited_rounds", gettext_noop("Doctors who have waited more than (rounds)")),
+    ("target", gettext_noop("At most this many such doctors")),
+    ("within", gettext_noop("Within (rounds)")),
+)
+
 PARAMETER_LABELS = (
     ("rounds", gettext_noop("Rounds projected")),
     ("replications", gettext_noop("Replications")),
@@ -290,6 +354,10 @@ PARAMETER_LABELS = (
 
 def parameter_text(key: str, value: Any) -> str:
     """A parameter's value as a reader reads it (a mapping as "code: n, …")."""
+    if value is None:
+        return "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
     if isinstance(value, bool):
         return gettext_noop("Yes") if value else gettext_noop("No")
     if isinstance(value, dict):
@@ -354,9 +422,13 @@ def _parameter_tables(scenario: Scenario) -> list[Table]:
                     Column("value", gettext_noop("Value"), TEXT),
                 ],
                 rows=[
-                    Row([k.replace("_", " ").capitalize(), parameter_text(k, v)])
-                    for k, v in needed.items()
-                    if k != "format"
+                    Row([text, parameter_text(k, (scenario.seats_needed_question or {}).get(k))])
+                    for k, text in SEATS_NEEDED_QUESTION
+                ]
+                + [
+                    Row([text, parameter_text(k, needed.get(k))])
+                    for k, text in SEATS_NEEDED_FIGURES
+                    if k in needed
                 ],
             )
         )

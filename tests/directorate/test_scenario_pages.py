@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from lis1 import simulation_data
 from lis1.jobs.models import JobStatus
@@ -35,9 +36,10 @@ def _post_data(round_, **changes):  # type: ignore[no-untyped-def]
     defaults = simulation_data.scenario_defaults(round_)
     data = {"name": "Two more seats", **QUICK}
     for name, assumption in (defaults.get("assumptions") or {}).items():
-        value = assumption.get("value")
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            data[f"assumption_{name}"] = str(value)
+        value = assumption["value"]
+        data[f"assumption_{name}"] = (
+            ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        )
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -70,7 +72,7 @@ def test_form_shows_the_round_defaults_with_their_sources(report_round, english)
     assert form.initial["replications"] == defaults["replications"]
     body = response.content.decode()
     for assumption in defaults["assumptions"].values():
-        assert str(assumption["label"]) in body
+        assert escape(str(assumption["label"])) in body
     # Every numeric assumption is editable and says where its default comes from.
     assert form.assumption_fields
     assert all("Source:" in str(field.help_text) for field in form.assumption_fields)
@@ -96,7 +98,7 @@ def test_a_scenario_runs_as_a_job_after_commit_and_shows_its_results(  # type: i
         round_,
     )
     assert scenario.parameters["extra_seats"] == 2
-    assert scenario.parameters["extra_seats_by_region"] == {"vest": 1}
+    assert scenario.parameters["extra_seats_by_region"] == {"Helse Vest RHF": 1}
     assert scenario.parameters["fill_from_last_lists"] is True
     assert scenario.parameters["part_only_months"] == 0
     # Queued: the page polls its status (and refreshes without JavaScript).
@@ -113,7 +115,7 @@ def test_a_scenario_runs_as_a_job_after_commit_and_shows_its_results(  # type: i
     assert scenario.status == JobStatus.SUCCEEDED, scenario.error
     assert scenario.result["format"] == "lis1-scenario/1"
     assert [r["index"] for r in scenario.result["rounds"]] == [1, 2, 3]
-    assert len(scenario.result["baseline"]["rounds"]) == 3
+    assert len(scenario.result["baseline"]) == 3
     assert scenario.offer_waves["format"] == "lis1-offer-waves/1"
     assert scenario.progress_total and scenario.progress_done == scenario.progress_total
     assert english.get(status)["HX-Refresh"] == "true"
@@ -175,15 +177,41 @@ def test_an_unknown_round_is_a_form_error(report_round, english) -> None:  # typ
     assert "runde" in response.context["rounds"].errors
 
 
-def test_a_changed_assumption_is_passed_on_and_marked_as_changed(report_round, english) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_assumption_is_passed_on_and_marked_as_changed(  # type: ignore[no-untyped-def]
+    report_round, english, django_capture_on_commit_callbacks
+) -> None:
     round_ = report_round["round"]
-    form = english.get(_new_url(round_)).context["form"]
-    field = form.assumption_fields[0]
-    name = field.name.removeprefix("assumption_")
-    changed = float(field.initial) * 0.5 if field.initial else 0.25
-    english.post(_new_url(round_), _post_data(round_, **{field.name: str(changed)}))
-    assumption = Scenario.objects.get().parameters["assumptions"][name]
-    assert (assumption["value"], assumption["source"]) == (changed, "user")
+    defaults = simulation_data.scenario_defaults(round_)["assumptions"]
+    assert defaults["withdrawal_rate"]["source"] != "user"
+    changed = 0.2 if defaults["withdrawal_rate"]["value"] != 0.2 else 0.3
+    data = _post_data(round_, assumption_withdrawal_rate=str(changed))
+    with django_capture_on_commit_callbacks(execute=True):
+        english.post(_new_url(round_), data)
+    scenario = Scenario.objects.get()
+    # Only the changed assumption is passed on; the result marks it as changed.
+    assert scenario.parameters["assumptions"] == {"withdrawal_rate": changed}
+    assert scenario.status == JobStatus.SUCCEEDED, scenario.error
+    used = scenario.result["assumptions"]["withdrawal_rate"]
+    assert (used["value"], used["source"]) == (changed, "user")
+    assert all(
+        a["source"] != "user"
+        for n, a in scenario.result["assumptions"].items()
+        if n != "withdrawal_rate"
+    )
+
+
+def test_the_simulations_own_rules_are_form_errors(report_round, english) -> None:  # type: ignore[no-untyped-def]
+    round_ = report_round["round"]
+    # A share above 1 and a list of the wrong length pass the field types but not the lab.
+    response = english.post(_new_url(round_), _post_data(round_, assumption_withdrawal_rate="1.5"))
+    assert response.status_code == 400
+    assert "assumption_withdrawal_rate" in response.context["form"].errors
+    response = english.post(
+        _new_url(round_), _post_data(round_, assumption_reapply_norway="0.5, 0.4")
+    )
+    assert response.status_code == 400
+    assert "assumption_reapply_norway" in response.context["form"].errors
+    assert Scenario.objects.count() == 0
 
 
 def test_the_seats_needed_question_is_answered(
