@@ -198,7 +198,8 @@ class _Model:
         one_part = m.one_part
         rural = m.rural
         base = seat_plan(self.snapshot, scenario)
-        track = [math.floor(s * scenario.foreign_track_share) for s in base]
+        # The track's seats: the share of all seats, spread over the programs by their seats.
+        track = apportion(round(sum(base) * scenario.foreign_track_share), [float(b) for b in base])
 
         earlier = self.earlier0.copy()
         waiting = np.zeros(n_doc, dtype=bool)  # without a position, may apply again
