@@ -4,6 +4,7 @@ the assumptions (each with its source) and an optional seats-needed question."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -141,7 +142,7 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
             source = SOURCES.get(str(assumption.get("source")), str(assumption.get("source")))
             kind = documents.ASSUMPTIONS.get(name, ("number", ""))[0]
             label = _(str(assumption.get("label") or name))
-            help_text = _("Source: %(source)s. Default %(value)s.") % {
+            help_text = _("Source: %(source)s (%(value)s).") % {
                 "source": _(source),
                 "value": _assumption_text(value),
             }
@@ -227,9 +228,7 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
         assumptions = {}
         for name, assumption in self.assumptions.items():
             value = data.get(f"assumption_{name}")
-            if value is not None and _assumption_text(value) != _assumption_text(
-                assumption.get("value")
-            ):
+            if value is not None and not _same(value, assumption.get("value")):
                 assumptions[name] = value
         share = data.get("foreign_track_share") if data.get("foreign_track") else None
         return {
@@ -271,9 +270,25 @@ def _assumption_text(value: Any) -> str:
     without decimals."""
     if isinstance(value, list | tuple):
         return ", ".join(_assumption_text(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # Six significant digits: an estimate such as 1.7142857142857142 reads 1.71429, and
+        # posting it back unchanged still counts as the default (compared as text).
+        return f"{value:.6g}"
     return str(value)
+
+
+def _same(posted: Any, default: Any) -> bool:
+    """Whether a posted assumption is its default as shown (six significant digits)."""
+    try:
+        if isinstance(default, list | tuple):
+            parts = [p for p in str(posted).replace(";", ",").split(",") if p.strip()]
+            return len(parts) == len(default) and all(
+                math.isclose(float(p), float(d), rel_tol=1e-5, abs_tol=1e-9)
+                for p, d in zip(parts, default, strict=True)
+            )
+        return math.isclose(float(posted), float(default), rel_tol=1e-5, abs_tol=1e-9)
+    except (TypeError, ValueError):
+        return False
 
 
 class RoundChoiceForm(DesignSystemFormMixin, forms.Form):

@@ -101,6 +101,7 @@ def test_a_scenario_runs_as_a_job_after_commit_and_shows_its_results(  # type: i
     assert scenario.parameters["extra_seats_by_region"] == {"Helse Vest RHF": 1}
     assert scenario.parameters["fill_from_last_lists"] is True
     assert scenario.parameters["part_only_months"] == 0
+    assert scenario.parameters["assumptions"] == {}  # the defaults, posted back unchanged
     # Queued: the page polls its status (and refreshes without JavaScript).
     page = english.get(response.url).content.decode()
     assert 'hx-trigger="every 2s"' in page
@@ -198,6 +199,17 @@ def test_a_changed_assumption_is_passed_on_and_marked_as_changed(  # type: ignor
         for n, a in scenario.result["assumptions"].items()
         if n != "withdrawal_rate"
     )
+
+
+def test_the_form_as_shown_posts_back_no_changed_assumption(report_round, english) -> None:  # type: ignore[no-untyped-def]
+    round_ = report_round["round"]
+    form = english.get(_new_url(round_)).context["form"]
+    # What the page shows (estimates to six significant digits), sent back as it is.
+    shown = {f.name: str(form.initial[f.name]) for f in form.assumption_fields}
+    assert any(len(v) < 12 for v in shown.values())
+    response = english.post(_new_url(round_), {**_post_data(round_), **shown})
+    assert response.status_code == 302
+    assert Scenario.objects.get().parameters["assumptions"] == {}
 
 
 def test_the_simulations_own_rules_are_form_errors(report_round, english) -> None:  # type: ignore[no-untyped-def]
