@@ -10,10 +10,8 @@ import base64
 import hashlib
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,17 +20,17 @@ from lis1 import simulation_data
 from lis1.directorate.scenario_forms import RoundChoiceForm, ScenarioForm
 from lis1.jobs.models import JobStatus
 from lis1.jobs.services import job_requeue
-from lis1.reports.build import Report, Table
-from lis1.reports.models import Scenario
-from lis1.reports.render.charts import chart_svg
+from lis1.reports.build import Report
+from lis1.reports.models import Scenario, ScenarioFile
 from lis1.reports.render.html import display_table
 from lis1.reports.render.text import label
 from lis1.reports.scenarios import (
     EXPORT_FORMATS,
-    scenario_export,
+    scenario_charts,
     scenario_report,
     scenario_request,
     scenarios_compare_tables,
+    tables_charts,
 )
 from lis1.rounds.models import Round
 from lis1.rounds.permissions import Role, role_required
@@ -49,24 +47,11 @@ def _chart_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def _charts(key: str, tables: list[Table]) -> dict[str, str]:
-    """Every table's chart as a data: URI, cached: the same figures draw the same chart."""
-    language = translation.get_language() or "nb"
-    cache_key = f"lis1:scenario-charts:{language}:{key}"
-    charts = cache.get(cache_key)
-    if charts is None:
-        charts = {}
-        for table in tables:
-            svg = chart_svg(table)
-            if svg:
-                charts[table.key] = _chart_uri(svg)
-        cache.set(cache_key, charts, 60 * 60)
-    return charts
+def _uris(charts: dict[str, str]) -> dict[str, str]:
+    return {key: _chart_uri(svg) for key, svg in charts.items()}
 
 
-def _display(report: Report, cache_key: str) -> list[dict[str, object]]:
-    tables = list(report.tables())
-    charts = _charts(cache_key, tables)
+def _display(report: Report, charts: dict[str, str]) -> list[dict[str, object]]:
     return [
         {
             "key": section.key,
@@ -147,8 +132,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {"scenario": scenario, "formats": EXPORT_FORMATS}
     if scenario.status == JobStatus.SUCCEEDED:
         report = scenario_report(scenario)
-        stamp = scenario.finished_at.isoformat() if scenario.finished_at else ""
-        context["sections"] = _display(report, f"{scenario.pk}:{stamp}")
+        context["sections"] = _display(report, _uris(scenario_charts(scenario, report)))
         context["notes"] = [label(n) for n in report.notes]
     return render(request, "directorate/scenario_detail.html", context)
 
@@ -192,13 +176,13 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.DIRECTORATE)
 @require_GET
 def scenario_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """An export of a finished scenario: XLSX, CSV (zip), JSON or PDF."""
+    """An export of a finished scenario (XLSX, CSV zip, JSON or PDF) as its job rendered it."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    scenario = get_object_or_404(
-        Scenario.objects.select_related("round"), pk=pk, status=JobStatus.SUCCEEDED
+    stored = get_object_or_404(
+        ScenarioFile, scenario_id=pk, scenario__status=JobStatus.SUCCEEDED, format=fmt
     )
-    filename, content_type, content = scenario_export(scenario, fmt)
+    filename, content_type, content = stored.filename, stored.content_type, bytes(stored.content)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -244,10 +228,10 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         )
     scenarios = [found[pk] for pk in ids]
     tables = scenarios_compare_tables(scenarios)
-    key = hashlib.sha256(
-        "|".join(f"{s.pk}:{s.finished_at}" for s in scenarios).encode()
-    ).hexdigest()[:16]
-    charts = _charts(f"compare:{key}", tables)
+    key = hashlib.sha256("|".join(f"{s.pk}:{s.attempt}" for s in scenarios).encode()).hexdigest()[
+        :16
+    ]
+    charts = _uris(tables_charts(f"compare:{key}", tables))
     return render(
         request,
         "directorate/scenario_compare.html",

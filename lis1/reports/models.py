@@ -148,3 +148,28 @@ class Scenario(Job):
 
     def __str__(self) -> str:
         return f"{self.name} · #{self.pk}"
+
+
+class ScenarioFile(models.Model):
+    """One export of a finished scenario (XLSX, CSV, JSON, PDF), rendered by its job in the
+    language it was asked in, so that a download never waits for a PDF to be drawn."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="files"
+    )
+    format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("scenario file")
+        verbose_name_plural = _("scenario files")
+        ordering = ["scenario", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "format"], name="scenario_file_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -19,13 +20,14 @@ from lis1 import simulation_data
 from lis1.jobs.services import job_enqueue, job_progress, job_run, job_succeed
 from lis1.reports.build import DEC, INT, PCT, TEXT, Chart, Column, Report, Row, Section, Table
 from lis1.reports.groups import gettext_noop
-from lis1.reports.models import Scenario
+from lis1.reports.models import Scenario, ScenarioFile
 from lis1.reports.render import Export, report_render
 from lis1.rounds.models import Round
 from lis1.simulation.documents import GROUP_WORDS
 
 logger = logging.getLogger(__name__)
 
+CHART_CACHE_SECONDS = 24 * 60 * 60
 # The formats a scenario is exported in (HTML is the detail page itself).
 EXPORT_FORMATS = ("xlsx", "csv", "json", "pdf")
 
@@ -119,7 +121,25 @@ def scenario_run(*, scenario: Scenario) -> Scenario:
                     job.round, job.parameters, **job.seats_needed_question
                 )
                 job_progress(job, done=total + 2, total=total + extra_steps)
+            # The exports, drawn now so that a download never waits for them.
+            job.result, job.offer_waves, job.seats_needed = result, waves, needed
+            job.finished_at = timezone.now()
+            files = scenario_exports(job)
         with transaction.atomic():
+            ScenarioFile.objects.filter(scenario=job).delete()
+            ScenarioFile.objects.bulk_create(
+                [
+                    ScenarioFile(
+                        scenario=job,
+                        format=fmt,
+                        filename=filename,
+                        content_type=content_type,
+                        size=len(content),
+                        content=content,
+                    )
+                    for fmt, (filename, content_type, content) in files
+                ]
+            )
             job_succeed(
                 job,
                 result=result,
@@ -492,12 +512,40 @@ def scenario_report(scenario: Scenario) -> Report:
     )
 
 
-def scenario_export(scenario: Scenario, fmt: str) -> Export:
-    """One export of a finished scenario through the report renderers."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"Unknown export format: {fmt!r}")
-    filename, content_type, content = report_render(scenario_report(scenario), fmt)
-    return filename.replace("lis1-report-", "lis1-scenario-", 1), content_type, content
+def tables_charts(key: str, tables: Iterable[Table]) -> dict[str, str]:
+    """The tables' charts (SVG by table key), cached by `key` and the language: the same
+    figures draw the same charts, so the job, the page and the PDF draw them once."""
+    from lis1.reports.render.charts import chart_svg
+
+    cache_key = f"lis1:scenario-charts:{translation.get_language() or 'nb'}:{key}"
+    charts = cache.get(cache_key)
+    if charts is None:
+        charts = {}
+        for table in tables:
+            svg = chart_svg(table)
+            if svg:
+                charts[table.key] = svg
+        cache.set(cache_key, charts, CHART_CACHE_SECONDS)
+    return charts
+
+
+def scenario_charts(scenario: Scenario, report: Report | None = None) -> dict[str, str]:
+    """A scenario's charts; each run (attempt) of it has its own."""
+    report = report or scenario_report(scenario)
+    return tables_charts(f"{scenario.pk}:{scenario.attempt}", report.tables())
+
+
+def scenario_exports(scenario: Scenario) -> list[tuple[str, Export]]:
+    """Every export format, the charts drawn once (and kept for the page)."""
+    report = scenario_report(scenario)
+    charts = scenario_charts(scenario, report)
+    exports = []
+    for fmt in EXPORT_FORMATS:
+        filename, content_type, content = report_render(report, fmt, charts=charts)
+        exports.append(
+            (fmt, (filename.replace("lis1-report-", "lis1-scenario-", 1), content_type, content))
+        )
+    return exports
 
 
 def scenarios_compare_table(scenarios: Iterable[Scenario]) -> Table:

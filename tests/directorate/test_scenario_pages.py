@@ -48,10 +48,10 @@ def _new_url(round_) -> str:  # type: ignore[no-untyped-def]
     return reverse("directorate:scenario_new") + f"?runde={round_.slug}"
 
 
-def _finished(round_, name="Scenario", **params):  # type: ignore[no-untyped-def]
+def _finished(round_, name="Scenario", language="en", **params):  # type: ignore[no-untyped-def]
     parameters = {**simulation_data.scenario_defaults(round_), "rounds": 3, "replications": 4}
     parameters.update(params)
-    scenario = scenario_request(round_=round_, name=name, parameters=parameters, language="en")
+    scenario = scenario_request(round_=round_, name=name, parameters=parameters, language=language)
     return scenario_run(scenario=scenario)
 
 
@@ -243,7 +243,9 @@ def test_the_seats_needed_question_is_answered(
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_exports_parse_in_every_language(report_round, directorate_user, language) -> None:  # type: ignore[no-untyped-def]
-    scenario = _finished(report_round["round"], name="Eksport")
+    # The exports are rendered by the job, in the language the scenario was asked in.
+    scenario = _finished(report_round["round"], name="Eksport", language=language)
+    assert sorted(scenario.files.values_list("format", flat=True)) == ["csv", "json", "pdf", "xlsx"]
     client = client_for(directorate_user)
     client.cookies["lis1_language"] = language
 
