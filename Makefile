@@ -57,6 +57,7 @@ bench: install
 	$(PY) bench/audit_bench.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/pages_bench.py
+	$(PY) bench/simulation_bench.py
 
 worker: install
 	$(VENV)/bin/celery -A lis1.celery worker --loglevel=info --concurrency=2

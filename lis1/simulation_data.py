@@ -229,7 +229,7 @@ def estimated_assumptions(round_: Round) -> Inputs:
 
     reapply, used = reapply_from_counts(_reapply_counts(round_), defaults.reapply)
     for g in GROUPS:
-        sources[f"reapply_{g}"] = SOURCE_DATABASE if used else SOURCE_DEFAULT
+        sources[f"reapply_{g}"] = SOURCE_DATABASE if g in used else SOURCE_DEFAULT
 
     new_graduates = dict(defaults.new_graduates)
     published = new_graduates_from_series(_series())
@@ -365,6 +365,12 @@ def offer_waves_json(round_: Round, waves: int = 5, seed: int = 1) -> dict[str, 
     if not document["programs"] or (not document["applicants"] and not document["couples"]):
         document, rural = offer_waves.synthetic_round(market_snapshot(round_), seed=number)
         source = SOURCE_PUBLISHED if not _snapshot_from_database(round_) else SOURCE_DEFAULT
+    answer_days = (round_.answer_deadline - round_.results_published).days
     return offer_waves.offer_waves_document(
-        document, waves=count, rural=rural, round_slug=round_.slug, source=source
+        document,
+        waves=count,
+        rural=rural,
+        round_slug=round_.slug,
+        source=source,
+        central_answer_days=answer_days if answer_days > 0 else offer_waves.CENTRAL_ANSWER_DAYS,
     )

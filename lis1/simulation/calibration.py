@@ -72,18 +72,18 @@ def reapply_from_counts(
     counts: Mapping[tuple[str, int], tuple[int, int]],
     defaults: Mapping[str, tuple[float, ...]],
     minimum: int = 20,
-) -> tuple[dict[str, tuple[float, ...]], bool]:
+) -> tuple[dict[str, tuple[float, ...]], set[str]]:
     """Re-apply probabilities by group and earlier rounds from counts ``(group, earlier) ->
     (without a position, applied in the next round)``; a cell with fewer than ``minimum``
-    doctors keeps its default. Returns the table and whether any cell came from the counts."""
+    doctors keeps its default. Returns the table and the groups with a cell from the counts."""
     out: dict[str, tuple[float, ...]] = {}
-    used = False
+    used: set[str] = set()
     for group in GROUPS:
         row = list(defaults[group])
         for k in range(MAX_EARLIER + 1):
             total, again = counts.get((group, k), (0, 0))
             if total >= minimum:
                 row[k] = round(again / total, 3)
-                used = True
+                used.add(group)
         out[group] = tuple(row)
     return out, used

@@ -358,7 +358,13 @@ def round_json(summary: RoundSummary) -> dict[str, Any]:
             out[f"{key}_low"] = round(estimate.low, 1)
             out[f"{key}_high"] = round(estimate.high, 1)
     out["queue_by_rounds_waited"] = {k: round(e.mean, 1) for k, e in summary.queue.items()}
+    out["queue_by_rounds_waited_interval"] = {
+        k: [round(e.low, 1), round(e.high, 1)] for k, e in summary.queue.items()
+    }
     out["placed_share_by_group"] = {g: round(e.mean, 3) for g, e in summary.placed_share.items()}
+    out["placed_share_by_group_interval"] = {
+        g: [round(e.low, 3), round(e.high, 3)] for g, e in summary.placed_share.items()
+    }
     return out
 
 
@@ -384,6 +390,13 @@ def scenario_document(
         "replications": run.replications,
         "seed": run.seed,
         "interval": "5th to 95th percentile over replications",
+        "definitions": {
+            "queue_by_rounds_waited": "doctors without a position after the round, by the "
+            "rounds they have applied in without one (this round included)",
+            "placed": "doctors who start in a position (withdrawn doctors not included)",
+            "unfilled": "seats without a doctor after the round (withdrawals not refilled)",
+            "seats": "seats of the round, the scenario's extra seats included",
+        },
         "rounds": rounds_json(comparison.scenario),
         "baseline": rounds_json(comparison.baseline),
     }

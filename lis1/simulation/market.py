@@ -18,6 +18,7 @@ no seats unless a scenario gives it some.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -34,6 +35,9 @@ class Market:
 
     instance: Instance
     compiled: Compiled
+    # The same instance without the track's twins on anyone's list, for scenarios without the
+    # track: a twin with no seats costs deferred acceptance a proposal from every such doctor.
+    compiled_without_track: Compiled
     programs: int  # programs in the snapshot; compiled programs 0..n-1, tracks n..2n-1
     slots_by_group: dict[str, list[int]]  # compiled applicant indices per education group
     group_of: list[int]  # per slot: index into GROUPS
@@ -130,9 +134,14 @@ def build_market(
         input_sha256="",  # never serialised: the pool lives for one projection
     )
     groups = group_of.tolist()
+    compiled = compile_instance(instance)
+    without_track = dataclasses.replace(
+        compiled, prefs=[[p for p in prefs if p < n] for prefs in compiled.prefs]
+    )
     return Market(
         instance=instance,
-        compiled=compile_instance(instance),
+        compiled=compiled,
+        compiled_without_track=without_track,
         programs=n,
         slots_by_group={
             g: [i for i in range(total) if groups[i] == k] for k, g in enumerate(GROUPS)

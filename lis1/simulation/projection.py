@@ -197,6 +197,7 @@ class _Model:
         score = m.score
         one_part = m.one_part
         rural = m.rural
+        compiled = m.compiled if scenario.foreign_track_share else m.compiled_without_track
         base = seat_plan(self.snapshot, scenario)
         # The track's seats: the share of all seats, spread over the programs by their seats.
         track = apportion(round(sum(base) * scenario.foreign_track_share), [float(b) for b in base])
@@ -239,7 +240,7 @@ class _Model:
             matched = [d for d in active if d not in skip]
             singles = sorted((slots[d] for d in matched), key=score.__getitem__, reverse=True)
             state = deferred_acceptance(
-                dataclasses.replace(m.compiled, singles=singles, capacity=capacity)
+                dataclasses.replace(compiled, singles=singles, capacity=capacity)
             )
             assigned = state.assigned
             withdrawn = 0
@@ -263,7 +264,7 @@ class _Model:
             if scenario.fill_from_last_lists and unplaced and any(vacated):
                 singles = sorted((slots[d] for d in unplaced), key=score.__getitem__, reverse=True)
                 again_state = deferred_acceptance(
-                    dataclasses.replace(m.compiled, singles=singles, capacity=vacated)
+                    dataclasses.replace(compiled, singles=singles, capacity=vacated)
                 )
                 still: list[int] = []
                 for d in unplaced:

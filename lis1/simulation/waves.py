@@ -271,6 +271,25 @@ def compare_waves(
     )
 
 
+def choice_comparison(instance: Instance, waved: Outcome, central: Outcome) -> dict[str, int]:
+    """Applicants by which procedure gave them the position higher on their own list
+    (unplaced counts as below every position)."""
+    out = {"better_in_central_match": 0, "better_in_offer_waves": 0, "same": 0}
+    for applicant in instance.applicants:
+        unplaced = len(applicant.ranking)
+        ranks = [
+            applicant.ranking.index(m[applicant.id]) if applicant.id in m else unplaced
+            for m in (waved.matches, central.matches)
+        ]
+        if ranks[1] < ranks[0]:
+            out["better_in_central_match"] += 1
+        elif ranks[0] < ranks[1]:
+            out["better_in_offer_waves"] += 1
+        else:
+            out["same"] += 1
+    return out
+
+
 def offer_waves_document(
     document: Mapping[str, Any],
     *,
@@ -297,12 +316,14 @@ def offer_waves_document(
         "offer_waves": waved.to_json(),
         "central_match": central.to_json(),
         "waves": list(waved.waves),
+        "choice_comparison": choice_comparison(instance, waved, central),
     }
 
 
 __all__ = [
     "Outcome",
     "central_match",
+    "choice_comparison",
     "compare_waves",
     "offer_waves",
     "offer_waves_document",

@@ -135,6 +135,30 @@ def test_offer_waves_compares_with_the_central_match_on_the_round_lists(small_ro
     assert document == offer_waves_json(small_round, waves=5, seed=1)
 
 
+def test_policy_scenario_finds_the_seats_needed(small_round, tmp_path):
+    document = _run(
+        "policy_scenario",
+        "--round",
+        "spring-2041",
+        "--seats-needed",
+        "0",
+        "--target",
+        "0",
+        "--rounds",
+        "2",
+        "--replications",
+        "3",
+        tmp_path=tmp_path,
+    )
+
+    # Twelve applicants and six seats: nobody waits once every applicant has a seat in each
+    # of the three positions they rank, and no fewer seats clear them all.
+    assert document["format"] == "lis1-seats-needed/1"
+    assert document["reached"] is True
+    assert 6 <= document["extra_seats"] <= 12 * 3
+    assert document["queue"] == 0
+
+
 def test_a_missing_round_is_a_usage_error(db, tmp_path):
     with pytest.raises(CommandError, match="No round with slug 'nope'") as error:
         call_command("offer_waves", "--round", "nope", "--format", "json", "--output", "-")

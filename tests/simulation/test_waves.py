@@ -10,6 +10,7 @@ from lis1.matching.generate import national_instance
 from lis1.simulation.national import national_snapshot
 from lis1.simulation.waves import (
     central_match,
+    choice_comparison,
     compare_waves,
     offer_waves,
     offer_waves_document,
@@ -58,6 +59,13 @@ def test_two_waves_by_hand():
     )
     assert outcome.days == 7
     assert [w["filled_after"] for w in outcome.waves] == [1, 2]
+    instance = parse_instance(SMALL)
+    # The central match gives A1 P2, A2 P1 too; A3 is unplaced in both.
+    assert choice_comparison(instance, outcome, central_match(instance)) == {
+        "better_in_central_match": 0,
+        "better_in_offer_waves": 0,
+        "same": 3,
+    }
 
 
 def test_the_central_match_has_no_blocking_pairs_and_the_waves_use_the_same_verifier():
@@ -113,3 +121,4 @@ def test_the_document_has_both_procedures_with_the_same_keys():
         out["central_match"]
     )
     assert len(out["waves"]) == 5
+    assert sum(out["choice_comparison"].values()) == out["applicants"]
