@@ -39,6 +39,7 @@ ROUND_FIGURES = (
     ("without_position", gettext_noop("Without a position")),
     ("without_position_low", gettext_noop("Without a position, low")),
     ("without_position_high", gettext_noop("Without a position, high")),
+    ("unfilled", gettext_noop("Seats left unfilled")),
 )
 # The offer waves' figures beside the central match's: key, label and format.
 OFFER_WAVE_FIGURES = (
@@ -52,6 +53,11 @@ OFFER_WAVE_FIGURES = (
     ("mean_choice", gettext_noop("Mean choice obtained (1 = first choice)"), DEC),
     ("blocking_pairs", gettext_noop("Blocking pairs"), INT),
     ("rural_fill", gettext_noop("Rural seats filled (Helse Nord)"), PCT),
+)
+CHOICE_COMPARISON = (
+    ("better_in_central_match", gettext_noop("The central match")),
+    ("better_in_offer_waves", gettext_noop("The offer waves")),
+    ("same", gettext_noop("Both the same")),
 )
 # The columns of one offer wave.
 WAVE_COLUMNS = {
@@ -224,12 +230,17 @@ def _without_position_table(scenario_rounds: list, baseline_rounds: list) -> Tab
 BREAKDOWNS = {
     "queue_by_rounds_waited": (
         gettext_noop("Queue by rounds waited, last projected round"),
+        gettext_noop(
+            "Doctors without a position after the round, by the rounds they have applied in "
+            "without one (this round included)."
+        ),
         gettext_noop("Queue by rounds waited"),
         gettext_noop("Rounds waited"),
         INT,
     ),
     "placed_share_by_group": (
         gettext_noop("Placed share by place of education, last projected round"),
+        gettext_noop("The share of each group's applicants who start in a position."),
         gettext_noop("Placed by place of education"),
         gettext_noop("Place of education"),
         PCT,
@@ -246,14 +257,15 @@ def _breakdown_tables(scenario_rounds: list, baseline_rounds: list) -> list[Tabl
     for key, value in last.items():
         if not isinstance(value, dict):
             continue
-        title, short, group, fmt = BREAKDOWNS.get(
-            key, (key.replace("_", " ").capitalize(), key[:31], gettext_noop("Group"), INT)
+        title, description, short, group, fmt = BREAKDOWNS.get(
+            key, (key.replace("_", " ").capitalize(), "", key[:31], gettext_noop("Group"), INT)
         )
         base_values = base.get(key) or {}
         tables.append(
             Table(
                 key=f"scenario_{key}",
                 title=title,
+                description=description,
                 short_title=short,
                 columns=[
                     Column("group", group, TEXT),
@@ -318,6 +330,29 @@ def _offer_wave_tables(document: dict[str, Any] | None) -> list[Table]:
                     for r in ranks
                 ],
                 chart=Chart("bar", ("offer_waves", "central_match")),
+            )
+        )
+    compared = document.get("choice_comparison") or {}
+    if compared:
+        tables.append(
+            Table(
+                key="offer_waves_compared",
+                title=gettext_noop("Which procedure placed each applicant higher on their list"),
+                short_title=gettext_noop("Placed higher by"),
+                description=gettext_noop(
+                    "Every applicant, by the procedure that gave them the position higher on "
+                    "their own list (no position counts as below every position)."
+                ),
+                columns=[
+                    Column("procedure", gettext_noop("Placed higher by"), TEXT),
+                    Column("applicants", gettext_noop("Applicants")),
+                ],
+                rows=[
+                    Row([text, _number(compared.get(k))])
+                    for k, text in CHOICE_COMPARISON
+                    if k in compared
+                ],
+                chart=Chart("barh", ("applicants",)),
             )
         )
     rows = [w for w in document.get("waves") or [] if isinstance(w, dict)]

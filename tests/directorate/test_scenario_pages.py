@@ -133,6 +133,15 @@ def test_a_scenario_runs_as_a_job_after_commit_and_shows_its_results(  # type: i
     )
     assert len(without["rows"]) == 3
     assert "The offer waves against the central match" in body
+    keys = {t["key"] for s in page.context["sections"] for t in s["tables"]}
+    assert {
+        "offer_waves_summary",
+        "offer_waves_compared",
+        "offer_waves_by_wave",
+        "scenario_queue_by_rounds_waited",
+        "scenario_placed_share_by_group",
+        "scenario_assumptions",
+    } <= keys
     for fmt in ("xlsx", "csv", "json", "pdf"):
         assert reverse("directorate:scenario_download", args=[scenario.pk, fmt]) in body
 
@@ -334,6 +343,19 @@ def test_list_shows_saved_scenarios_and_the_nav_links_to_it(report_round, englis
         reverse("directorate:scenarios")
         in english.get(reverse("directorate:dashboard")).content.decode()
     )
+
+
+def test_the_list_loads_no_result_blobs(report_round, english) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _finished(report_round["round"], name="Big result")
+    with CaptureQueriesContext(connection) as queries:
+        assert english.get(reverse("directorate:scenarios")).status_code == 200
+    scenario_selects = [q["sql"] for q in queries if 'FROM "reports_scenario"' in q["sql"]]
+    assert len(scenario_selects) == 1
+    assert '"reports_scenario"."result"' not in scenario_selects[0]
+    assert '"reports_scenario"."offer_waves"' not in scenario_selects[0]
 
 
 def test_compare_shows_scenarios_side_by_side(report_round, english) -> None:  # type: ignore[no-untyped-def]
