@@ -31,6 +31,10 @@ def test_directorate_runs_reads_and_compares_scenarios(  # type: ignore[no-untyp
     page, live_server, shoot, settings, report_round
 ) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The job runs eagerly inside the form's request here (a worker runs it in production),
+    # rendering its exports too: the redirect waits for it.
+    page.set_default_navigation_timeout(180_000)
+    page.set_default_timeout(180_000)
     round_ = report_round["round"]
     MembershipFactory(organisation=DirectorateFactory(), user__email="scenario@example.no")
     log_in(page, live_server, "scenario@example.no")
