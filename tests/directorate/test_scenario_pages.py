@@ -321,6 +321,29 @@ def test_a_failure_is_shown_and_the_retry_runs_it_again(  # type: ignore[no-unty
     assert done.attempt == 1
 
 
+def test_a_running_scenario_shows_its_progress(report_round, english) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    scenario = Scenario.objects.create(
+        round=report_round["round"],
+        name="Busy",
+        parameters={},
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        progress_done=50,
+        progress_total=201,
+    )
+    response = english.get(reverse("directorate:scenario_status", args=[scenario.pk]))
+    body = response.content.decode()
+    assert "HX-Refresh" not in response
+    assert "50 of 201 (25 %)" in body
+    assert '<progress class="scenario-progress" max="100" value="25"' in body
+    page = english.get(reverse("directorate:scenario", args=[scenario.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+    assert "Download" not in page  # nothing to export yet
+
+
 def test_delete_asks_then_deletes(report_round, english) -> None:  # type: ignore[no-untyped-def]
     scenario = _finished(report_round["round"], name="Old one")
     url = reverse("directorate:scenario_delete", args=[scenario.pk])
