@@ -67,3 +67,13 @@ def test_a_round_without_data_starts_from_the_published_figures(db):
     assert inputs.snapshot.seats == 587  # autumn 2023, the latest published autumn round
     assert inputs.snapshot.applicants == 913
     assert inputs.sources["reapply_norway"] == "default"
+
+
+def test_the_waves_take_a_round_with_couples(report_round):
+    from lis1.simulation_data import offer_waves_json
+
+    document = offer_waves_json(report_round["round"], waves=5, seed=1)
+
+    assert document["format"] == "lis1-offer-waves/1"
+    assert document["central_match"]["blocking_pairs"] == 0
+    assert document["seats"] == 6

@@ -200,3 +200,43 @@ def test_started_from_the_published_series_the_model_keeps_its_order_of_magnitud
     typical_without = sum(published_without) / len(published_without)
     for summary in springs:
         assert typical_without / 2 <= summary.values["without_position"].mean <= typical_without * 2
+
+
+def test_a_round_on_the_shared_pool_is_the_engine_s_match_of_that_round_alone():
+    # The projection matches a round by choosing the pool's applicants taking part; that must
+    # be what lis1.matching.solve gives for an instance of those applicants only.
+    import random
+
+    from lis1.matching import Instance, Program, solve, verify
+    from lis1.matching.compiled import NONE
+    from lis1.matching.deferred_acceptance import deferred_acceptance
+    from lis1.simulation.market import build_market
+
+    market = build_market(SMALL, SMALL_ASSUMPTIONS, [120, 120, 120], seed=4)
+    pool = market.instance
+    active = sorted(random.Random(1).sample(range(len(pool.applicants)), 150))
+    capacity = [p.capacity for p in pool.programs]
+    state = deferred_acceptance(
+        dataclasses.replace(market.compiled_without_track, singles=active, capacity=capacity)
+    )
+
+    ids = {pool.applicants[a].id for a in active}
+    alone = Instance(
+        seed=1,
+        programs=tuple(
+            Program(p.id, p.capacity, tuple(a for a in p.ranking if a in ids))
+            for p in pool.programs
+        ),
+        applicants=tuple(pool.applicants[a] for a in active),
+        couples=(),
+        input_sha256="",
+    )
+    result = solve(alone)
+
+    programs = market.compiled.program_ids
+    assert {
+        pool.applicants[a].id: programs[state.assigned[a]]
+        for a in active
+        if state.assigned[a] != NONE
+    } == result.matches
+    assert verify(alone, result.matches) == []
