@@ -275,7 +275,6 @@ def _breakdown_tables(scenario_rounds: list, baseline_rounds: list) -> list[Tabl
                 rows=[
                     Row([GROUP_WORDS.get(g, str(g)), _number(base_values.get(g)), _number(v)])
                     for g, v in value.items()
-                    for g, v in value.items()
                 ],
                 chart=Chart("bar", ("baseline", "scenario"), percent=fmt == PCT),
             )
@@ -357,19 +356,19 @@ def _offer_wave_tables(document: dict[str, Any] | None) -> list[Table]:
         )
     rows = [w for w in document.get("waves") or [] if isinstance(w, dict)]
     if rows:
-        keys = [k for k, v in rows[0].items() if _number(v) is not None]
-        first, figures = keys[0], keys[1:]
+        figures = [k for k in WAVE_COLUMNS if k in rows[0]]
         tables.append(
             Table(
                 key="offer_waves_by_wave",
                 title=gettext_noop("The offer waves one by one"),
                 short_title=gettext_noop("Offer waves one by one"),
-                columns=[Column(first, gettext_noop("Wave"), TEXT)]
-                + [Column(k, k.replace("_", " ").capitalize()) for k in figures],
+                description=gettext_noop("Days are counted from the first offer day."),
+                columns=[Column("wave", gettext_noop("Wave"), TEXT)]
+                + [Column(k, WAVE_COLUMNS[k]) for k in figures],
                 rows=[
-                    Row([str(w.get(first))] + [_number(w.get(k)) for k in figures]) for w in rows
+                    Row([str(w.get("wave")), *(_number(w.get(k)) for k in figures)]) for w in rows
                 ],
-                chart=Chart("bar", tuple(figures[:4])) if figures else None,
+                chart=Chart("bar", tuple(k for k in WAVE_CHART if k in figures)),
             )
         )
     return tables
@@ -412,13 +411,15 @@ def parameter_text(key: str, value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, list | tuple):
-        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        return ", ".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in value)
     if isinstance(value, bool):
         return gettext_noop("Yes") if value else gettext_noop("No")
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items()) or "–"
     if key == "foreign_track_share" and isinstance(value, int | float):
         return f"{value * 100:g} %"
+    if isinstance(value, float):
+        return f"{value:.6g}"
     return str(value)
 
 

@@ -133,7 +133,30 @@ def test_a_scenario_runs_as_a_job_after_commit_and_shows_its_results(  # type: i
     )
     assert len(without["rows"]) == 3
     assert "The offer waves against the central match" in body
-    keys = {t["key"] for s in page.context["sections"] for t in s["tables"]}
+    tables = {t["key"]: t for s in page.context["sections"] for t in s["tables"]}
+    keys = set(tables)
+    # The breakdowns of the last round: one row per group, the figures of both runs.
+    last, base = scenario.result["rounds"][-1], scenario.result["baseline"][-1]
+    queue = tables["scenario_queue_by_rounds_waited"]["rows"]
+    assert [r["cells"][0].text for r in queue] == list(last["queue_by_rounds_waited"])
+    shares = tables["scenario_placed_share_by_group"]["rows"]
+    assert len(shares) == len(last["placed_share_by_group"]) == 3
+    assert all(c.text != "–" for r in queue + shares for c in r["cells"])
+    assert [r["cells"][0].text for r in shares] == [
+        {"norway": "educated in Norway", "eea": "educated in another EU/EEA country"}.get(
+            g, "educated outside the EU/EEA"
+        )
+        for g in last["placed_share_by_group"]
+    ]
+    assert base["queue_by_rounds_waited"].keys() == last["queue_by_rounds_waited"].keys()
+    waves = tables["offer_waves_by_wave"]
+    assert [h["text"] for h in waves["headers"]][:4] == [
+        "Wave",
+        "Offer day",
+        "Answer deadline (day)",
+        "Offers made",
+    ]
+    assert len(waves["rows"]) == 5
     assert {
         "offer_waves_summary",
         "offer_waves_compared",
