@@ -254,13 +254,18 @@ def _breakdown_tables(scenario_rounds: list, baseline_rounds: list) -> list[Tabl
         return []
     last, base = scenario_rounds[-1], (baseline_rounds[-1] if baseline_rounds else {})
     tables = []
-    for key, value in last.items():
+    for key, (title, description, short, group, fmt) in BREAKDOWNS.items():
+        value = last.get(key)
         if not isinstance(value, dict):
             continue
-        title, description, short, group, fmt = BREAKDOWNS.get(
-            key, (key.replace("_", " ").capitalize(), "", key[:31], gettext_noop("Group"), INT)
-        )
         base_values = base.get(key) or {}
+        # The scenario's interval over replications, when the document gives it.
+        interval = last.get(f"{key}_interval") or {}
+
+        def bound(g: str, i: int, interval: dict = interval) -> int | float | None:
+            pair = interval.get(g)
+            return _number(pair[i]) if isinstance(pair, list) and len(pair) == 2 else None
+
         tables.append(
             Table(
                 key=f"scenario_{key}",
@@ -271,9 +276,19 @@ def _breakdown_tables(scenario_rounds: list, baseline_rounds: list) -> list[Tabl
                     Column("group", group, TEXT),
                     Column("baseline", gettext_noop("Baseline"), fmt),
                     Column("scenario", gettext_noop("Scenario"), fmt),
+                    Column("scenario_low", gettext_noop("Scenario, low"), fmt),
+                    Column("scenario_high", gettext_noop("Scenario, high"), fmt),
                 ],
                 rows=[
-                    Row([GROUP_WORDS.get(g, str(g)), _number(base_values.get(g)), _number(v)])
+                    Row(
+                        [
+                            GROUP_WORDS.get(g, str(g)),
+                            _number(base_values.get(g)),
+                            _number(v),
+                            bound(g, 0),
+                            bound(g, 1),
+                        ]
+                    )
                     for g, v in value.items()
                 ],
                 chart=Chart("bar", ("baseline", "scenario"), percent=fmt == PCT),

@@ -149,6 +149,12 @@ def test_a_scenario_runs_as_a_job_after_commit_and_shows_its_results(  # type: i
         for g in last["placed_share_by_group"]
     ]
     assert base["queue_by_rounds_waited"].keys() == last["queue_by_rounds_waited"].keys()
+    # Only the breakdowns, each with the scenario's interval beside its mean.
+    assert not any(k.endswith("_interval") for k in keys)
+    assert [h["text"] for h in tables["scenario_queue_by_rounds_waited"]["headers"]][-2:] == [
+        "Scenario, low",
+        "Scenario, high",
+    ]
     waves = tables["offer_waves_by_wave"]
     assert [h["text"] for h in waves["headers"]][:4] == [
         "Wave",
