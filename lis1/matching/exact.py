@@ -1,0 +1,387 @@
+"""The exact step after the engine: does a stable matching exist, and which one to publish.
+
+Run by :func:`lis1.matching.solve` when the engine's matching has blocking pairs and the
+market is within :class:`ExactBudget`'s size limits:
+
+1. **Decide** with CaDiCaL (python-sat) on the CNF of :mod:`lis1.matching.exact_encode`:
+   SAT means a stable matching exists (``verdict: "stable"``), UNSAT that none does
+   (``"none_exists"``), and a spent conflict budget ``"unknown"``. Markets over the size
+   limits get ``"skipped"`` and keep the engine's matching.
+2. **Applicant-favouring** (when SAT): ask for a stable matching in which every agent (single
+   applicant or couple, judged on its own list) is at least as well off and one is better;
+   repeat until none exists (the matching returned is then Pareto-optimal for the applicant
+   side among *all* stable matchings: ``applicant_favouring: true``) or the budget is spent
+   (the best found so far, ``applicant_favouring: false``).
+3. **Fewest blocking agents** (when UNSAT): MaxSAT (RC2) with one relaxation per agent, so the
+   matching returned has the fewest agents that are in a blocking pair; if its budget runs
+   out, or it would not beat the engine, the engine's matching is kept (``matching_source``
+   says which).
+
+Determinism: budgets count solver conflicts, never seconds; the solver is single-threaded and
+sees the same clauses in the same order for the same instance. The engine's matching (which
+the seed's couple orders shape) is the solver's starting phase, so the seed is what orders
+ties among equally good answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pysat
+from pysat.examples.rc2 import RC2
+from pysat.formula import WCNF
+from pysat.solvers import Solver
+
+from lis1.matching.compiled import NONE, Compiled, compile_instance
+from lis1.matching.deferred_acceptance import deferred_acceptance
+from lis1.matching.exact_encode import ENCODER_VERSION, Encoding, counter_cells, encode
+from lis1.matching.instance import InstanceError, instance_from_json
+from lis1.matching.verify import BlockingPair, CoupleBlockingPair, SingleBlockingPair
+
+SOLVER_NAME = "cd15"
+SOLVER_VERSION = f"CaDiCaL 1.5.3 via python-sat {pysat.__version__}"
+MAXSAT_VERSION = f"RC2 (CaDiCaL 1.5.3) via python-sat {pysat.__version__}"
+
+VERDICTS = ("stable", "none_exists", "unknown", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class ExactBudget:
+    """Size limits (checked before anything is built) and conflict budgets per phase."""
+
+    max_applicants: int = 5_000
+    max_counter_cells: int = 2_000_000  # see exact_encode.counter_cells
+    decide_conflicts: int = 200_000
+    favour_conflicts: int = 200_000
+    maxsat_conflicts: int = 300_000
+
+
+DEFAULT_BUDGET = ExactBudget()
+
+
+class BudgetSpent(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the exact step found: the matching to report and the JSON for ``exact``."""
+
+    verdict: str
+    assigned: list[int]
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def blocking_agents(blocking: Sequence[BlockingPair]) -> int:
+    """Number of singles and couples in at least one blocking pair."""
+    agents: set[tuple[str, str]] = set()
+    for pair in blocking:
+        if isinstance(pair, SingleBlockingPair):
+            agents.add(("single", pair.applicant))
+        elif isinstance(pair, CoupleBlockingPair):
+            agents.add(("couple", pair.couple))
+    return len(agents)
+
+
+def size_problem(c: Compiled, budget: ExactBudget) -> str | None:
+    """Why the market is too big for the exact step, or None."""
+    n = len(c.applicant_ids)
+    if n > budget.max_applicants:
+        return (
+            f"the market has {n} applicants; the exact step takes at most {budget.max_applicants}"
+        )
+    cells = counter_cells(c)
+    if cells > budget.max_counter_cells:
+        return (
+            f"the encoding would need {cells} counter cells; the exact step takes at most "
+            f"{budget.max_counter_cells}"
+        )
+    return None
+
+
+def _phases(enc: Encoding, c: Compiled, assigned: list[int]) -> list[int]:
+    """The given matching as solver phases: each agent's held option true, others false."""
+    lits = []
+    for g, (kind, idx) in enumerate(enc.agents):
+        held = _held_position(c, kind, idx, assigned)
+        for pos, v in enc.options[g]:
+            lits.append(v if pos == held else -v)
+    return lits
+
+
+def _held_position(c: Compiled, kind: str, idx: int, assigned: list[int]) -> int:
+    """Position on the agent's own list of what it holds in ``assigned``; -1 if nothing."""
+    if kind == "single":
+        p = assigned[idx]
+        return NONE if p == NONE else c.prefs[idx].index(p)
+    a, b = c.couple_members[idx]
+    pair = (assigned[a], assigned[b])
+    return NONE if pair == (NONE, NONE) else c.couple_options[idx].index(pair)
+
+
+def _decode(enc: Encoding, c: Compiled, model: Sequence[int]) -> list[int]:
+    true = {lit for lit in model if lit > 0}
+    assigned = [NONE] * len(c.applicant_ids)
+    for g, (kind, idx) in enumerate(enc.agents):
+        for pos, v in enc.options[g]:
+            if v in true:
+                if kind == "single":
+                    assigned[idx] = c.prefs[idx][pos]
+                else:
+                    a, b = c.couple_members[idx]
+                    assigned[a], assigned[b] = c.couple_options[idx][pos]
+                break
+    return assigned
+
+
+def _positions(enc: Encoding, c: Compiled, assigned: list[int]) -> list[int]:
+    """Per agent: index into ``enc.options[g]`` of what it holds, -1 if nothing."""
+    out = []
+    for g, (kind, idx) in enumerate(enc.agents):
+        held = _held_position(c, kind, idx, assigned)
+        out.append(next((i for i, (pos, _) in enumerate(enc.options[g]) if pos == held), -1))
+    return out
+
+
+class _Budgeted:
+    """A CaDiCaL solver whose calls share one conflict budget."""
+
+    def __init__(self, clauses: list[list[int]], total: int, with_proof: bool = False) -> None:
+        self.solver = Solver(name=SOLVER_NAME, bootstrap_with=clauses, with_proof=with_proof)
+        self.total = total
+
+    def used(self) -> int:
+        stats = self.solver.accum_stats() or {}
+        return int(stats.get("conflicts", 0))
+
+    def solve(self, assumptions: Sequence[int] = ()) -> bool:
+        left = self.total - self.used()
+        if left <= 0:
+            raise BudgetSpent
+        self.solver.conf_budget(left)
+        status = self.solver.solve_limited(assumptions=list(assumptions))
+        if status is None:
+            raise BudgetSpent
+        return bool(status)
+
+    def delete(self) -> None:
+        self.solver.delete()
+
+
+def decide(
+    enc: Encoding, c: Compiled, engine: list[int], budget: ExactBudget, with_proof: bool = False
+) -> tuple[str, _Budgeted]:
+    """``stable``, ``none_exists`` or ``unknown``, and the solver (kept for the next phase)."""
+    solver = _Budgeted(enc.all_clauses(), budget.decide_conflicts, with_proof=with_proof)
+    solver.solver.set_phases(_phases(enc, c, engine))
+    try:
+        found = solver.solve()
+    except BudgetSpent:
+        return "unknown", solver
+    return ("stable" if found else "none_exists"), solver
+
+
+def favour_applicants(
+    enc: Encoding, c: Compiled, solver: _Budgeted, start: list[int], budget: ExactBudget
+) -> tuple[list[int], bool, int]:
+    """Improve a stable matching for the applicant side until no stable matching is at least
+    as good for every agent and better for one. Returns (matching, proven, improvements)."""
+    solver.total = solver.used() + budget.favour_conflicts
+    current = start
+    rounds = 0
+    while True:
+        held = _positions(enc, c, current)
+        better: list[int] = []
+        for g, i in enumerate(held):
+            pre = enc.prefix[g]
+            if i >= 0:
+                solver.solver.add_clause([pre[i]])  # never worse for this agent
+                if i > 0:
+                    better.append(pre[i - 1])
+            elif pre:
+                better.append(pre[-1])
+        if not better:
+            return current, True, rounds
+        act = enc.new_var()
+        solver.solver.add_clause([-act, *better])
+        try:
+            found = solver.solve([act])
+        except BudgetSpent:
+            return current, False, rounds
+        if not found:
+            return current, True, rounds
+        current = _decode(enc, c, solver.solver.get_model() or [])
+        rounds += 1
+        solver.solver.add_clause([-act])
+
+
+class _BudgetedRC2(RC2):
+    """RC2 whose SAT calls share one conflict budget (so its answer is the same anywhere)."""
+
+    conflict_budget = 0
+
+    def _call_oracle(self, assumptions: Any = (), expect_interrupt: bool = False) -> Any:
+        stats = self.oracle.accum_stats() or {}
+        left = self.conflict_budget - int(stats.get("conflicts", 0))
+        if left <= 0:
+            raise BudgetSpent
+        self.oracle.conf_budget(left)
+        status = self.oracle.solve_limited(assumptions=list(assumptions))
+        if status is None:
+            raise BudgetSpent
+        return status
+
+
+def fewest_blocking_agents(
+    enc: Encoding, c: Compiled, budget: ExactBudget
+) -> tuple[list[int], int] | None:
+    """A matching with the fewest blocking agents and that number, or None (budget spent)."""
+    wcnf = WCNF()
+    for cl in enc.clauses:
+        wcnf.append(cl)
+    top = enc.nvars
+    relax = []
+    for per_agent in enc.stability:
+        if not per_agent:
+            continue
+        top += 1
+        relax.append(top)
+        for cl in per_agent:
+            wcnf.append([*cl, top])
+    for r in relax:
+        wcnf.append([-r], weight=1)
+    rc2 = _BudgetedRC2(wcnf, solver=SOLVER_NAME)
+    rc2.conflict_budget = budget.maxsat_conflicts
+    try:
+        model = rc2.compute()
+    except BudgetSpent:
+        return None
+    finally:
+        rc2.delete()
+    if model is None:  # the hard part is a matching: the empty one always satisfies it
+        raise RuntimeError("MaxSAT found no matching at all")
+    return _decode(enc, c, model), int(rc2.cost)
+
+
+def refine(
+    c: Compiled,
+    engine: list[int],
+    engine_blocking: Sequence[BlockingPair],
+    budget: ExactBudget,
+    blocking_of: Any,
+) -> Outcome:
+    """The exact step for an unstable engine matching; ``blocking_of(assigned)`` lists the
+    blocking pairs of an assignment (the verifier's)."""
+    engine_agents = blocking_agents(engine_blocking)
+    report: dict[str, Any] = {
+        "encoder": ENCODER_VERSION,
+        "solver": SOLVER_VERSION,
+        "engine_blocking_agents": engine_agents,
+    }
+    problem = size_problem(c, budget)
+    if problem:
+        report.update(skipped_reason=problem, matching_source="engine")
+        return Outcome("skipped", engine, report)
+
+    enc = encode(c)
+    nclauses = len(enc.clauses) + sum(len(s) for s in enc.stability)
+    report.update(
+        variables=enc.nvars,
+        clauses=nclauses,
+        decide_conflict_budget=budget.decide_conflicts,
+    )
+    verdict, solver = decide(enc, c, engine, budget)
+    report["decide_conflicts"] = solver.used()
+    try:
+        if verdict == "unknown":
+            report["matching_source"] = "engine"
+            return Outcome(verdict, engine, report)
+        if verdict == "stable":
+            first = _decode(enc, c, solver.solver.get_model() or [])
+            best, proven, rounds = favour_applicants(enc, c, solver, first, budget)
+            if blocking_of(best):  # the encoding and the verifier disagree: an encoder bug
+                raise RuntimeError("the SAT solver's matching has blocking pairs")
+            report.update(
+                matching_source="sat_stable",
+                applicant_favouring=proven,
+                favour_improvements=rounds,
+                favour_conflict_budget=budget.favour_conflicts,
+            )
+            return Outcome(verdict, best, report)
+    finally:
+        solver.delete()
+
+    # none_exists: the encoding's hash lets anyone re-check the proof (python -m
+    # lis1.matching.exact --dimacs/--proof writes both).
+    report["encoding_sha256"] = enc.dimacs_sha256()
+    report["proof"] = "DRAT: python -m lis1.matching.exact INSTANCE --dimacs F.cnf --proof F.drat"
+    report["maxsat"] = MAXSAT_VERSION
+    report["maxsat_conflict_budget"] = budget.maxsat_conflicts
+    found = fewest_blocking_agents(enc, c, budget)
+    if found is not None:
+        assigned, cost = found
+        actual = blocking_agents(blocking_of(assigned))
+        if actual != cost:  # the encoding and the verifier disagree: an encoder bug
+            raise RuntimeError(
+                f"MaxSAT promised {cost} blocking agents, the verifier finds {actual}"
+            )
+        if actual <= engine_agents:
+            report.update(matching_source="maxsat_fewest_blocking_agents", blocking_agents=actual)
+            return Outcome(verdict, assigned, report)
+    report.update(matching_source="engine_fallback", blocking_agents=engine_agents)
+    return Outcome(verdict, engine, report)
+
+
+def certificate(
+    c: Compiled, budget: ExactBudget = DEFAULT_BUDGET
+) -> tuple[str, Encoding, list[str]]:
+    """Decide again with proof logging: (verdict, encoding, DRAT proof lines if UNSAT)."""
+    enc = encode(c)
+    verdict, solver = decide(enc, c, deferred_acceptance(c).assigned, budget, with_proof=True)
+    try:
+        proof = list(solver.solver.get_proof() or []) if verdict == "none_exists" else []
+    finally:
+        solver.delete()
+    return verdict, enc, proof
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lis1.matching.exact INSTANCE.json [--dimacs F] [--proof F]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m lis1.matching.exact",
+        description="Decide whether a lis1-match/1 instance has a stable matching; write the "
+        "CNF (DIMACS) and, when none exists, a DRAT proof a checker such as drat-trim reads.",
+    )
+    parser.add_argument("instance")
+    parser.add_argument("--dimacs", help="write the CNF here")
+    parser.add_argument("--proof", help="write the DRAT proof here (only when UNSAT)")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.instance, "rb") as f:
+            instance = instance_from_json(f.read())
+    except (OSError, InstanceError) as exc:
+        sys.stderr.write(f"lis1.matching.exact: error: {exc}\n")
+        return 2
+    c = compile_instance(instance)
+    verdict, enc, proof = certificate(c)
+    if args.dimacs:
+        with open(args.dimacs, "w", encoding="ascii") as f:
+            f.write(enc.dimacs())
+    if args.proof and proof:
+        with open(args.proof, "w", encoding="ascii") as f:
+            f.writelines(line + "\n" for line in proof)
+    sha = hashlib.sha256("".join(line + "\n" for line in proof).encode()).hexdigest()
+    print(f"verdict {verdict}")
+    print(f"encoding_sha256 {enc.dimacs_sha256()}")
+    if proof:
+        print(f"proof_lines {len(proof)} proof_sha256 {sha}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
