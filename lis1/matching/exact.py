@@ -33,8 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pysat
-from pysat.examples.rc2 import RC2
-from pysat.formula import WCNF
+from pysat.card import ITotalizer
 from pysat.solvers import Solver
 
 from lis1.matching.compiled import NONE, Compiled, compile_instance
@@ -43,9 +42,10 @@ from lis1.matching.exact_encode import ENCODER_VERSION, Encoding, counter_cells,
 from lis1.matching.instance import InstanceError, instance_from_json
 from lis1.matching.verify import BlockingPair, CoupleBlockingPair, SingleBlockingPair
 
-SOLVER_NAME = "cd15"
-SOLVER_VERSION = f"CaDiCaL 1.5.3 via python-sat {pysat.__version__}"
-MAXSAT_VERSION = f"RC2 (CaDiCaL 1.5.3) via python-sat {pysat.__version__}"
+SOLVER_NAME = "g4"
+SOLVER_VERSION = f"Glucose 4.1 via python-sat {pysat.__version__}"
+MAXSAT_VERSION = "lis1 linear search (at most k relaxed agents, pysat ITotalizer), same solver"
+MAX_MAXSAT_BOUND = 64  # most blocking agents the totalizer counts to
 
 VERDICTS = ("stable", "none_exists", "unknown", "skipped")
 
@@ -149,15 +149,19 @@ def _positions(enc: Encoding, c: Compiled, assigned: list[int]) -> list[int]:
 
 
 class _Budgeted:
-    """A CaDiCaL solver whose calls share one conflict budget."""
+    """A solver whose calls share one conflict budget (raised per phase with ``allow``)."""
 
-    def __init__(self, clauses: list[list[int]], total: int, with_proof: bool = False) -> None:
-        self.solver = Solver(name=SOLVER_NAME, bootstrap_with=clauses, with_proof=with_proof)
-        self.total = total
+    def __init__(self, clauses: list[list[int]], with_proof: bool = False) -> None:
+        self.solver = Solver(name=SOLVER_NAME, with_proof=with_proof)
+        self.solver.append_formula(clauses)
+        self.total = 0
 
     def used(self) -> int:
         stats = self.solver.accum_stats() or {}
         return int(stats.get("conflicts", 0))
+
+    def allow(self, conflicts: int) -> None:
+        self.total = self.used() + conflicts
 
     def solve(self, assumptions: Sequence[int] = ()) -> bool:
         left = self.total - self.used()
@@ -169,29 +173,55 @@ class _Budgeted:
             raise BudgetSpent
         return bool(status)
 
+    def model(self) -> list[int]:
+        return list(self.solver.get_model() or [])
+
     def delete(self) -> None:
         self.solver.delete()
 
 
-def decide(
-    enc: Encoding, c: Compiled, engine: list[int], budget: ExactBudget, with_proof: bool = False
-) -> tuple[str, _Budgeted]:
-    """``stable``, ``none_exists`` or ``unknown``, and the solver (kept for the next phase)."""
-    solver = _Budgeted(enc.all_clauses(), budget.decide_conflicts, with_proof=with_proof)
-    solver.solver.set_phases(_phases(enc, c, engine))
+@dataclass(slots=True)
+class _Relaxed:
+    """One incremental solver for all three phases: each agent's stability clauses carry a
+    relaxation literal ``relax[g]`` ("agent g may block"), and ``strict`` forbids them all.
+    Deciding under ``strict`` is the plain formula's question; dropping it is MaxSAT's."""
+
+    solver: _Budgeted
+    strict: int
+    relax: list[int]
+
+
+def _relaxed(enc: Encoding, c: Compiled, start: list[int]) -> _Relaxed:
+    clauses = list(enc.clauses)
+    strict = enc.new_var()
+    relax = []
+    for per_agent in enc.stability:
+        r = enc.new_var()
+        relax.append(r)
+        clauses.extend([*cl, r] for cl in per_agent)
+        clauses.append([-strict, -r])
+    solver = _Budgeted(clauses)
+    solver.solver.set_phases([*_phases(enc, c, start), *(-r for r in relax)])
+    return _Relaxed(solver, strict, relax)
+
+
+def decide(rel: _Relaxed, budget: ExactBudget) -> str:
+    """``stable``, ``none_exists`` or ``unknown`` (conflict budget spent)."""
+    rel.solver.allow(budget.decide_conflicts)
     try:
-        found = solver.solve()
+        found = rel.solver.solve([rel.strict])
     except BudgetSpent:
-        return "unknown", solver
-    return ("stable" if found else "none_exists"), solver
+        return "unknown"
+    return "stable" if found else "none_exists"
 
 
 def favour_applicants(
-    enc: Encoding, c: Compiled, solver: _Budgeted, start: list[int], budget: ExactBudget
+    enc: Encoding, c: Compiled, rel: _Relaxed, start: list[int], budget: ExactBudget
 ) -> tuple[list[int], bool, int]:
     """Improve a stable matching for the applicant side until no stable matching is at least
     as good for every agent and better for one. Returns (matching, proven, improvements)."""
-    solver.total = solver.used() + budget.favour_conflicts
+    solver = rel.solver
+    solver.allow(budget.favour_conflicts)
     current = start
     rounds = 0
     while True:
@@ -200,7 +230,7 @@ def favour_applicants(
         for g, i in enumerate(held):
             pre = enc.prefix[g]
             if i >= 0:
-                solver.solver.add_clause([pre[i]])  # never worse for this agent
+                solver.solver.add_clause([-rel.strict, pre[i]])  # never worse for this agent
                 if i > 0:
                     better.append(pre[i - 1])
             elif pre:
@@ -210,62 +240,41 @@ def favour_applicants(
         act = enc.new_var()
         solver.solver.add_clause([-act, *better])
         try:
-            found = solver.solve([act])
+            found = solver.solve([rel.strict, act])
         except BudgetSpent:
             return current, False, rounds
         if not found:
             return current, True, rounds
-        current = _decode(enc, c, solver.solver.get_model() or [])
+        current = _decode(enc, c, solver.model())
         rounds += 1
         solver.solver.add_clause([-act])
 
 
-class _BudgetedRC2(RC2):
-    """RC2 whose SAT calls share one conflict budget (so its answer is the same anywhere)."""
-
-    conflict_budget = 0
-
-    def _call_oracle(self, assumptions: Any = (), expect_interrupt: bool = False) -> Any:
-        stats = self.oracle.accum_stats() or {}
-        left = self.conflict_budget - int(stats.get("conflicts", 0))
-        if left <= 0:
-            raise BudgetSpent
-        self.oracle.conf_budget(left)
-        status = self.oracle.solve_limited(assumptions=list(assumptions))
-        if status is None:
-            raise BudgetSpent
-        return status
-
-
 def fewest_blocking_agents(
-    enc: Encoding, c: Compiled, budget: ExactBudget
+    enc: Encoding, c: Compiled, rel: _Relaxed, engine_agents: int, budget: ExactBudget
 ) -> tuple[list[int], int] | None:
-    """A matching with the fewest blocking agents and that number, or None (budget spent)."""
-    wcnf = WCNF()
-    for cl in enc.clauses:
-        wcnf.append(cl)
-    top = enc.nvars
-    relax = []
-    for per_agent in enc.stability:
-        if not per_agent:
-            continue
-        top += 1
-        relax.append(top)
-        for cl in per_agent:
-            wcnf.append([*cl, top])
-    for r in relax:
-        wcnf.append([-r], weight=1)
-    rc2 = _BudgetedRC2(wcnf, solver=SOLVER_NAME)
-    rc2.conflict_budget = budget.maxsat_conflicts
-    try:
-        model = rc2.compute()
-    except BudgetSpent:
+    """A matching with fewer blocking agents than the engine's ``engine_agents`` and no
+    matching with fewer still, with that number; None if the engine's is already the fewest.
+    MaxSAT by linear search from below: "at most k agents relaxed" for k = 1, 2, ... through
+    a totalizer on the same solver; the first k that is satisfiable is the minimum (k - 1 was
+    not). Raises BudgetSpent when the conflict budget runs out first."""
+    bound = min(engine_agents - 1, MAX_MAXSAT_BOUND)
+    if bound < 1:
         return None
+    solver = rel.solver
+    solver.allow(budget.maxsat_conflicts)
+    tot = ITotalizer(lits=rel.relax, ubound=bound, top_id=enc.nvars)
+    enc.nvars = tot.top_id
+    solver.solver.append_formula(tot.cnf.clauses)
+    try:
+        for k in range(1, bound + 1):
+            if solver.solve([-tot.rhs[k]]):
+                return _decode(enc, c, solver.model()), k
     finally:
-        rc2.delete()
-    if model is None:  # the hard part is a matching: the empty one always satisfies it
-        raise RuntimeError("MaxSAT found no matching at all")
-    return _decode(enc, c, model), int(rc2.cost)
+        tot.delete()
+    if bound < engine_agents - 1:
+        raise BudgetSpent  # not proven either way within the bound we encode
+    return None
 
 
 def refine(
@@ -289,21 +298,21 @@ def refine(
         return Outcome("skipped", engine, report)
 
     enc = encode(c)
-    nclauses = len(enc.clauses) + sum(len(s) for s in enc.stability)
     report.update(
-        variables=enc.nvars,
-        clauses=nclauses,
+        variables=enc.plain_nvars,
+        clauses=len(enc.clauses) + sum(len(s) for s in enc.stability),
         decide_conflict_budget=budget.decide_conflicts,
     )
-    verdict, solver = decide(enc, c, engine, budget)
-    report["decide_conflicts"] = solver.used()
+    rel = _relaxed(enc, c, engine)
     try:
+        verdict = decide(rel, budget)
+        report["decide_conflicts"] = rel.solver.used()
         if verdict == "unknown":
             report["matching_source"] = "engine"
             return Outcome(verdict, engine, report)
         if verdict == "stable":
-            first = _decode(enc, c, solver.solver.get_model() or [])
-            best, proven, rounds = favour_applicants(enc, c, solver, first, budget)
+            first = _decode(enc, c, rel.solver.model())
+            best, proven, rounds = favour_applicants(enc, c, rel, first, budget)
             if blocking_of(best):  # the encoding and the verifier disagree: an encoder bug
                 raise RuntimeError("the SAT solver's matching has blocking pairs")
             report.update(
@@ -313,37 +322,49 @@ def refine(
                 favour_conflict_budget=budget.favour_conflicts,
             )
             return Outcome(verdict, best, report)
-    finally:
-        solver.delete()
 
-    # none_exists: the encoding's hash lets anyone re-check the proof (python -m
-    # lis1.matching.exact --dimacs/--proof writes both).
-    report["encoding_sha256"] = enc.dimacs_sha256()
-    report["proof"] = "DRAT: python -m lis1.matching.exact INSTANCE --dimacs F.cnf --proof F.drat"
-    report["maxsat"] = MAXSAT_VERSION
-    report["maxsat_conflict_budget"] = budget.maxsat_conflicts
-    found = fewest_blocking_agents(enc, c, budget)
-    if found is not None:
-        assigned, cost = found
-        actual = blocking_agents(blocking_of(assigned))
-        if actual != cost:  # the encoding and the verifier disagree: an encoder bug
-            raise RuntimeError(
-                f"MaxSAT promised {cost} blocking agents, the verifier finds {actual}"
-            )
-        if actual <= engine_agents:
-            report.update(matching_source="maxsat_fewest_blocking_agents", blocking_agents=actual)
-            return Outcome(verdict, assigned, report)
-    report.update(matching_source="engine_fallback", blocking_agents=engine_agents)
-    return Outcome(verdict, engine, report)
+        # none_exists: the plain formula's hash lets anyone re-check the proof (python -m
+        # lis1.matching.exact --dimacs/--proof writes both).
+        report["encoding_sha256"] = enc.dimacs_sha256()
+        report["proof"] = (
+            "DRAT: python -m lis1.matching.exact INSTANCE --dimacs F.cnf --proof F.drat"
+        )
+        report["maxsat"] = MAXSAT_VERSION
+        report["maxsat_conflict_budget"] = budget.maxsat_conflicts
+        try:
+            found = fewest_blocking_agents(enc, c, rel, engine_agents, budget)
+        except BudgetSpent:
+            report.update(matching_source="engine_fallback", blocking_agents=engine_agents)
+            return Outcome(verdict, engine, report)
+    finally:
+        rel.solver.delete()
+    if found is None:  # the engine's matching already has the fewest blocking agents
+        report.update(
+            matching_source="engine_fewest_blocking_agents", blocking_agents=engine_agents
+        )
+        return Outcome(verdict, engine, report)
+    assigned, cost = found
+    actual = blocking_agents(blocking_of(assigned))
+    if actual > cost:  # the encoding and the verifier disagree: an encoder bug
+        raise RuntimeError(f"MaxSAT promised {cost} blocking agents, the verifier finds {actual}")
+    report.update(matching_source="maxsat_fewest_blocking_agents", blocking_agents=actual)
+    return Outcome(verdict, assigned, report)
 
 
 def certificate(
     c: Compiled, budget: ExactBudget = DEFAULT_BUDGET
 ) -> tuple[str, Encoding, list[str]]:
-    """Decide again with proof logging: (verdict, encoding, DRAT proof lines if UNSAT)."""
+    """Decide the plain formula with proof logging: (verdict, encoding, DRAT proof lines if
+    UNSAT)."""
     enc = encode(c)
-    verdict, solver = decide(enc, c, deferred_acceptance(c).assigned, budget, with_proof=True)
+    solver = _Budgeted(enc.all_clauses(), with_proof=True)
+    solver.solver.set_phases(_phases(enc, c, deferred_acceptance(c).assigned))
+    solver.allow(budget.decide_conflicts)
     try:
+        try:
+            verdict = "stable" if solver.solve() else "none_exists"
+        except BudgetSpent:
+            verdict = "unknown"
         proof = list(solver.solver.get_proof() or []) if verdict == "none_exists" else []
     finally:
         solver.delete()

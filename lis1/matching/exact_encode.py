@@ -42,6 +42,7 @@ class Encoding:
     """The formula and the maps back from variables to a matching."""
 
     nvars: int = 0
+    plain_nvars: int = 0  # variables of the plain formula (others are added by the solver)
     clauses: list[Clause] = field(default_factory=list)  # the matching: hard in every use
     # Per agent (singles first, in index order, then couples): stability clauses.
     stability: list[list[Clause]] = field(default_factory=list)
@@ -64,14 +65,14 @@ class Encoding:
         line, ``\\n`` line ends): what a proof checker reads."""
         digest = hashlib.sha256()
         clauses = self.all_clauses()
-        digest.update(f"p cnf {self.nvars} {len(clauses)}\n".encode())
+        digest.update(f"p cnf {self.plain_nvars} {len(clauses)}\n".encode())
         for chunk in _dimacs_chunks(clauses):
             digest.update(chunk)
         return digest.hexdigest()
 
     def dimacs(self) -> str:
         clauses = self.all_clauses()
-        head = f"p cnf {self.nvars} {len(clauses)}\n"
+        head = f"p cnf {self.plain_nvars} {len(clauses)}\n"
         return head + b"".join(_dimacs_chunks(clauses)).decode()
 
 
@@ -214,6 +215,7 @@ def encode(c: Compiled) -> Encoding:
                     continue
             mine.append(lits)
         enc.stability.append(mine)
+    enc.plain_nvars = enc.nvars
     return enc
 
 

@@ -15,6 +15,8 @@ from lis1.matching.deferred_acceptance import deferred_acceptance
 from lis1.matching.exact import (
     DEFAULT_BUDGET,
     ExactBudget,
+    _relaxed,
+    blocking_agents,
     decide,
     fewest_blocking_agents,
     main,
@@ -63,8 +65,9 @@ def test_sat_verdict_equals_brute_force_on_thousands_of_tiny_markets() -> None:
         stable = [m for m in feasible if not reference_blocking_pairs(doc, m)]
         c = compile_instance(parse_instance(doc))
         enc = encode(c)
-        verdict, solver = decide(enc, c, deferred_acceptance(c).assigned, DEFAULT_BUDGET)
-        solver.delete()
+        rel = _relaxed(enc, c, deferred_acceptance(c).assigned)
+        verdict = decide(rel, DEFAULT_BUDGET)
+        rel.solver.delete()
         assert verdict == ("stable" if stable else "none_exists"), doc
         verdicts[verdict] += 1
     # The sample must exercise both answers, or the comparison proves little.
@@ -114,7 +117,22 @@ def test_solve_returns_a_stable_applicant_favouring_matching_or_the_fewest_block
             assert result.verdict == "none_exists" and not result.stable, doc
             fewest = min(_blocking_agents(blocking[id(m)]) for m in feasible)
             assert result.exact is not None
-            assert result.exact["matching_source"] == "maxsat_fewest_blocking_agents"
+            engine = solve(parse_instance(doc), exact=None)
+            source = result.exact["matching_source"]
+            if blocking_agents(engine.blocking_pairs) == fewest:
+                assert source == "engine_fewest_blocking_agents"
+                assert dict(result.matches) == dict(engine.matches)
+            else:
+                assert source == "maxsat_fewest_blocking_agents"
+            # The MaxSAT search itself, from a bound far above the minimum.
+            c = compile_instance(parse_instance(doc))
+            enc = encode(c)
+            rel = _relaxed(enc, c, [-1] * len(c.applicant_ids))
+            assert decide(rel, DEFAULT_BUDGET) == "none_exists"
+            found = fewest_blocking_agents(enc, c, rel, 99, DEFAULT_BUDGET)
+            rel.solver.delete()
+            assert found is not None and found[1] == fewest
+            assert blocking_agents(blocking_pairs(c, found[0])) == fewest
             assert _blocking_agents(got_blocking) == fewest == result.exact["blocking_agents"]
             assert [p.to_json() for p in result.blocking_pairs] == got_blocking
             seen["maxsat"] += 1
@@ -127,7 +145,7 @@ def test_result_json_states_verdict_solver_and_encoder() -> None:
     assert data["verdict"] == "none_exists"
     exact = data["exact"]
     assert exact["encoder"].startswith("lis1-stability-cnf/")
-    assert "CaDiCaL" in exact["solver"]
+    assert "Glucose" in exact["solver"]
     assert len(exact["encoding_sha256"]) == 64
     assert data["blocking_pairs"] and data["stable"] is False
 
@@ -231,9 +249,32 @@ def test_over_the_size_budget_is_skipped_with_a_reason() -> None:
     assert result.exact["matching_source"] == "engine"
 
 
-def test_maxsat_budget_spent_falls_back_to_the_engine() -> None:
-    c = compile_instance(parse_instance(KLAUS_KLIJN))
-    assert fewest_blocking_agents(encode(c), c, ExactBudget(maxsat_conflicts=0)) is None
+def test_fewer_blocking_agents_replace_the_engine_unless_the_maxsat_budget_runs_out() -> None:
+    """With the empty matching standing in for a poor engine result, MaxSAT beats it; with
+    no conflicts to spend, the given matching is kept and said to be a fallback."""
+    beaten = 0
+    for doc in TINY:
+        c = compile_instance(parse_instance(doc))
+        empty = [-1] * len(c.applicant_ids)
+        pairs = blocking_pairs(c, empty)
+        if blocking_agents(pairs) < 3:
+            continue
+        out = refine(c, empty, pairs, DEFAULT_BUDGET, lambda a, c=c: blocking_pairs(c, a))
+        if out.verdict != "none_exists":
+            continue
+        fewest = min(
+            _blocking_agents(reference_blocking_pairs(doc, m)) for m in feasible_matchings(doc)
+        )
+        if fewest < blocking_agents(pairs):
+            assert out.report["matching_source"] == "maxsat_fewest_blocking_agents"
+            assert blocking_agents(blocking_pairs(c, out.assigned)) == fewest
+            beaten += 1
+        spent = refine(
+            c, empty, pairs, ExactBudget(maxsat_conflicts=0), lambda a, c=c: blocking_pairs(c, a)
+        )
+        assert spent.report["matching_source"] == "engine_fallback"
+        assert spent.assigned == empty
+    assert beaten >= 10
 
 
 def test_certificate_command_writes_cnf_and_drat_proof(tmp_path: Any, capsys: Any) -> None:
