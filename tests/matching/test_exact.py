@@ -129,9 +129,16 @@ def test_solve_returns_a_stable_applicant_favouring_matching_or_the_fewest_block
             enc = encode(c)
             rel = _relaxed(enc, c, [-1] * len(c.applicant_ids))
             assert decide(rel, DEFAULT_BUDGET) == "none_exists"
-            found = fewest_blocking_agents(enc, c, rel, 99, DEFAULT_BUDGET)
+            found = fewest_blocking_agents(
+                enc,
+                c,
+                rel,
+                99,
+                DEFAULT_BUDGET,
+                lambda a, c=c: blocking_agents(blocking_pairs(c, a)),
+            )
             rel.solver.delete()
-            assert found is not None and found[1] == fewest
+            assert found is not None and found[1] == fewest and found[2] is True
             assert blocking_agents(blocking_pairs(c, found[0])) == fewest
             assert _blocking_agents(got_blocking) == fewest == result.exact["blocking_agents"]
             assert [p.to_json() for p in result.blocking_pairs] == got_blocking
