@@ -263,6 +263,8 @@ def fewest_blocking_agents(
     engine_agents: int,
     budget: ExactBudget,
     count: Any,
+    start: list[int] | None = None,
+    hot: set[int] | None = None,
 ) -> tuple[list[int], int, bool] | None:
     """Fewer blocking agents than the engine's ``engine_agents``: (matching, its number of
     blocking agents, proven fewest), or None when no matching beats the engine's (proven).
@@ -275,13 +277,29 @@ def fewest_blocking_agents(
     if bound < 1:
         return None
     solver = rel.solver
-    solver.allow(budget.maxsat_conflicts)
     tot = ITotalizer(lits=rel.relax, ubound=bound, top_id=enc.nvars)
     enc.nvars = tot.top_id
     solver.solver.append_formula(tot.cnf.clauses)
     best: tuple[list[int], int] | None = None
     k = bound
     try:
+        if start is not None and hot is not None:
+            # Large-neighbourhood step first (half the budget): every agent away from the
+            # engine's trouble keeps its engine assignment; only the blocking agents and those
+            # seated where they block may move. Cheap, often enough; proves nothing.
+            solver.allow(budget.maxsat_conflicts // 2)
+            fixed = _fixed_outside(enc, c, start, hot)
+            while k >= 1:
+                try:
+                    found = solver.solve([*fixed, *([-tot.rhs[k]] if k < len(tot.rhs) else [])])
+                except BudgetSpent:
+                    break
+                if not found:
+                    break
+                assigned = _decode(enc, c, solver.model())
+                best = (assigned, count(assigned))
+                k = best[1] - 1
+        solver.allow(budget.maxsat_conflicts - (budget.maxsat_conflicts // 2 if hot else 0))
         while k >= 1:
             try:
                 # rhs[k]: more than k relaxed; absent when there are no more than k agents.
@@ -307,6 +325,44 @@ def fewest_blocking_agents(
             raise BudgetSpent  # more than the totalizer counts to: unproven either way
         return None
     return best[0], best[1], True
+
+
+def _fixed_outside(enc: Encoding, c: Compiled, start: list[int], hot: set[int]) -> list[int]:
+    """Assumptions holding every agent not in ``hot`` (agent indices) to ``start``."""
+    held = _positions(enc, c, start)
+    lits = []
+    for g, i in enumerate(held):
+        if g in hot:
+            continue
+        if i >= 0:
+            lits.append(enc.options[g][i][1])
+        elif enc.prefix[g]:
+            lits.append(-enc.prefix[g][-1])
+    return lits
+
+
+def _hot_agents(
+    enc: Encoding, c: Compiled, start: list[int], blocking: Sequence[BlockingPair]
+) -> set[int]:
+    """Agents in a blocking pair, and agents seated at a program one of those pairs names."""
+    agent_of = {(kind, idx): g for g, (kind, idx) in enumerate(enc.agents)}
+    pidx = {pid: p for p, pid in enumerate(c.program_ids)}
+    aidx = {aid: a for a, aid in enumerate(c.applicant_ids)}
+    kidx = {cid: k for k, cid in enumerate(c.couple_ids)}
+    hot: set[int] = set()
+    programs: set[int] = set()
+    for pair in blocking:
+        if isinstance(pair, SingleBlockingPair):
+            hot.add(agent_of[("single", aidx[pair.applicant])])
+            programs.add(pidx[pair.program])
+        elif isinstance(pair, CoupleBlockingPair):
+            hot.add(agent_of[("couple", kidx[pair.couple])])
+            programs.update(pidx[p] for p in pair.programs if p is not None)
+    for a, p in enumerate(start):
+        if p in programs:
+            k = c.couple_of[a]
+            hot.add(agent_of[("single", a)] if k == NONE else agent_of[("couple", k)])
+    return hot
 
 
 def refine(
@@ -365,7 +421,14 @@ def refine(
         report["maxsat_conflict_budget"] = budget.maxsat_conflicts
         try:
             found = fewest_blocking_agents(
-                enc, c, rel, engine_agents, budget, lambda a: blocking_agents(blocking_of(a))
+                enc,
+                c,
+                rel,
+                engine_agents,
+                budget,
+                lambda a: blocking_agents(blocking_of(a)),
+                engine,
+                _hot_agents(enc, c, engine, engine_blocking),
             )
         except BudgetSpent:
             report.update(
