@@ -50,6 +50,7 @@ format: install
 # Benchmarks print figures; they are not tests. BENCH_DATABASE_URL picks the Postgres database.
 bench: install
 	$(PY) bench/matching_bench.py
+	$(PY) bench/exact_bench.py
 	$(PY) bench/load_applicants.py --users 200 --seconds 60 --think 5-15
 	$(PY) bench/load_applicants.py --users 200 --seconds 60 --think 1-3
 	$(PY) bench/load_all_roles.py --seconds 60 --think 5-15

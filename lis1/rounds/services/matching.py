@@ -379,6 +379,9 @@ def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, obj
             row["unfilled"] += unfilled[position.pk]
     stats["by_trust"] = dict(sorted(by_trust.items()))
     stats["by_region"] = dict(sorted(by_region.items()))
+    # Whether a stable matching exists at all (lis1.matching.exact), for the page and publishing.
+    stats["verdict"] = result.verdict
+    stats["exact"] = dict(result.exact) if result.exact is not None else None
     return stats
 
 
@@ -480,6 +483,31 @@ def match_run_verify(*, match_run: MatchRun) -> list[str]:
 FOLLOW_UP_ANSWER_DAYS = 7
 
 
+def publish_confirmations(run: MatchRun, unranked: int) -> list[str]:
+    """What publishing ``run`` needs an explicit confirmation with a reason for, in words:
+    positions without a submitted ranking, and a matching with blocking pairs."""
+    needs = []
+    if unranked:
+        needs.append(
+            ngettext(
+                "%(count)s position has no submitted ranking: confirm and give a reason to "
+                "publish anyway.",
+                "%(count)s positions have no submitted ranking: confirm and give a reason to "
+                "publish anyway.",
+                unranked,
+            )
+            % {"count": unranked}
+        )
+    if run.stable is False:
+        needs.append(
+            _(
+                "The matching is not stable (it has blocking pairs): confirm and give a reason "
+                "to publish anyway."
+            )
+        )
+    return needs
+
+
 @transaction.atomic
 def match_run_publish(
     *,
@@ -490,8 +518,8 @@ def match_run_publish(
 ) -> MatchRun:
     """Make a verified run's placements visible to applicants and employers and start its
     results e-mails in the background. The main match publishes only after the ranking
-    deadline; publishing while positions lack a submitted ranking needs `confirm` and a
-    `reason`, both kept on the run and in the round's log."""
+    deadline; publishing while positions lack a submitted ranking, or a matching that is not
+    stable, needs `confirm` and a `reason`, both kept on the run and in the round's log."""
     run = MatchRun.objects.select_for_update(no_key=True).without_blobs().get(pk=match_run.pk)
     round_ = Round.objects.select_for_update(no_key=True).get(pk=run.round_id)
     run.round = round_
@@ -512,18 +540,9 @@ def match_run_publish(
         )
     unranked = positions_without_submitted_ranking(round_).count()
     reason = reason.strip()
-    if unranked and not (confirm and reason):
-        raise MatchRunError(
-            "confirmation_required",
-            ngettext(
-                "%(count)s position has no submitted ranking: confirm and give a reason to "
-                "publish anyway.",
-                "%(count)s positions have no submitted ranking: confirm and give a reason to "
-                "publish anyway.",
-                unranked,
-            )
-            % {"count": unranked},
-        )
+    needs = publish_confirmations(run, unranked)
+    if needs and not (confirm and reason):
+        raise MatchRunError("confirmation_required", " ".join(needs))
     now = timezone.now()
     user = acting_user(published_by)
     run.published_at = now
@@ -547,6 +566,8 @@ def match_run_publish(
             "kind": run.kind,
             "placements": (run.statistics or {}).get("matched"),
             "positions_without_submitted_ranking": unranked,
+            "stable": run.stable,
+            "verdict": (run.statistics or {}).get("verdict"),
         },
     )
     email_batch_start(
