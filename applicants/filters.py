@@ -175,3 +175,22 @@ class PositionFilter(django_filters.FilterSet):
     ) -> QuerySet[Position]:
         areas = MunicipalArea.objects.filter(municipalities=value).values("pk")
         return queryset.filter(Q(municipality=value) | Q(municipal_area__in=areas))
+
+
+class PositionApiFilter(PositionFilter):
+    """The same filters for the API, where a region, trust, site or municipality is given by
+    its id: an id nothing has gives no positions (as the schema's integer promises), not the
+    form's "Select a valid choice" 400."""
+
+    region = django_filters.NumberFilter(label=_("Region"), field_name="employer__region")
+    employer = django_filters.NumberFilter(label=_("Health trust"), field_name="employer")
+    site = django_filters.NumberFilter(label=_("Hospital site"), method="filter_site")
+    municipality = django_filters.NumberFilter(
+        label=_("Municipality"), method="filter_municipality"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No facet lists: the API takes any id.
+        django_filters.FilterSet.__init__(self, *args, **kwargs)
+        for field in self.form.fields.values():
+            field.required = False

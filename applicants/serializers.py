@@ -113,10 +113,15 @@ class ApplicantDocumentReplaceSerializer(serializers.Serializer):
 
 class ApplicantPositionSerializer(serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name")
-    region = serializers.CharField(source="employer.region.name", default=None)
+    # A position without a region, municipal part or area answers null (the schema says so).
+    region = serializers.CharField(source="employer.region.name", default=None, allow_null=True)
     sites = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    municipality = serializers.CharField(source="municipality.name", default=None)
-    municipal_area = serializers.CharField(source="municipal_area.name", default=None)
+    municipality = serializers.CharField(
+        source="municipality.name", default=None, allow_null=True
+    )
+    municipal_area = serializers.CharField(
+        source="municipal_area.name", default=None, allow_null=True
+    )
 
     class Meta:
         model = Position
