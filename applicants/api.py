@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -146,6 +146,15 @@ class DocumentViewSet(
         return document_file_response(self.get_object())
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            # Filters by method have no type django-filter can tell drf-spectacular.
+            OpenApiParameter("site", int, description="A hospital site's id."),
+            OpenApiParameter("municipality", int, description="A municipality's id."),
+        ]
+    )
+)
 class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
     """The current round's published positions, with the page's filters."""
 

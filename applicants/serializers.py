@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from applicants.forms import validate_pdf
@@ -25,7 +26,12 @@ from lis1.rounds.models import (
 
 class ApplicantProfileSerializer(serializers.ModelSerializer):
     national_id = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, help_text="11 digits; never returned."
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="11 digits; never returned.",
+        # The shape, for the schema's pattern; validate_national_id checks the number itself.
+        validators=[RegexValidator(r"^(\d{6} ?\d{5})?$")],
     )
     national_id_masked = serializers.SerializerMethodField()
 
@@ -116,9 +122,7 @@ class ApplicantPositionSerializer(serializers.ModelSerializer):
     # A position without a region, municipal part or area answers null (the schema says so).
     region = serializers.CharField(source="employer.region.name", default=None, allow_null=True)
     sites = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    municipality = serializers.CharField(
-        source="municipality.name", default=None, allow_null=True
-    )
+    municipality = serializers.CharField(source="municipality.name", default=None, allow_null=True)
     municipal_area = serializers.CharField(
         source="municipal_area.name", default=None, allow_null=True
     )

@@ -53,6 +53,9 @@ FORBIDDEN = OpenApiResponse(
     ErrorDetailSerializer,
     description="Not logged in, or logged in without the role this API is for.",
 )
+UNSUPPORTED = OpenApiResponse(
+    ErrorDetailSerializer, description="The body is not of a media type this route reads."
+)
 NOT_FOUND = OpenApiResponse(
     ErrorDetailSerializer,
     description="No such object among those the user may see (another party's is not found).",
@@ -82,7 +85,7 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
     - 403 on every route (each API is for one role; anonymous users get 403 too);
     - 404 on a route with a path parameter (an object the user may not see is not found) and
       on a paginated list (a page past the end);
-    - 400 on a route that reads a body or query parameters.
+    - 400 on a route that reads a body or query parameters, and 415 on one that reads a body.
 
     A 409 is documented by each route whose service a rule can refuse (`REFUSED`), and a
     route's own 400 or 404 description in `extend_schema` wins over these."""
@@ -95,6 +98,8 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
         paginated = self._is_list_view() and self._get_paginator() is not None
         if "{" in self.path or paginated:
             extra["404"] = NOT_FOUND
+        if self.method in ("POST", "PUT", "PATCH"):
+            extra["415"] = UNSUPPORTED
         if (
             self.method in ("POST", "PUT", "PATCH")
             or self._get_filter_parameters()

@@ -309,7 +309,9 @@ def couple_pairs_set(
         if (first is not None and first not in applied[couple.first_id]) or (
             second is not None and second not in applied[couple.second_id]
         ):
-            raise ApplicationInputInvalid(_("Each member can only be paired with positions applied to."))
+            raise ApplicationInputInvalid(
+                _("Each member can only be paired with positions applied to.")
+            )
         if (first, second) in cleaned:
             raise ApplicationInputInvalid(_("This pair is already on the list."))
         cleaned.append((first, second))

@@ -333,7 +333,9 @@ def vacancy_offer(
     calendar_check(position.round, Action.FILL_VACANCY, error=PlacementError)
     now = timezone.now()
     if answer_deadline <= now:
-        raise PlacementInputInvalid("deadline_in_past", _("The answer deadline must be in the future."))
+        raise PlacementInputInvalid(
+            "deadline_in_past", _("The answer deadline must be in the future.")
+        )
     if position_vacant_seats(position) < 1:
         raise PlacementError("no_vacant_seat", _("The position has no vacant seat."))
     candidate = vacancy_next_candidate(position)
@@ -387,7 +389,9 @@ def position_seats_add(
     )
     calendar_check(position.round, Action.ADD_SEATS, error=PlacementError)
     if not 1 <= seats <= 50:
-        raise PlacementInputInvalid("seats_out_of_range", _("Add between 1 and 50 seats at a time."))
+        raise PlacementInputInvalid(
+            "seats_out_of_range", _("Add between 1 and 50 seats at a time.")
+        )
     if not reason.strip():
         raise PlacementInputInvalid("reason_required", _("Give the reason for the extra seats."))
     user = acting_user(actor)
