@@ -386,7 +386,7 @@ def test_employer_list_holds_only_applicants_to_the_position(ranked) -> None:
             {"applicant_ids": [stranger.pk]},
             format="json",
         ),
-        "ranking",
+        "ranking_input",
         "Only applicants who applied to this position can be ranked.",
     )
     assert _events(EmployerRanking, since) == []
