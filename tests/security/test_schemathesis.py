@@ -15,6 +15,7 @@ request (the schema is looser than the code) is one."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -22,14 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-
-schemathesis = pytest.importorskip("schemathesis")
-
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.core.failures import FailureGroup  # noqa: E402
+from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
 
 #: Examples per operation and generation mode, on the role's own operations; another role's
 #: operations (each answers 403 before reading anything) get one positive example.
@@ -79,11 +78,17 @@ def world(db, settings):  # type: ignore[no-untyped-def]
     }
 
 
-def _schema() -> Any:
-    from django.core.wsgi import get_wsgi_application
+@functools.cache
+def _raw_schema() -> str:
     from drf_spectacular.generators import SchemaGenerator
 
-    raw = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
+    return json.dumps(SchemaGenerator().get_schema(request=None, public=True))
+
+
+def _schema() -> Any:
+    from django.core.wsgi import get_wsgi_application
+
+    raw = json.loads(_raw_schema())
     # Every request carries the role's session (each role's 403 is asserted by
     # tests/security/test_api_roles.py); without the security requirements schemathesis
     # does not also send requests with the session cookie negated.
