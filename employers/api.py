@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -212,8 +212,8 @@ class PositionViewSet(
             if position
             else organisations_of(self.request.user, *EMPLOYER_KINDS).order_by("name").first()
         )
-        if employer is None:
-            raise ValidationError({"detail": "You do not work for an employer."})
+        if employer is None:  # IsEmployerStaff lets only an employer's staff this far
+            raise PermissionDenied(IsEmployerStaff.message)
         round_ = position.round if position else data.pop("round")
         data.pop("round", None)
         sites = data.pop("sites", list(position.sites.all()) if position else [])
