@@ -96,6 +96,8 @@ class ApplicantProfileSerializer(serializers.ModelSerializer):
 class ApplicantDocumentSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True, help_text="PDF, at most 10 MB.")
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    # Blank or left out: the file's name is the title (document_create).
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = Document

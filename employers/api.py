@@ -4,6 +4,8 @@ The same services and scoped querysets as the pages: another trust's position is
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +18,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -248,7 +251,8 @@ class PositionViewSet(
     @extend_schema(
         methods=["POST"], request=InterviewNoteSerializer, responses=InterviewNoteSerializer
     )
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def notes(self, request: Request, pk: str | None = None) -> Response:
         """The trust's private interview notes on this position's applications."""
         position = self.get_object()
@@ -271,7 +275,7 @@ class PositionViewSet(
             return Response(InterviewNoteSerializer(note).data, status=status.HTTP_201_CREATED)
         applicant = request.query_params.get("applicant")
         if applicant:
-            if not applicant.isdigit():
+            if re.fullmatch(r"-?[0-9]+", applicant) is None:
                 raise ValidationError({"applicant": "A whole number."})
             notes = notes.filter(application__applicant_id=int(applicant))
         return Response(InterviewNoteSerializer(notes, many=True).data)
@@ -287,7 +291,8 @@ class PositionViewSet(
         ],
         responses=ApplicationSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def applications(self, request: Request, pk: str | None = None) -> Response:
         """The position's submitted applications, searched, filtered and sorted like the
         page's applicant list (employers/filters.py)."""
@@ -300,7 +305,8 @@ class PositionViewSet(
     @extend_schema(
         methods=["PUT"], request=RankingSerializer, responses={200: RankingSerializer, 409: REFUSED}
     )
-    @action(detail=True, methods=["get", "put"])
+    # JSON only: a urlencoded form cannot tell an empty list from a missing one.
+    @action(detail=True, methods=["get", "put"], parser_classes=[JSONParser])
     def ranking(self, request: Request, pk: str | None = None) -> Response:
         position = self.get_object()
         if request.method == "PUT":

@@ -102,7 +102,8 @@ class MunicipalPositionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(responses=RankedApplicantSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ranking(self, request: Request, pk: str | None = None) -> Response:
         entries = employer_ranking_entries(self.get_object())
         return Response(RankedApplicantSerializer(entries, many=True).data)
@@ -113,7 +114,8 @@ class MunicipalPositionViewSet(viewsets.ReadOnlyModelViewSet):
         request=ReviewInputSerializer,
         responses={201: ReviewSerializer(many=True), 409: REFUSED},
     )
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def reviews(self, request: Request, pk: str | None = None) -> Response:
         position = self.get_object()
         if request.method == "POST":
