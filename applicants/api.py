@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -25,7 +25,7 @@ from rest_framework.serializers import Serializer
 
 from applicants import serializers as s
 from applicants.downloads import document_file_response
-from applicants.filters import PositionFilter
+from applicants.filters import PositionApiFilter
 from applicants.models import Document
 from applicants.services import (
     application_documents_set,
@@ -33,6 +33,7 @@ from applicants.services import (
     document_delete,
     document_replace,
 )
+from lis1.api_errors import NOT_FOUND, REFUSED
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
     ApplicantRanking,
@@ -42,12 +43,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.permissions import (
-    Role,
-    own_applications,
-    own_couples,
-    roles_of,
-)
+from lis1.rounds.permissions import IsApplicant, own_applications, own_couples
 from lis1.rounds.selectors import (
     placements_of_applicant,
     positions_for_applicants,
@@ -55,7 +51,6 @@ from lis1.rounds.selectors import (
     round_current,
 )
 from lis1.rounds.services.applications import (
-    ApplicationError,
     applicant_ranking_set,
     application_submit,
     application_withdraw,
@@ -64,16 +59,11 @@ from lis1.rounds.services.applications import (
     couple_invite,
     couple_pairs_set,
 )
-from lis1.rounds.services.placements import PlacementError, placement_answer, placement_end
-
-
-class IsApplicant(permissions.BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        return Role.APPLICANT in roles_of(request.user)
+from lis1.rounds.services.placements import placement_answer, placement_end
 
 
 class ApplicantViewSet(viewsets.GenericViewSet):
-    permission_classes = [permissions.IsAuthenticated, IsApplicant]
+    permission_classes = [IsApplicant]
 
     @property
     def applicant(self):
@@ -86,15 +76,11 @@ class ApplicantViewSet(viewsets.GenericViewSet):
 
 
 def _current_round() -> Round:
-    """The current round, or a 400 saying there is none."""
+    """The current round, or a refusal (409) saying there is none."""
     current = round_current()
     if current is None:
-        raise ValidationError({"detail": _("There is no application round at the moment.")})
+        raise RuleViolation("no_current_round", _("There is no application round at the moment."))
     return current
-
-
-def _refuse(error: RuleViolation) -> ValidationError:
-    return ValidationError({"detail": str(error)})
 
 
 class ProfileViewSet(ApplicantViewSet):
@@ -119,7 +105,8 @@ class DocumentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ApplicantViewSet
 ):
     serializer_class = s.ApplicantDocumentSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    # A file travels only in multipart/form-data (a urlencoded form cannot carry one).
+    parser_classes = [MultiPartParser]
 
     def get_queryset(self):
         if self.schema_only:
@@ -147,11 +134,9 @@ class DocumentViewSet(
         document_replace(document=document, upload=serializer.validated_data["file"])
         return Response(self.get_serializer(document).data)
 
+    @extend_schema(responses={204: None, 409: REFUSED})
     def destroy(self, request: Request, pk: str) -> Response:
-        try:
-            document_delete(document=self.get_object())
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        document_delete(document=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
@@ -161,12 +146,21 @@ class DocumentViewSet(
         return document_file_response(self.get_object())
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            # Filters by method have no type django-filter can tell drf-spectacular.
+            OpenApiParameter("site", int, description="A hospital site's id."),
+            OpenApiParameter("municipality", int, description="A municipality's id."),
+        ]
+    )
+)
 class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantViewSet):
     """The current round's published positions, with the page's filters."""
 
     serializer_class = s.ApplicantPositionSerializer
     filter_backends = [DjangoFilterBackend]
-    filterset_class = PositionFilter
+    filterset_class = PositionApiFilter
 
     def get_queryset(self):
         if self.schema_only:
@@ -186,7 +180,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Appli
 
     @extend_schema(
         request=s.ApplicantApplicationCreateSerializer,
-        responses={201: s.ApplicantApplicationSerializer},
+        responses={201: s.ApplicantApplicationSerializer, 404: NOT_FOUND, 409: REFUSED},
     )
     def create(self, request: Request) -> Response:
         data = s.ApplicantApplicationCreateSerializer(data=request.data)
@@ -201,29 +195,23 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Appli
         )
         if len(documents) != len(set(data.validated_data.get("documents", []))):
             raise ValidationError({"documents": ["Unknown document."]})
-        try:
-            with transaction.atomic():
-                application = application_submit(
-                    applicant=self.applicant,
-                    position=position,
-                    motivation=data.validated_data.get("motivation", ""),
-                    user=request.user,
-                )
-                application_documents_set(application=application, documents=documents)
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        with transaction.atomic():
+            application = application_submit(
+                applicant=self.applicant,
+                position=position,
+                motivation=data.validated_data.get("motivation", ""),
+                user=request.user,
+            )
+            application_documents_set(application=application, documents=documents)
         return Response(
             self.get_serializer(self.get_queryset().get(pk=application.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=None, responses=s.ApplicantApplicationSerializer)
+    @extend_schema(request=None, responses={200: s.ApplicantApplicationSerializer, 409: REFUSED})
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        try:
-            application = application_withdraw(application=self.get_object(), user=request.user)
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        application = application_withdraw(application=self.get_object(), user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
 
 
@@ -232,7 +220,8 @@ class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
 
     serializer_class = s.ApplicantRankingEntrySerializer
     pagination_class = None
-    parser_classes = [JSONParser, FormParser]
+    # JSON only: a urlencoded form cannot tell an empty list from a missing one.
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         if self.schema_only:
@@ -241,22 +230,19 @@ class RankingViewSet(mixins.ListModelMixin, ApplicantViewSet):
 
     @extend_schema(
         request=s.ApplicantRankingOrderSerializer,
-        responses=s.ApplicantRankingEntrySerializer(many=True),
+        responses={200: s.ApplicantRankingEntrySerializer(many=True), 409: REFUSED},
     )
     @action(detail=False, methods=["put"])
     def order(self, request: Request) -> Response:
         data = s.ApplicantRankingOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         current = _current_round()
-        try:
-            applicant_ranking_set(
-                applicant=self.applicant,
-                round_=current,
-                position_ids=data.validated_data["positions"],
-                user=request.user,
-            )
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        applicant_ranking_set(
+            applicant=self.applicant,
+            round_=current,
+            position_ids=data.validated_data["positions"],
+            user=request.user,
+        )
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
 
@@ -272,14 +258,16 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
         return placements_of_applicant(self.applicant).select_related("position__employer__region")
 
     @extend_schema(
-        request=s.ApplicantPlacementAnswerSerializer, responses=s.ApplicantPlacementSerializer
+        request=s.ApplicantPlacementAnswerSerializer,
+        responses={200: s.ApplicantPlacementSerializer, 409: REFUSED},
     )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
         return self._act(request, s.ApplicantPlacementAnswerSerializer, placement_answer)
 
     @extend_schema(
-        request=s.ApplicantPlacementWithdrawSerializer, responses=s.ApplicantPlacementSerializer
+        request=s.ApplicantPlacementWithdrawSerializer,
+        responses={200: s.ApplicantPlacementSerializer, 409: REFUSED},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
@@ -297,12 +285,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Applica
         and the input's fields, and answer with the placement as it now is."""
         data = input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            placement = service(
-                placement=self.get_object(), actor=request.user, **data.validated_data
-            )
-        except PlacementError as error:
-            raise _refuse(error) from None
+        placement = service(placement=self.get_object(), actor=request.user, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
 
 
@@ -333,49 +316,44 @@ class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantV
         return Response(self.get_serializer(couple).data)
 
     @extend_schema(
-        request=s.ApplicantCoupleInviteSerializer, responses={201: s.ApplicantCoupleSerializer}
+        request=s.ApplicantCoupleInviteSerializer,
+        responses={201: s.ApplicantCoupleSerializer, 409: REFUSED},
     )
     def create(self, request: Request) -> Response:
         """Invite a partner (another applicant, by the e-mail address of the account)."""
         data = s.ApplicantCoupleInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         current = _current_round()
-        try:
-            couple = couple_invite(
-                inviter=self.applicant, round_=current, partner_email=data.validated_data["email"]
-            )
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        couple = couple_invite(
+            inviter=self.applicant, round_=current, partner_email=data.validated_data["email"]
+        )
         response = self._out(couple)
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=s.ApplicantCoupleAnswerSerializer, responses=s.ApplicantCoupleSerializer)
+    @extend_schema(
+        request=s.ApplicantCoupleAnswerSerializer,
+        responses={200: s.ApplicantCoupleSerializer, 409: REFUSED},
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
         """The invited partner accepts or declines (a declined couple is dissolved)."""
         data = s.ApplicantCoupleAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            couple = couple_answer(
-                couple=self.get_object(),
-                applicant=self.applicant,
-                accept=data.validated_data["accept"],
-            )
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        couple = couple_answer(
+            couple=self.get_object(),
+            applicant=self.applicant,
+            accept=data.validated_data["accept"],
+        )
         return self._out(couple)
 
-    @extend_schema(request=None, responses=s.ApplicantCoupleSerializer)
+    @extend_schema(request=None, responses={200: s.ApplicantCoupleSerializer, 409: REFUSED})
     @action(detail=True, methods=["post"])
     def dissolve(self, request: Request, pk: str) -> Response:
         """Either member ends the couple or withdraws the invitation; the list is deleted."""
-        try:
-            couple = couple_dissolve(
-                couple=self.get_object(), applicant=self.applicant, user=request.user
-            )
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        couple = couple_dissolve(
+            couple=self.get_object(), applicant=self.applicant, user=request.user
+        )
         return self._out(couple)
 
     def _pairs(self, couple: Couple) -> Response:
@@ -394,7 +372,7 @@ class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantV
 
     @extend_schema(
         request=s.ApplicantCouplePairsSerializer,
-        responses=s.ApplicantCouplePairSerializer(many=True),
+        responses={200: s.ApplicantCouplePairSerializer(many=True), 409: REFUSED},
     )
     @pairs.mapping.put
     def replace_pairs(self, request: Request, pk: str) -> Response:
@@ -402,18 +380,15 @@ class CoupleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApplicantV
         couple = self.get_object()
         data = s.ApplicantCouplePairsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            couple_pairs_set(
-                couple=couple,
-                applicant=self.applicant,
-                pairs=[
-                    (pair["first_position"], pair["second_position"])
-                    for pair in data.validated_data["pairs"]
-                ],
-                user=request.user,
-            )
-        except ApplicationError as error:
-            raise _refuse(error) from None
+        couple_pairs_set(
+            couple=couple,
+            applicant=self.applicant,
+            pairs=[
+                (pair["first_position"], pair["second_position"])
+                for pair in data.validated_data["pairs"]
+            ],
+            user=request.user,
+        )
         return self._pairs(couple)
 
 

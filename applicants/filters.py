@@ -175,3 +175,28 @@ class PositionFilter(django_filters.FilterSet):
     ) -> QuerySet[Position]:
         areas = MunicipalArea.objects.filter(municipalities=value).values("pk")
         return queryset.filter(Q(municipality=value) | Q(municipal_area__in=areas))
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object's id, a whole number (the form's NumberFilter takes decimals)."""
+
+    field_class = forms.IntegerField
+
+
+class PositionApiFilter(PositionFilter):
+    """The same filters for the API, where a region, trust, site or municipality is given by
+    its id: an id nothing has gives no positions (as the schema's integer promises), not the
+    form's "Select a valid choice" 400."""
+
+    region = IdFilter(label=_("Region"), field_name="employer__region")
+    employer = IdFilter(label=_("Health trust"), field_name="employer")
+    site = IdFilter(label=_("Hospital site"), method="filter_site")
+    municipality = IdFilter(label=_("Municipality"), method="filter_municipality")
+    # ISO 8601 only, as the schema's `format: date` says (the form also takes 03.12.2026).
+    start_date = django_filters.DateFilter(label=_("Start date"), input_formats=["%Y-%m-%d"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No facet lists: the API takes any id.
+        django_filters.FilterSet.__init__(self, *args, **kwargs)
+        for field in self.form.fields.values():
+            field.required = False

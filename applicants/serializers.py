@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from applicants.forms import PRIOR_SERVICE_FIELDS, PROFILE_FIELDS, validate_pdf
@@ -26,7 +27,12 @@ from lis1.rounds.models import (
 
 class ApplicantProfileSerializer(serializers.ModelSerializer):
     national_id = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, help_text="11 digits; never returned."
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="11 digits; never returned.",
+        # The shape, for the schema's pattern; validate_national_id checks the number itself.
+        validators=[RegexValidator(r"^(\d{6} ?\d{5})?$")],
     )
     national_id_masked = serializers.SerializerMethodField()
 
@@ -85,6 +91,8 @@ class ApplicantProfileSerializer(serializers.ModelSerializer):
 class ApplicantDocumentSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True, help_text="PDF, at most 10 MB.")
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    # Blank or left out: the file's name is the title (document_create).
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = Document
@@ -108,10 +116,13 @@ class ApplicantDocumentReplaceSerializer(serializers.Serializer):
 
 class ApplicantPositionSerializer(serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name")
-    region = serializers.CharField(source="employer.region.name", default=None)
+    # A position without a region, municipal part or area answers null (the schema says so).
+    region = serializers.CharField(source="employer.region.name", default=None, allow_null=True)
     sites = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    municipality = serializers.CharField(source="municipality.name", default=None)
-    municipal_area = serializers.CharField(source="municipal_area.name", default=None)
+    municipality = serializers.CharField(source="municipality.name", default=None, allow_null=True)
+    municipal_area = serializers.CharField(
+        source="municipal_area.name", default=None, allow_null=True
+    )
 
     class Meta:
         model = Position

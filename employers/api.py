@@ -4,13 +4,21 @@ The same services and scoped querysets as the pages: another trust's position is
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -24,7 +32,7 @@ from employers.filters import (
 )
 from employers.models import InterviewNote
 from employers.services import interview_note_add, published_placements
-from lis1.api_errors import REFUSED
+from lis1.api_errors import REFUSED, RuleViolationSerializer
 from lis1.rounds.enums import EMPLOYER_KINDS, NorwegianProficiency, OrganisationKind
 from lis1.rounds.models import (
     POSITION_FIELDS,
@@ -34,22 +42,18 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.permissions import employer_positions, organisations_of
+from lis1.rounds.permissions import IsEmployerStaff, employer_positions, organisations_of
 from lis1.rounds.services.placements import (
-    PlacementError,
     placement_answer,
     placement_end,
     placement_start,
 )
 from lis1.rounds.services.positions import (
-    PositionError,
     position_publish,
     position_save,
     position_withdraw,
 )
 from lis1.rounds.services.rankings import (
-    RankingError,
-    RankingPlaceInvalid,
     employer_ranking_move,
     employer_ranking_set,
     ranking_ids,
@@ -128,13 +132,6 @@ class RankingMoveSerializer(serializers.Serializer):
     )
 
 
-class RefusedSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What the rule says, in the user's language.")
-    rule = serializers.CharField(
-        help_text="The rule's name, stable across languages (e.g. ranking_deadline_passed)."
-    )
-
-
 class EmployerPlacementSerializer(serializers.ModelSerializer):
     applicant_id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="applicant.full_name", read_only=True)
@@ -184,6 +181,11 @@ _PLACEMENT_ID = OpenApiParameter(
 )
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: PositionSerializer, 409: REFUSED}),
+    update=extend_schema(responses={200: PositionSerializer, 409: REFUSED}),
+    partial_update=extend_schema(responses={200: PositionSerializer, 409: REFUSED}),
+)
 class PositionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -195,6 +197,7 @@ class PositionViewSet(
     applicants, read and replace the ranking, submit it; after the results, record a
     doctor's answer or end of an accepted placement on the doctor's behalf."""
 
+    permission_classes = [IsEmployerStaff]
     serializer_class = PositionSerializer
 
     def get_queryset(self) -> QuerySet[Position]:
@@ -212,17 +215,14 @@ class PositionViewSet(
             if position
             else organisations_of(self.request.user, *EMPLOYER_KINDS).order_by("name").first()
         )
-        if employer is None:
-            raise ValidationError({"detail": "You do not work for an employer."})
+        if employer is None:  # IsEmployerStaff lets only an employer's staff this far
+            raise PermissionDenied(IsEmployerStaff.message)
         round_ = position.round if position else data.pop("round")
         data.pop("round", None)
         sites = data.pop("sites", list(position.sites.all()) if position else [])
-        try:
-            serializer.instance = position_save(
-                position=position, round_=round_, employer=employer, data=data, sites=sites
-            )
-        except PositionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+        serializer.instance = position_save(
+            position=position, round_=round_, employer=employer, data=data, sites=sites
+        )
 
     def perform_create(self, serializer) -> None:
         self._save(serializer, None)
@@ -230,23 +230,17 @@ class PositionViewSet(
     def perform_update(self, serializer) -> None:
         self._save(serializer, self.get_object())
 
-    @extend_schema(request=None, responses=PositionSerializer)
+    @extend_schema(request=None, responses={200: PositionSerializer, 409: REFUSED})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
-        try:
-            position = position_publish(position=self.get_object())
-        except PositionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+        position = position_publish(position=self.get_object())
         return Response(PositionSerializer(position).data)
 
-    @extend_schema(request=None, responses=PositionSerializer)
+    @extend_schema(request=None, responses={200: PositionSerializer, 409: REFUSED})
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """Back to draft, only while nobody has applied."""
-        try:
-            position = position_withdraw(position=self.get_object())
-        except PositionError as error:
-            raise ValidationError({"detail": str(error)}) from None
+        position = position_withdraw(position=self.get_object())
         return Response(PositionSerializer(position).data)
 
     @extend_schema(
@@ -257,7 +251,8 @@ class PositionViewSet(
     @extend_schema(
         methods=["POST"], request=InterviewNoteSerializer, responses=InterviewNoteSerializer
     )
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def notes(self, request: Request, pk: str | None = None) -> Response:
         """The trust's private interview notes on this position's applications."""
         position = self.get_object()
@@ -280,7 +275,7 @@ class PositionViewSet(
             return Response(InterviewNoteSerializer(note).data, status=status.HTTP_201_CREATED)
         applicant = request.query_params.get("applicant")
         if applicant:
-            if not applicant.isdigit():
+            if re.fullmatch(r"-?[0-9]+", applicant) is None:
                 raise ValidationError({"applicant": "A whole number."})
             notes = notes.filter(application__applicant_id=int(applicant))
         return Response(InterviewNoteSerializer(notes, many=True).data)
@@ -296,7 +291,8 @@ class PositionViewSet(
         ],
         responses=ApplicationSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def applications(self, request: Request, pk: str | None = None) -> Response:
         """The position's submitted applications, searched, filtered and sorted like the
         page's applicant list (employers/filters.py)."""
@@ -306,21 +302,21 @@ class PositionViewSet(
         return Response(ApplicationSerializer(filterset.qs, many=True).data)
 
     @extend_schema(methods=["GET"], responses=RankingSerializer)
-    @extend_schema(methods=["PUT"], request=RankingSerializer, responses=RankingSerializer)
-    @action(detail=True, methods=["get", "put"])
+    @extend_schema(
+        methods=["PUT"], request=RankingSerializer, responses={200: RankingSerializer, 409: REFUSED}
+    )
+    # JSON only: a urlencoded form cannot tell an empty list from a missing one.
+    @action(detail=True, methods=["get", "put"], parser_classes=[JSONParser])
     def ranking(self, request: Request, pk: str | None = None) -> Response:
         position = self.get_object()
         if request.method == "PUT":
             serializer = RankingSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                employer_ranking_set(
-                    position=position,
-                    applicant_ids=serializer.validated_data["applicant_ids"],
-                    user=request.user,
-                )
-            except RankingError as error:
-                raise ValidationError({"detail": str(error)}) from None
+            employer_ranking_set(
+                position=position,
+                applicant_ids=serializer.validated_data["applicant_ids"],
+                user=request.user,
+            )
         return Response({"applicant_ids": ranking_ids(position)})
 
     @extend_schema(
@@ -332,7 +328,7 @@ class PositionViewSet(
                 description="Bad input, or a place outside the list: `{field: [message]}`.",
             ),
             409: OpenApiResponse(
-                RefusedSerializer,
+                RuleViolationSerializer,
                 description=(
                     "Refused by a rule (the ranking deadline has passed, the applicant is not "
                     "on the ranking); nothing was changed."
@@ -347,25 +343,20 @@ class PositionViewSet(
         position = self.get_object()
         serializer = RankingMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            ids = employer_ranking_move(
-                position=position,
-                applicant_id=serializer.validated_data["applicant_id"],
-                place=serializer.validated_data["place"],
-                user=request.user,
-            )
-        except RankingPlaceInvalid as error:
-            raise ValidationError({"place": [error.message]}) from None
-        # Any other refusal (a RuleViolation) is answered 409 by lis1.api_errors.
+        # A place outside the list is 400 {"place": [...], "detail", "rule"}, any other
+        # refusal 409 (lis1.api_errors).
+        ids = employer_ranking_move(
+            position=position,
+            applicant_id=serializer.validated_data["applicant_id"],
+            place=serializer.validated_data["place"],
+            user=request.user,
+        )
         return Response({"applicant_ids": ids})
 
-    @extend_schema(request=None, responses=PositionSerializer)
+    @extend_schema(request=None, responses={200: PositionSerializer, 409: REFUSED})
     @action(detail=True, methods=["post"], url_path="submit-ranking")
     def submit_ranking(self, request: Request, pk: str | None = None) -> Response:
-        try:
-            position = ranking_submit(position=self.get_object(), user=request.user)
-        except RankingError as error:
-            raise ValidationError({"detail": str(error)}) from None
+        position = ranking_submit(position=self.get_object(), user=request.user)
         return Response(PositionSerializer(position).data, status=status.HTTP_200_OK)
 
     def _placement(self, placement_id: str) -> Placement:
@@ -374,7 +365,7 @@ class PositionViewSet(
     @extend_schema(
         parameters=[_PLACEMENT_ID],
         request=PlacementAnswerSerializer,
-        responses=EmployerPlacementSerializer,
+        responses={200: EmployerPlacementSerializer, 409: REFUSED},
     )
     @action(detail=True, methods=["post"], url_path=r"placements/(?P<placement_id>\d+)/answer")
     def answer_placement(self, request: Request, pk: str, placement_id: str) -> Response:
@@ -383,21 +374,18 @@ class PositionViewSet(
         placement = self._placement(placement_id)
         serializer = PlacementAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            placement = placement_answer(
-                placement=placement,
-                accept=serializer.validated_data["accept"],
-                actor=request.user,
-                on_behalf=True,
-            )
-        except PlacementError as error:
-            raise ValidationError({"detail": str(error)}) from None
+        placement = placement_answer(
+            placement=placement,
+            accept=serializer.validated_data["accept"],
+            actor=request.user,
+            on_behalf=True,
+        )
         return Response(EmployerPlacementSerializer(placement).data)
 
     @extend_schema(
         parameters=[_PLACEMENT_ID],
         request=PlacementEndSerializer,
-        responses=EmployerPlacementSerializer,
+        responses={200: EmployerPlacementSerializer, 409: REFUSED},
     )
     @action(detail=True, methods=["post"], url_path=r"placements/(?P<placement_id>\d+)/end")
     def end_placement(self, request: Request, pk: str, placement_id: str) -> Response:
@@ -406,15 +394,12 @@ class PositionViewSet(
         placement = self._placement(placement_id)
         serializer = PlacementEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            placement = placement_end(
-                placement=placement,
-                actor=request.user,
-                reason=serializer.validated_data["reason"],
-                on_behalf=True,
-            )
-        except PlacementError as error:
-            raise ValidationError({"detail": str(error)}) from None
+        placement = placement_end(
+            placement=placement,
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+            on_behalf=True,
+        )
         return Response(EmployerPlacementSerializer(placement).data)
 
     @extend_schema(

@@ -8,6 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from lis1 import csp_reports, views
 from lis1.api import router
 
+#: An address nothing answers: JSON under /api/, the site's page elsewhere.
+handler404 = "lis1.views.not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("oversikt/", views.dashboard, name="dashboard"),

@@ -6,16 +6,18 @@ or run is 404."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from lis1.api_errors import NOT_FOUND, REFUSED
 from lis1.rounds.models import MunicipalArea, Position, Round
 from lis1.rounds.permissions import (
+    IsMunicipalityStaff,
     areas_of_municipality_staff,
     municipality_positions,
     reviewing_municipalities,
@@ -28,7 +30,6 @@ from municipalities.models import (
     ReviewDecision,
 )
 from municipalities.services import (
-    MunicipalError,
     PlacementReadiness,
     RunSummary,
     municipal_placement_readiness,
@@ -90,6 +91,7 @@ class MunicipalPositionViewSet(viewsets.ReadOnlyModelViewSet):
     """Positions whose municipal part is the user's municipality: the employer's ranking and
     the municipality's approvals or comments."""
 
+    permission_classes = [IsMunicipalityStaff]
     serializer_class = MunicipalPositionSerializer
 
     def get_queryset(self) -> QuerySet[Position]:
@@ -100,33 +102,34 @@ class MunicipalPositionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(responses=RankedApplicantSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ranking(self, request: Request, pk: str | None = None) -> Response:
         entries = employer_ranking_entries(self.get_object())
         return Response(RankedApplicantSerializer(entries, many=True).data)
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True))
     @extend_schema(
-        methods=["POST"], request=ReviewInputSerializer, responses=ReviewSerializer(many=True)
+        methods=["POST"],
+        request=ReviewInputSerializer,
+        responses={201: ReviewSerializer(many=True), 409: REFUSED},
     )
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, not paginated: the schema must not say it is.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def reviews(self, request: Request, pk: str | None = None) -> Response:
         position = self.get_object()
         if request.method == "POST":
             serializer = ReviewInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                created = [
-                    ranking_review_add(
-                        position=position,
-                        municipality=m,
-                        user=request.user,
-                        **serializer.validated_data,
-                    )
-                    for m in reviewing_municipalities(request.user, position)
-                ]
-            except MunicipalError as error:
-                raise ValidationError({"detail": str(error)}) from None
+            created = [
+                ranking_review_add(
+                    position=position,
+                    municipality=m,
+                    user=request.user,
+                    **serializer.validated_data,
+                )
+                for m in reviewing_municipalities(request.user, position)
+            ]
             return Response(ReviewSerializer(created, many=True).data, status=201)
         reviews = position.ranking_reviews.select_related("municipality", "created_by")
         return Response(ReviewSerializer(reviews, many=True).data)
@@ -237,10 +240,16 @@ class ReadinessQuerySerializer(serializers.Serializer):
     start_date = serializers.DateField()
 
 
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: PlacementRunSerializer, 404: NOT_FOUND, 409: REFUSED},
+    )
+)
 class PlacementRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Municipal placement runs of the user's areas (random serial dictatorship). A refused
     start is 409 with the rule's name (confirmation_required, no_places, ...)."""
 
+    permission_classes = [IsMunicipalityStaff]
     serializer_class = PlacementRunSerializer
 
     def get_queryset(self) -> QuerySet[MunicipalPlacementRun]:
@@ -266,7 +275,10 @@ class PlacementRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             confirm=serializer.validated_data["confirm"],
         )
 
-    @extend_schema(parameters=[ReadinessQuerySerializer], responses=ReadinessSerializer)
+    @extend_schema(
+        parameters=[ReadinessQuerySerializer],
+        responses={200: ReadinessSerializer, 404: NOT_FOUND},
+    )
     @action(detail=False, methods=["get"])
     def readiness(self, request: Request) -> Response:
         """What a run of the area and start date would work with: placed doctors, wish

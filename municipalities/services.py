@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.rounds.enums import HOLDING
-from lis1.rounds.errors import RuleViolation
+from lis1.rounds.errors import InputInvalid, RuleViolation
 from lis1.rounds.models import MunicipalArea, Organisation, Placement, Position, Round
 from lis1.rounds.selectors import employer_ranking_entries
 from lis1.rounds.services.municipal_draw import municipal_draw
@@ -41,6 +41,12 @@ class MunicipalError(RuleViolation):
     default_rule = "municipal"
 
 
+class MunicipalInputInvalid(InputInvalid, MunicipalError):
+    """The input itself is wrong (answered 400, not 409)."""
+
+    default_rule = "municipal_input"
+
+
 @transaction.atomic
 def ranking_review_add(
     *,
@@ -52,9 +58,9 @@ def ranking_review_add(
 ) -> RankingReview:
     """Record the municipality's approval of, or comment on, the employer's current ranking."""
     if decision not in ReviewDecision.values:
-        raise MunicipalError("decision_invalid", _("Approve or comment."))
+        raise MunicipalInputInvalid("decision_invalid", _("Approve or comment."))
     if decision == ReviewDecision.COMMENTED and not comment.strip():
-        raise MunicipalError("comment_required", _("Write the comment."))
+        raise MunicipalInputInvalid("comment_required", _("Write the comment."))
     snapshot = list(employer_ranking_entries(position).values_list("applicant_id", flat=True))
     if decision == ReviewDecision.APPROVED and not snapshot:
         raise MunicipalError("nothing_to_approve", _("There is no ranking to approve yet."))
@@ -90,11 +96,11 @@ def municipal_places_set(
     user,
 ) -> MunicipalPlaces:
     if not area.municipalities.filter(pk=municipality.pk).exists():
-        raise MunicipalError(
+        raise MunicipalInputInvalid(
             "municipality_not_in_area", _("The municipality is not part of the area.")
         )
     if not 0 <= places <= 100:
-        raise MunicipalError("places_out_of_range", _("Places must be between 0 and 100."))
+        raise MunicipalInputInvalid("places_out_of_range", _("Places must be between 0 and 100."))
     row, _created = MunicipalPlaces.objects.update_or_create(
         area=area,
         municipality=municipality,

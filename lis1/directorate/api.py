@@ -36,7 +36,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -50,7 +49,7 @@ from lis1.rounds.calendar import Action, calendar_allows, calendar_prefill, roun
 from lis1.rounds.checklist import ChecklistItem
 from lis1.rounds.enums import MatchRunKind, RoundPhase, Season
 from lis1.rounds.models import MatchRun, MatchRunCheck, Round
-from lis1.rounds.permissions import is_directorate
+from lis1.rounds.permissions import IsDirectorateStaff
 from lis1.rounds.selectors import round_counts_attach
 from lis1.rounds.services.matching import (
     match_run_publish,
@@ -71,11 +70,6 @@ _BLOBS = ("instance_json", "result_json")
 
 #: The runs the directorate starts (a direct offer is made by an employer, not started here).
 START_KINDS = [(k.value, k.label) for k in (MatchRunKind.MAIN, MatchRunKind.FOLLOW_UP)]
-
-
-class IsDirectorate(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return is_directorate(request.user)
 
 
 # Errors, as lis1.api_errors writes them ------------------------------------------------------
@@ -524,7 +518,7 @@ def _run_response(run: MatchRun, *, status_code: int = status.HTTP_200_OK) -> Re
 
 
 class DirectorateViewSet(viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated, IsDirectorate]
+    permission_classes = [IsDirectorateStaff]
 
 
 @extend_schema_view(

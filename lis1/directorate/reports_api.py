@@ -15,7 +15,6 @@ import json
 from django.urls import reverse
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -26,12 +25,7 @@ from lis1.reports.models import StoredReport
 from lis1.reports.selectors import stored_report_file, stored_reports
 from lis1.reports.services import stored_report_request
 from lis1.rounds.models import Round
-from lis1.rounds.permissions import is_directorate
-
-
-class IsDirectorate(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return is_directorate(request.user)
+from lis1.rounds.permissions import IsDirectorateStaff
 
 
 class StoredReportSerializer(serializers.ModelSerializer):
@@ -74,7 +68,7 @@ class StoredReportViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [IsAuthenticated, IsDirectorate]
+    permission_classes = [IsDirectorateStaff]
     serializer_class = StoredReportSerializer
 
     def get_queryset(self):

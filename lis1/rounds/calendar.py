@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lis1.rounds.enums import RoundPhase, Season
-from lis1.rounds.errors import RuleViolation
+from lis1.rounds.errors import InputInvalid, RuleViolation
 from lis1.rounds.models import CALENDAR_FIELDS, Round
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -269,13 +269,18 @@ def calendar_changes(
     return changes
 
 
-class CalendarInvalid(Exception):
+class CalendarInvalid(InputInvalid):
     """The calendar entered is not valid: `errors` maps each field (or "reason", or
     "__all__") to its messages."""
 
+    default_rule = "calendar_invalid"
+
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+        super().__init__("; ".join(str(m) for ms in errors.values() for m in ms))
         self.errors = errors
+
+    def field_errors(self) -> dict[str, list[str]]:
+        return {field: [str(m) for m in messages] for field, messages in self.errors.items()}
 
 
 def calendar_validate(

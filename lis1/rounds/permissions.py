@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
 
 from lis1.rounds.enums import (
     EMPLOYER_KINDS,
@@ -218,3 +220,40 @@ def areas_of_municipality_staff(user: AnyUser):
 
     municipality_ids = organisations_of(user, OrganisationKind.MUNICIPALITY).values("pk")
     return MunicipalArea.objects.filter(municipalities__in=municipality_ids).distinct()
+
+
+# The API's permission classes: one per role, used by every API view (applicants/api.py,
+# employers/api.py, municipalities/api.py, lis1/directorate/). A user without the role gets
+# 403 with a message naming the role (never an empty list); an anonymous user gets 403 too
+# (session authentication sends no challenge, so DRF answers 403, not 401).
+
+
+class RolePermission(BasePermission):
+    """Logged in and holding `role`; else 403 with `message`."""
+
+    role: Role
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated) and self.role in roles_of(
+            request.user
+        )
+
+
+class IsApplicant(RolePermission):
+    role = Role.APPLICANT
+    message = _("This API is for applicants.")
+
+
+class IsEmployerStaff(RolePermission):
+    role = Role.EMPLOYER
+    message = _("This API is for staff of a health trust or hospital.")
+
+
+class IsMunicipalityStaff(RolePermission):
+    role = Role.MUNICIPALITY
+    message = _("This API is for staff of a municipality.")
+
+
+class IsDirectorateStaff(RolePermission):
+    role = Role.DIRECTORATE
+    message = _("This API is for staff of the directorate.")

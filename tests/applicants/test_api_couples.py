@@ -147,26 +147,53 @@ def test_couple_list_shows_the_current_round_only(me, other_applicant, couple) -
 def test_couple_inviter_cannot_accept_own_invitation(me, other_applicant, open_round) -> None:  # type: ignore[no-untyped-def]
     couple = Couple.objects.create(round=open_round["round"], first=me, second=other_applicant)
     response = api_for(me.user).post(f"{COUPLES}{couple.pk}/answer/", {"accept": True})
-    assert response.status_code == 400
-    assert response.json() == {"detail": "This invitation cannot be answered."}
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "This invitation cannot be answered.",
+        "rule": "application",
+    }
     couple.refresh_from_db()
     assert (couple.status, couple.accepted_at) == (CoupleStatus.INVITED, None)
 
 
-def test_couple_invite_refusals_are_400_with_a_message(me, other_applicant, couple) -> None:  # type: ignore[no-untyped-def]
+def test_couple_invite_refusals_have_a_message(me, other_applicant, couple) -> None:  # type: ignore[no-untyped-def]
+    # A wrong address is bad input (400); an applicant already in a couple, a rule (409).
     stranger = ApplicantFactory(given_name="Ola")
-    for user, email, message in [
+    for user, email, status, rule, message in [
         (
             stranger.user,
             "ingen@example.no",
+            400,
+            "application_input",
             "No applicant has an account with this e-mail address.",
         ),
-        (stranger.user, stranger.user.email, "You cannot form a couple with yourself."),
-        (stranger.user, me.user.email, "This applicant is already in a couple in this round."),
-        (me.user, stranger.user.email, "You are already in a couple or invitation in this round."),
+        (
+            stranger.user,
+            stranger.user.email,
+            400,
+            "application_input",
+            "You cannot form a couple with yourself.",
+        ),
+        (
+            stranger.user,
+            me.user.email,
+            409,
+            "application",
+            "This applicant is already in a couple in this round.",
+        ),
+        (
+            me.user,
+            stranger.user.email,
+            409,
+            "application",
+            "You are already in a couple or invitation in this round.",
+        ),
     ]:
         response = api_for(user).post(COUPLES, {"email": email}, format="json")
-        assert (response.status_code, response.json()) == (400, {"detail": message})
+        assert (response.status_code, response.json()) == (
+            status,
+            {"detail": message, "rule": rule},
+        )
     malformed = api_for(stranger.user).post(COUPLES, {"email": "not an address"}, format="json")
     assert malformed.status_code == 400
     assert list(malformed.json()) == ["email"]
@@ -223,7 +250,8 @@ def test_couple_pairs_refused_by_the_rules(me, couple, applied, body, error) -> 
         {side: applied.get(value, value) for side, value in pair.items()} for pair in body["pairs"]
     ]
     response = api_for(me.user).put(f"{COUPLES}{couple.pk}/pairs/", {"pairs": pairs}, format="json")
-    assert (response.status_code, response.json()) == (400, error)
+    # Bad input, whatever the moment: 400 with the rule's name.
+    assert (response.status_code, response.json()) == (400, {**error, "rule": "application_input"})
     assert pairs_in_db(couple) == [(applied["elverum"], None)]
 
 
@@ -255,8 +283,8 @@ def test_couple_pairs_need_an_accepted_couple(me, other_applicant, open_round, a
     body = {"pairs": [{"first_position": applied["elverum"], "second_position": None}]}
     response = api_for(me.user).put(f"{COUPLES}{couple.pk}/pairs/", body, format="json")
     assert (response.status_code, response.json()) == (
-        400,
-        {"detail": "The partner has not accepted the invitation yet."},
+        409,
+        {"detail": "The partner has not accepted the invitation yet.", "rule": "application"},
     )
     assert pairs_in_db(couple) == []
 

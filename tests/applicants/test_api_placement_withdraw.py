@@ -60,8 +60,12 @@ def test_withdraw_an_offer_not_accepted_is_refused(me) -> None:  # type: ignore[
     client = api_for(me.user)
     url = f"/api/applicant/placements/{placement.pk}/withdraw/"
     response = client.post(url, {"reason": "x"}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Only an accepted position can be given up."}
+    # A rule refusing now: 409 with the rule's name (lis1.api_errors).
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Only an accepted position can be given up.",
+        "rule": "not_accepted",
+    }
     placement.refresh_from_db()
     assert (placement.status, placement.ended_at) == (PlacementStatus.OFFERED, None)
     # Given up once is final.
@@ -70,8 +74,11 @@ def test_withdraw_an_offer_not_accepted_is_refused(me) -> None:  # type: ignore[
     accepted.refresh_from_db()
     ended_at = accepted.ended_at
     again = client.post(url, {"reason": "Changed my mind"}, format="json")
-    assert again.status_code == 400
-    assert again.json() == {"detail": "Only an accepted position can be given up."}
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "Only an accepted position can be given up.",
+        "rule": "not_accepted",
+    }
     accepted.refresh_from_db()
     assert (accepted.status, accepted.ended_at, accepted.end_reason) == (
         PlacementStatus.WITHDRAWN,

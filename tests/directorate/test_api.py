@@ -163,7 +163,10 @@ def test_create_duplicate_round_is_400(directorate_user) -> None:  # type: ignor
     assert client.post(ROUNDS, {"season": "spring", "year": 2090}, format="json").status_code == 201
     again = client.post(ROUNDS, {"season": "spring", "year": 2090}, format="json")
     assert again.status_code == 400
-    assert again.json() == {"year": ["There is already a spring round in 2090."]}
+    assert again.json() == {
+        "year": ["There is already a spring round in 2090."],
+        "rule": "calendar_invalid",
+    }
     assert Round.objects.count() == 1
     assert RoundEvent.objects.count() == 1
 
@@ -173,12 +176,15 @@ def test_create_start_date_must_be_1_march_or_1_september(directorate_user) -> N
         ROUNDS, {"season": "spring", "year": 2090, "start_date": "2090-09-02"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"start_date": ["LIS1 positions start on 1 March or 1 September."]}
+    assert response.json() == {
+        "start_date": ["LIS1 positions start on 1 March or 1 September."],
+        "rule": "calendar_invalid",
+    }
     response = api_for(directorate_user).post(
         ROUNDS, {"season": "spring", "year": 2090, "start_date": "2091-03-01"}, format="json"
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["start_date"]
+    assert list(response.json()) == ["start_date", "rule"]
     assert not Round.objects.exists()
 
 
@@ -307,6 +313,7 @@ def test_calendar_change_of_a_passed_date_needs_a_reason(directorate_user) -> No
             "This date has passed, or the new one has: moving it needs a recorded reason."
         ],
         "reason": ["Give the reason for the change; it is kept in the round's log."],
+        "rule": "calendar_invalid",
     }
     assert _snapshot(round_) == before
     response = client.patch(
@@ -330,7 +337,10 @@ def test_calendar_out_of_order_is_400(directorate_user) -> None:  # type: ignore
         format="json",
     )
     assert response.status_code == 400
-    assert response.json() == {"match_date": ["Must not be before ranking deadline."]}
+    assert response.json() == {
+        "match_date": ["Must not be before ranking deadline."],
+        "rule": "calendar_invalid",
+    }
     assert _snapshot(round_) == before
 
 
@@ -343,7 +353,10 @@ def test_calendar_start_date_must_be_1_march_or_1_september(directorate_user) ->
         format="json",
     )
     assert response.status_code == 400
-    assert response.json() == {"start_date": ["LIS1 positions start on 1 March or 1 September."]}
+    assert response.json() == {
+        "start_date": ["LIS1 positions start on 1 March or 1 September."],
+        "rule": "calendar_invalid",
+    }
     assert _snapshot(round_) == before
 
 
@@ -862,7 +875,7 @@ def test_exception_handler_maps_rules_and_calendars() -> None:
     assert invalid is not None
     assert (invalid.status_code, invalid.data) == (
         400,
-        {"non_field_errors": ["Bad."], "match_date": ["Late."]},
+        {"non_field_errors": ["Bad."], "match_date": ["Late."], "rule": "calendar_invalid"},
     )
     other = api_exception_handler(NotFound(), {})
     assert other is not None

@@ -141,6 +141,6 @@ def test_api_withdraw_only_before_anyone_applied(employer_user, other_employer_u
     f.PositionFactory._meta.model.objects.filter(pk=position.pk).update(status="published")
     f.ApplicationFactory(position=position)
     refused = client.post(f"/api/employer/positions/{position.pk}/withdraw/")
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     position.refresh_from_db()
     assert position.status == "published"

@@ -64,8 +64,11 @@ def test_answer_refusals_and_bad_input(employer_user, offer) -> None:  # type: i
 
     placement_answer(placement=offer, accept=False, actor=offer.applicant.user)
     response = client.post(_url(offer, "answer"), {"accept": True}, content_type="application/json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "This offer has already been answered."}
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "This offer has already been answered.",
+        "rule": "already_answered",
+    }
     offer.refresh_from_db()
     assert (offer.status, offer.answered_by) == (PlacementStatus.DECLINED, offer.applicant.user)
 
@@ -93,8 +96,11 @@ def test_end_needs_a_reason_and_an_accepted_placement(employer_user, offer) -> N
         assert response.status_code == 400
         assert list(response.json()) == ["reason"]
     response = client.post(_url(offer, "end"), {"reason": "r"}, content_type="application/json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Only an accepted position can be given up."}
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Only an accepted position can be given up.",
+        "rule": "not_accepted",
+    }
     offer.refresh_from_db()
     assert (offer.status, offer.ended_at) == (PlacementStatus.OFFERED, None)
 
@@ -124,11 +130,12 @@ def test_another_trusts_or_positions_placement_is_404(  # type: ignore[no-untype
 
 
 def test_placement_routes_need_employer_staff(applicant, offer) -> None:  # type: ignore[no-untyped-def]
-    # No position of the user's (an applicant's) trusts: 404 for either route.
+    # Not employer staff (an applicant): 403 with a message for either route.
     client = english(applicant.user)
     for what, body in (("answer", {"accept": True}), ("end", {"reason": "r"})):
         response = client.post(_url(offer, what), body, content_type="application/json")
-        assert response.status_code == 404, what
+        assert response.status_code == 403, what
+        assert response.json() == {"detail": "This API is for staff of a health trust or hospital."}
     offer.refresh_from_db()
     assert (offer.status, offer.answered_at, offer.ended_at) == (
         PlacementStatus.OFFERED,

@@ -35,7 +35,10 @@ def test_api_place_outside_the_list_is_400(employer_user, position, applicants, 
     employer_ranking_set(position=position, applicant_ids=[a.pk, b.pk, c.pk])
     response = _move(client_for(employer_user), position, applicant_id=a.pk, place=place)
     assert response.status_code == 400
-    assert response.json() == {"place": ["Choose a place from 1 to 3."]}
+    assert response.json() == {
+        "place": ["Choose a place from 1 to 3."],
+        "rule": "ranking_place_out_of_range",
+    }
     assert ranking_ids(position) == [a.pk, b.pk, c.pk]
 
 

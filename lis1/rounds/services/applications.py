@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from lis1.rounds.calendar import Action, calendar_allows, calendar_check
 from lis1.rounds.eligibility import RULE_PART_NEEDED, kind_refusal
 from lis1.rounds.enums import ApplicationStatus, CoupleStatus, PositionStatus
-from lis1.rounds.errors import RuleViolation
+from lis1.rounds.errors import InputInvalid, RuleViolation
 from lis1.rounds.models import (
     Applicant,
     Application,
@@ -36,6 +36,12 @@ class ApplicationError(RuleViolation):
     """An applicant's action is not allowed now; the message says why, in the user's language."""
 
     default_rule = "application"
+
+
+class ApplicationInputInvalid(InputInvalid, ApplicationError):
+    """The applicant's input itself is wrong (answered 400, not 409)."""
+
+    default_rule = "application_input"
 
 
 def _lock(applicant: Applicant) -> Applicant:
@@ -170,7 +176,7 @@ def applicant_ranking_set(
     )
     order = [int(pk) for pk in position_ids]
     if len(order) != len(set(order)) or set(order) != applied:
-        raise ApplicationError(
+        raise ApplicationInputInvalid(
             _("The ranking must list each position you applied to exactly once.")
         )
     APPLICANT_LIST.write(
@@ -192,7 +198,7 @@ def applicant_ranking_step(
             ranking_position_ids(applicant=applicant, round_=round_), position_id, offset
         )
     except ValueError:
-        raise ApplicationError(_("This position is not in your ranking.")) from None
+        raise ApplicationInputInvalid(_("This position is not in your ranking.")) from None
     return applicant_ranking_set(
         applicant=applicant,
         round_=round_,
@@ -221,9 +227,9 @@ def couple_invite(*, inviter: Applicant, round_: Round, partner_email: str) -> C
     _check_ranking_open(round_)
     partner = Applicant.objects.filter(user__email__iexact=partner_email.strip()).first()
     if partner is None:
-        raise ApplicationError(_("No applicant has an account with this e-mail address."))
+        raise ApplicationInputInvalid(_("No applicant has an account with this e-mail address."))
     if partner.pk == inviter.pk:
-        raise ApplicationError(_("You cannot form a couple with yourself."))
+        raise ApplicationInputInvalid(_("You cannot form a couple with yourself."))
     if _active_couple_exists(inviter, round_):
         raise ApplicationError(_("You are already in a couple or invitation in this round."))
     if _active_couple_exists(partner, round_):
@@ -309,13 +315,15 @@ def couple_pairs_set(
         first = int(first) if first else None
         second = int(second) if second else None
         if first is None and second is None:
-            raise ApplicationError(_("At least one of the pair must get a position."))
+            raise ApplicationInputInvalid(_("At least one of the pair must get a position."))
         if (first is not None and first not in applied[couple.first_id]) or (
             second is not None and second not in applied[couple.second_id]
         ):
-            raise ApplicationError(_("Each member can only be paired with positions applied to."))
+            raise ApplicationInputInvalid(
+                _("Each member can only be paired with positions applied to.")
+            )
         if (first, second) in cleaned:
-            raise ApplicationError(_("This pair is already on the list."))
+            raise ApplicationInputInvalid(_("This pair is already on the list."))
         cleaned.append((first, second))
     COUPLE_LIST.write(owner={"couple": couple}, keys=cleaned, actor=user, action="couple_pairs_set")
     return cleaned

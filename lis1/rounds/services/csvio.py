@@ -6,11 +6,15 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from lis1.rounds.errors import InputInvalid
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class CsvImportError(Exception):
+class CsvImportError(InputInvalid):
     """An import was refused as a whole; `errors` lists (line number, message) pairs."""
+
+    default_rule = "csv_invalid"
 
     def __init__(self, errors: list[tuple[int, str]]) -> None:
         super().__init__("; ".join(f"line {line}: {message}" for line, message in errors))

@@ -40,7 +40,7 @@ from lis1.rounds.enums import (
     PlacementStatus,
     RoundEventKind,
 )
-from lis1.rounds.errors import RuleViolation
+from lis1.rounds.errors import InputInvalid, RuleViolation
 from lis1.rounds.models import (
     Application,
     EmployerRanking,
@@ -58,6 +58,12 @@ class PlacementError(RuleViolation):
     """A placement cannot be answered, ended or offered now; the message says why."""
 
     default_rule = "placement"
+
+
+class PlacementInputInvalid(InputInvalid, PlacementError):
+    """The input itself is wrong (answered 400, not 409)."""
+
+    default_rule = "placement_input"
 
 
 def placement_can_answer(placement: Placement, *, now: dt.datetime | None = None) -> bool:
@@ -178,7 +184,7 @@ def placement_end(
         raise PlacementError("not_accepted", _("Only an accepted position can be given up."))
     reason = reason.strip()
     if on_behalf and not reason:
-        raise PlacementError(
+        raise PlacementInputInvalid(
             "reason_required", _("Give the reason; it is kept with the placement.")
         )
     with audit_context(user=actor, action="placement_end"):
@@ -327,7 +333,9 @@ def vacancy_offer(
     calendar_check(position.round, Action.FILL_VACANCY, error=PlacementError)
     now = timezone.now()
     if answer_deadline <= now:
-        raise PlacementError("deadline_in_past", _("The answer deadline must be in the future."))
+        raise PlacementInputInvalid(
+            "deadline_in_past", _("The answer deadline must be in the future.")
+        )
     if position_vacant_seats(position) < 1:
         raise PlacementError("no_vacant_seat", _("The position has no vacant seat."))
     candidate = vacancy_next_candidate(position)
@@ -381,9 +389,11 @@ def position_seats_add(
     )
     calendar_check(position.round, Action.ADD_SEATS, error=PlacementError)
     if not 1 <= seats <= 50:
-        raise PlacementError("seats_out_of_range", _("Add between 1 and 50 seats at a time."))
+        raise PlacementInputInvalid(
+            "seats_out_of_range", _("Add between 1 and 50 seats at a time.")
+        )
     if not reason.strip():
-        raise PlacementError("reason_required", _("Give the reason for the extra seats."))
+        raise PlacementInputInvalid("reason_required", _("Give the reason for the extra seats."))
     user = acting_user(actor)
     Position.objects.filter(pk=position.pk).update(seats=F("seats") + seats)
     addition = SeatAddition.objects.create(

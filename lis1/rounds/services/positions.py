@@ -21,13 +21,19 @@ from lis1.rounds.enums import (
     PositionStatus,
     Rotation,
 )
-from lis1.rounds.errors import RuleViolation
+from lis1.rounds.errors import InputInvalid, RuleViolation
 from lis1.rounds.models import POSITION_FIELDS, MunicipalArea, Organisation, Position, Round
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
 
 
 class PositionError(RuleViolation):
     """A position cannot be created, changed or published; the message says why."""
+
+
+class PositionInputInvalid(InputInvalid, PositionError):
+    """The position entered is not valid (answered 400, not 409)."""
+
+    default_rule = "position_input"
 
 
 def round_open_for_positions(round_: Round) -> bool:
@@ -47,13 +53,13 @@ def _check_open(round_: Round) -> None:
 def _check_parts(position: Position, sites: list[Organisation]) -> None:
     employer = position.employer
     if any(site.parent_id != employer.pk for site in sites):
-        raise PositionError(_("Hospital sites must belong to the employer."))
+        raise PositionInputInvalid(_("Hospital sites must belong to the employer."))
     if position.municipal_area_id and position.municipal_area.employer_id != employer.pk:  # type: ignore[union-attr]
-        raise PositionError(_("The municipal area must be one of the employer's areas."))
+        raise PositionInputInvalid(_("The municipal area must be one of the employer's areas."))
     try:
         position.full_clean(exclude=["round", "employer", "sites"], validate_unique=False)
     except ValidationError as error:
-        raise PositionError(" ".join(error.messages)) from None
+        raise PositionInputInvalid(" ".join(error.messages)) from None
 
 
 # The row's own fields, which position_save sets; `sites` is the relation set beside it.
@@ -80,7 +86,7 @@ def position_save(
     if position is None:
         position = Position(round=round_, employer=employer, status=PositionStatus.DRAFT)
     elif position.employer_id != employer.pk or position.round_id != round_.pk:
-        raise PositionError(_("This position belongs to another employer or round."))
+        raise PositionInputInvalid(_("This position belongs to another employer or round."))
     for name in POSITION_ROW_FIELDS:
         if name in data:
             setattr(position, name, data[name])

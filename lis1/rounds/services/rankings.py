@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lis1.rounds.audit import audit_context
 from lis1.rounds.calendar import Action, calendar_allows, calendar_check
 from lis1.rounds.enums import ApplicationStatus
-from lis1.rounds.errors import RuleViolation
+from lis1.rounds.errors import InputInvalid, RuleViolation
 from lis1.rounds.models import Application, EmployerRanking, Position
 from lis1.rounds.selectors import employer_ranking_entries
 from lis1.rounds.services.csvio import CsvImportError, csv_bytes, csv_rows
@@ -26,6 +26,12 @@ class RankingError(RuleViolation):
     """A ranking cannot be changed or submitted; the message says why."""
 
     default_rule = "ranking"
+
+
+class RankingInputInvalid(InputInvalid, RankingError):
+    """The list sent is not valid (answered 400, not 409)."""
+
+    default_rule = "ranking_input"
 
 
 def ranking_open(position: Position) -> bool:
@@ -63,10 +69,10 @@ def employer_ranking_set(*, position: Position, applicant_ids: list[int], user=N
     """Make the position's list exactly `applicant_ids`, best first."""
     position = _locked_open(position)
     if len(set(applicant_ids)) != len(applicant_ids):
-        raise RankingError(_("An applicant appears more than once in the ranking."))
+        raise RankingInputInvalid(_("An applicant appears more than once in the ranking."))
     unknown = set(applicant_ids) - rankable_applicant_ids(position)
     if unknown:
-        raise RankingError(_("Only applicants who applied to this position can be ranked."))
+        raise RankingInputInvalid(_("Only applicants who applied to this position can be ranked."))
     diff = EMPLOYER_LIST.write(
         owner={"position": position}, keys=applicant_ids, actor=user, action="employer_ranking_set"
     )
@@ -93,10 +99,12 @@ def employer_ranking_step(
     return employer_ranking_set(position=position, applicant_ids=ids, user=user)
 
 
-class RankingPlaceInvalid(RankingError):
-    """The place asked for is not on the list (1 to the number of ranked applicants)."""
+class RankingPlaceInvalid(InputInvalid, RankingError):
+    """The place asked for is not on the list (1 to the number of ranked applicants): bad
+    input about the `place` field (400), still a RankingError to the pages."""
 
     default_rule = "ranking_place_out_of_range"
+    field = "place"
 
 
 def _locked_ids(position: Position) -> list[int]:
