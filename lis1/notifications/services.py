@@ -8,13 +8,14 @@ sent again), so a re-delivered task or the periodic retry cannot send twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
 
 from lis1.jobs.services import job_enqueue, job_progress, job_run, job_succeed
 from lis1.notifications.models import EmailBatch, Outbox
@@ -58,43 +59,238 @@ def notification_queue(
 
 def notification_send(*, message: Outbox) -> bool:
     """Send one queued message unless already sent; record the failure otherwise."""
+    return notification_send_many(ids=[message.pk]) == 1
+
+
+#: Messages rendered, and sent over one connection, per worker batch.
+SEND_BATCH = 500
+
+
+def notification_send_many(*, ids: Sequence[int]) -> int:
+    """Send the unsent messages among `ids` over one connection to the mail server, rendering
+    first those queued unrendered. Each message's attempt is recorded: sent, or kept with the
+    error for the periodic retry (a message that cannot be rendered is kept the same way).
+    Rows another worker holds are skipped. Returns the number sent."""
     with transaction.atomic():
-        row = Outbox.objects.select_for_update(skip_locked=True).filter(pk=message.pk).first()
-        if row is None or row.sent_at is not None:
-            return False
-        row.attempts += 1
-        try:
-            EmailMessage(
+        rows = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(ids), sent_at__isnull=True)
+            .order_by("pk")
+        )
+        if not rows:
+            return 0
+        for row in rows:
+            row.attempts += 1
+        failed = _render_rows([row for row in rows if not row.rendered])
+        sendable = [row for row in rows if row.rendered and row.pk not in failed]
+        sent = _send_rows(sendable)
+        now = timezone.now()
+        for row in rows:
+            if row.pk in sent:
+                row.sent_at = now
+                row.last_error = ""
+            else:
+                row.last_error = failed.get(row.pk, "")[:2000] or row.last_error
+        Outbox.objects.bulk_update(
+            rows, ["subject", "body", "rendered", "attempts", "last_error", "sent_at"]
+        )
+    if len(sent) < len(rows):
+        logger.warning("%s of %s e-mails not sent", len(rows) - len(sent), len(rows))
+    return len(sent)
+
+
+def _send_rows(rows: list[Outbox]) -> set[int]:
+    """Send over one connection (not one per message); returns the ids sent. A message the
+    server refuses, or a connection that cannot be opened, leaves the error on the row."""
+    if not rows:
+        return set()
+    sent: set[int] = set()
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # the server is down: every row keeps the error for the retry
+        logger.warning("e-mail connection failed: %s", type(error).__name__)
+        for row in rows:
+            row.last_error = str(error)[:2000]
+        return sent
+    try:
+        for row in rows:
+            message = EmailMessage(
                 subject=row.subject,
                 body=row.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[row.to],
-            ).send()
-        except Exception as error:  # SMTP errors of every kind: keep the row for the retry
-            logger.warning("e-mail %s not sent: %s", row.pk, type(error).__name__)
-            row.last_error = str(error)[:2000]
-            row.save(update_fields=["attempts", "last_error"])
-            return False
-        row.sent_at = timezone.now()
-        row.last_error = ""
-        row.save(update_fields=["attempts", "last_error", "sent_at"])
-        return True
-
-
-def notifications_retry_unsent(*, limit: int = 500) -> int:
-    """Send what is still in the outbox (broker down, SMTP errors); returns the number sent."""
-    sent = 0
-    for message in Outbox.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).order_by(
-        "created_at"
-    )[:limit]:
-        sent += notification_send(message=message)
+                connection=connection,
+            )
+            try:
+                message.send()
+            except Exception as error:  # SMTP errors of every kind: keep the row for the retry
+                logger.warning("e-mail %s not sent: %s", row.pk, type(error).__name__)
+                row.last_error = str(error)[:2000]
+            else:
+                sent.add(row.pk)
+    finally:
+        connection.close()
     return sent
+
+
+def notifications_retry_unsent(*, limit: int = 5000) -> int:
+    """Send what is still in the outbox (broker down, SMTP errors, batches not yet rendered),
+    oldest first in batches; returns the number sent."""
+    ids = list(
+        Outbox.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(
+        notification_send_many(ids=ids[start : start + SEND_BATCH])
+        for start in range(0, len(ids), SEND_BATCH)
+    )
+
+
+# Messages queued by the thousand, rendered later by a worker --------------------------------
+
+#: Renders unrendered messages of one template family: rows in (each with its `template` and
+#: `context`), {row id: (subject, body)} out, loading what it needs in a few queries.
+Renderer = Callable[[list[Outbox]], dict[int, tuple[str, str]]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def outbox_renderer(family: str) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of messages whose template is `family` or starts with
+    `family_`. The app that knows the data registers it (lis1.rounds: the results e-mails),
+    so this layer never imports it."""
+
+    def register(renderer: Renderer) -> Renderer:
+        _RENDERERS[family] = renderer
+        return renderer
+
+    return register
+
+
+def outbox_renderer_for(template: str) -> Renderer:
+    family = template.split("_", 1)[0]
+    renderer = _RENDERERS.get(template) or _RENDERERS.get(family)
+    if renderer is None:
+        raise LookupError(f"No renderer is registered for e-mail template {template!r}.")
+    return renderer
+
+
+def template_pair(template: str) -> Callable[[dict[str, object]], tuple[str, str]]:
+    """Subject and body of a template loaded once, for rendering many messages with it (the
+    same output as `notification_render`)."""
+    subject_template = get_template(f"emails/{template}_subject.txt")
+    body_template = get_template(f"emails/{template}_body.txt")
+
+    def render(context: dict[str, object]) -> tuple[str, str]:
+        subject = " ".join(subject_template.render(context).split())
+        return subject[:200], body_template.render(context).strip() + "\n"
+
+    return render
+
+
+def _render_rows(rows: list[Outbox], *, strict: bool = False) -> dict[int, str]:
+    """Render unrendered rows in place (subject, body, rendered); returns the errors of the
+    rows that could not be rendered, by id. With `strict` a renderer's exception is raised."""
+    failed: dict[int, str] = {}
+    by_renderer: dict[Renderer, list[Outbox]] = {}
+    for row in rows:
+        try:
+            by_renderer.setdefault(outbox_renderer_for(row.template), []).append(row)
+        except LookupError as error:
+            failed[row.pk] = str(error)
+    with translation.override(settings.LANGUAGE_CODE):
+        for renderer, group in by_renderer.items():
+            try:
+                texts = renderer(group)
+            except Exception as error:
+                if strict:
+                    raise
+                logger.error("e-mails not rendered: %s", type(error).__name__)
+                failed.update((row.pk, f"not rendered: {error}") for row in group)
+                continue
+            for row in group:
+                if row.pk in texts:
+                    row.subject, row.body = texts[row.pk]
+                    row.rendered = True
+                else:
+                    failed[row.pk] = "not rendered: its data is gone"
+    return failed
+
+
+def notifications_queue_many(*, messages: Iterable[Outbox]) -> int:
+    """Insert many unrendered messages (`to`, `template`, `context`, `dedupe_key`, `batch`)
+    in one statement; a de-duplication key already used is skipped. Nothing is sent until the
+    messages are rendered and handed to `notification_send_many`. Returns the number offered."""
+    rows = [row for row in messages if row.to]
+    for row in rows:
+        row.rendered = False
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=None)
+    return len(rows)
+
+
+def notifications_render_and_send(*, rows: QuerySet[Outbox]) -> int:
+    """Render the given unrendered messages, SEND_BATCH at a time and each chunk in its own
+    transaction, handing each chunk to a worker to send once committed. A chunk that cannot
+    be rendered raises (a batch's job fails with the reason, which its page shows) and leaves
+    the rest for the periodic retry. Returns the number rendered."""
+    done = 0
+    for chunk_done, _total in _render_chunks(rows):
+        done = chunk_done
+    return done
+
+
+def _render_chunks(pending: QuerySet[Outbox]) -> Iterator[tuple[int, int]]:
+    from lis1.notifications.tasks import notification_send_many_task
+
+    pending = pending.filter(rendered=False, sent_at__isnull=True)
+    total = pending.count()
+    done = 0
+    failed: dict[int, str] = {}
+    while True:
+        with transaction.atomic():
+            rows = list(
+                pending.exclude(pk__in=failed)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")[:SEND_BATCH]
+            )
+            if not rows:
+                break
+            # A renderer that fails raises here, failing the batch at once; a message whose
+            # data is gone is kept with the reason and counted below.
+            errors = _render_rows(rows, strict=True)
+            for row in rows:
+                if row.pk in errors:
+                    row.attempts += 1
+                    row.last_error = errors[row.pk]
+            failed.update(errors)
+            Outbox.objects.bulk_update(
+                rows, ["subject", "body", "rendered", "attempts", "last_error"]
+            )
+            ids = [row.pk for row in rows if row.pk not in errors]
+            transaction.on_commit(
+                lambda ids=ids: notification_send_many_task.delay(outbox_ids=ids)  # type: ignore[misc]
+            )
+        done += len(rows)
+        yield done, max(total, done)
+    if failed:
+        raise RuntimeError(
+            f"{len(failed)} of {done} e-mails could not be rendered: {next(iter(failed.values()))}"
+        )
+    if not done:
+        yield 0, total
+
+
+def notifications_render_pending(*, batch: EmailBatch) -> Iterator[tuple[int, int]]:
+    """Render a batch's unrendered messages in chunks (`notifications_render_and_send`);
+    yields (done, total) after each."""
+    return _render_chunks(Outbox.objects.filter(batch=batch))
 
 
 # E-mail batches: many e-mails written by a background job with progress ---------------------
 
-#: Writes the e-mails of a batch chunk by chunk, yielding (done, total) after each chunk.
-BatchWriter = Callable[[EmailBatch], Iterator[tuple[int, int]]]
+#: Queues the e-mails of a batch, unrendered, in one insert (`notifications_queue_many`).
+BatchWriter = Callable[[EmailBatch], object]
 _BATCH_WRITERS: dict[str, BatchWriter] = {}
 
 
@@ -121,13 +317,16 @@ def email_batch_start(*, key: str, description: str) -> EmailBatch:
 
 
 def email_batch_run(*, batch: EmailBatch) -> EmailBatch | None:
-    """The task's work: run the batch's writer with progress, as a job (lis1.jobs)."""
+    """The task's work, as a job (lis1.jobs): the batch's writer queues its messages in one
+    insert, then they are rendered in chunks with progress, each chunk sent by a worker."""
 
     def work(job: EmailBatch) -> None:
         writer = _BATCH_WRITERS.get(job.key.split(":", 1)[0])
         if writer is None:
             raise LookupError(f"No writer is registered for e-mail batch {job.key!r}.")
-        for done, total in writer(job):
+        with transaction.atomic():
+            writer(job)
+        for done, total in notifications_render_pending(batch=job):
             job_progress(job, done=done, total=total)
         with transaction.atomic():
             job_succeed(job)

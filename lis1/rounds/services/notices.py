@@ -5,17 +5,23 @@ instead of repeating personal data."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from lis1.accounts.models import NO_EMAIL_DOMAIN
 from lis1.notifications.models import EmailBatch, Outbox
 from lis1.notifications.services import (
     email_batch_writer,
     notification_queue,
     notification_render,
+    notifications_queue_many,
+    notifications_render_and_send,
+    outbox_renderer,
+    template_pair,
 )
 from lis1.rounds.enums import ApplicationStatus, MatchRunKind, PlacementStatus
 from lis1.rounds.models import Applicant, Application, Couple, MatchRun, Placement, Round
@@ -80,85 +86,115 @@ def notice_couple_invited(*, couple: Couple) -> None:
     _send(couple.second, "couple_invited", {"couple": couple})
 
 
-#: Results e-mails are written in chunks, each in its own transaction, with progress between.
-RESULTS_CHUNK = 200
-
-
-def results_recipients(run: MatchRun) -> list[int]:
-    """Who is told a run's result: every applicant of the round after the main match; only
-    those it places after a follow-up run."""
+def results_recipients(run: MatchRun) -> list[tuple[int, str]]:
+    """Who is told a run's result, as (applicant id, e-mail address): every applicant of the
+    round after the main match; only those it places after a follow-up run. Accounts without
+    an e-mail address yet (from an identity provider) are left out."""
+    rows: Iterable[tuple[int, str]]
     if run.kind == MatchRunKind.MAIN:
-        return list(
+        rows = (
             Applicant.objects.filter(
                 applications__position__round_id=run.round_id,
                 applications__status=ApplicationStatus.SUBMITTED,
             )
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "user__email")
             .distinct()
         )
-    return list(run.placements.order_by("applicant_id").values_list("applicant_id", flat=True))
-
-
-def notifications_results_write(*, match_run: MatchRun, applicant_ids: list[int]) -> int:
-    """The results e-mails of some applicants of a published run: the offer with its
-    deadline, or plainly that no position was given. Idempotent per run and applicant."""
-    run = MatchRun.objects.select_related("round").without_blobs().get(pk=match_run.pk)
-    placements = {
-        p.applicant_id: p
-        for p in run.placements.filter(applicant_id__in=applicant_ids).select_related(
-            "position__employer"
+    else:
+        rows = run.placements.order_by("applicant_id").values_list(
+            "applicant_id", "applicant__user__email"
         )
-    }
-    done = set(
-        Outbox.objects.filter(
-            dedupe_key__in=[f"results:{run.pk}:{pk}" for pk in applicant_ids]
-        ).values_list("dedupe_key", flat=True)
-    )
-    count = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for applicant in Applicant.objects.filter(pk__in=applicant_ids).select_related("user"):
-            key = f"results:{run.pk}:{applicant.pk}"
-            if key in done:
-                continue
-            placement = placements.get(applicant.pk)
-            if placement is not None:
-                placement.match_run = run
-            count += _send(
-                applicant,
-                "results_placed" if placement else "results_unplaced",
-                {
-                    "placement": placement,
-                    "round": run.round,
-                    "run": run,
-                    "deadline": placement.deadline if placement else None,
-                },
+    placeholder = "@" + NO_EMAIL_DOMAIN
+    return [(pk, email) for pk, email in rows if not email.lower().endswith(placeholder)]
+
+
+def results_queue(*, match_run: MatchRun, batch: EmailBatch | None = None) -> int:
+    """Queue the results e-mails of a published run, unrendered, in one insert: the offer
+    with its deadline, or plainly that no position was given (rendered and sent in batches
+    by a worker). Idempotent per run and applicant; returns the number newly queued."""
+    run = match_run
+    placement_of = dict(run.placements.values_list("applicant_id", "pk"))
+    recipients = results_recipients(run)
+    keys = [f"results:{run.pk}:{pk}" for pk, _email in recipients]
+    done = set(Outbox.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    return notifications_queue_many(
+        messages=[
+            Outbox(
+                to=email,
+                template="results_placed" if pk in placement_of else "results_unplaced",
+                context={"run": run.pk, "applicant": pk, "placement": placement_of.get(pk)},
                 dedupe_key=key,
+                batch=batch,
             )
-    return count
+            for (pk, email), key in zip(recipients, keys, strict=True)
+            if key not in done
+        ]
+    )
+
+
+@outbox_renderer("results")
+def results_render(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
+    """Subjects and bodies of results e-mails from plain values: the runs, the applicants'
+    names and the placements' positions, one query each, whatever the number of rows."""
+    runs = {
+        run.pk: run
+        for run in MatchRun.objects.filter(pk__in={r.context["run"] for r in rows})
+        .select_related("round")
+        .without_blobs()
+    }
+    names = {
+        pk: f"{given} {family}".strip()
+        for pk, given, family in Applicant.objects.filter(
+            pk__in={r.context["applicant"] for r in rows}
+        ).values_list("pk", "given_name", "family_name")
+    }
+    placements = {
+        pk: (deadline, title, employer)
+        for pk, deadline, title, employer in Placement.objects.filter(
+            pk__in={r.context["placement"] for r in rows if r.context.get("placement")}
+        ).values_list("pk", "answer_deadline", "position__title", "position__employer__name")
+    }
+    renderers = {name: template_pair(name) for name in {r.template for r in rows}}
+    texts: dict[int, tuple[str, str]] = {}
+    for row in rows:
+        run = runs.get(row.context["run"])
+        name = names.get(row.context["applicant"])
+        placement_pk = row.context.get("placement")
+        if run is None or name is None or (placement_pk and placement_pk not in placements):
+            continue  # gone since it was queued: reported as not rendered
+        context: dict[str, object] = {
+            "applicant": {"full_name": name},
+            "round": run.round,
+            "site_url": settings.LIS1_SITE_URL,
+            "placement": None,
+            "deadline": None,
+        }
+        if placement_pk:
+            deadline, title, employer = placements[placement_pk]
+            context["placement"] = {
+                "pk": placement_pk,
+                "position": {"title": title, "employer": {"name": employer}},
+            }
+            # As Placement.deadline: the offer's own, else its run's, else the round's.
+            context["deadline"] = deadline or run.answer_deadline or run.round.answer_deadline
+        texts[row.pk] = renderers[row.template](context)
+    return texts
 
 
 def notifications_results_published(*, match_run: MatchRun) -> int:
-    """Every results e-mail of a published run at once (tests and small rounds); the publish
-    service runs the same writer as a background e-mail batch with progress."""
-    count = 0
-    for _done, _total, written in results_batch_chunks(match_run=match_run):
-        count += written
-    return count
-
-
-def results_batch_chunks(*, match_run: MatchRun):
-    """Write the run's results e-mails chunk by chunk, each chunk in its own transaction;
-    yields (done, total, written) after each."""
-    recipients = results_recipients(match_run)
-    total = len(recipients)
-    for start in range(0, total, RESULTS_CHUNK):
-        chunk = recipients[start : start + RESULTS_CHUNK]
-        with transaction.atomic():
-            written = notifications_results_write(match_run=match_run, applicant_ids=chunk)
-        yield min(start + RESULTS_CHUNK, total), total, written
-    if not total:
-        yield 0, 0, 0
+    """Every results e-mail of a published run queued and rendered now, in this process, and
+    sent after commit (tests and the command line); publishing does the same as a background
+    e-mail batch with progress. Returns the number newly queued."""
+    run = MatchRun.objects.without_blobs().get(pk=match_run.pk)
+    with transaction.atomic():
+        queued = results_queue(match_run=run)
+        notifications_render_and_send(
+            rows=Outbox.objects.filter(
+                dedupe_key__startswith=f"results:{run.pk}:", rendered=False, sent_at__isnull=True
+            )
+        )
+    return queued
 
 
 REMINDED_DEADLINES = ("applications_close", "ranking_deadline", "answer_deadline")
@@ -221,8 +257,8 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
 
 
 @email_batch_writer("results")
-def results_batch_writer(batch: EmailBatch):
-    """The e-mail batch `results:<match run id>`, started when a run is published."""
+def results_batch_writer(batch: EmailBatch) -> int:
+    """The e-mail batch `results:<match run id>`, started when a run is published: its
+    e-mails queued in one insert (the batch's job then renders and sends them)."""
     run = MatchRun.objects.without_blobs().get(pk=int(batch.key.split(":", 1)[1]))
-    for done, total, _written in results_batch_chunks(match_run=run):
-        yield done, total
+    return results_queue(match_run=run, batch=batch)
