@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from lis1 import matching
+from lis1.dbstats import analyze_tables
 from lis1.jobs.models import JobStatus
 from lis1.jobs.services import job_enqueue, job_run, job_succeed
 from lis1.matching.instance import canonical_json_bytes
@@ -343,6 +344,9 @@ def _execute(run: MatchRun) -> None:
     solved = time.perf_counter()
     with transaction.atomic():
         placements_write_run_result(run=run, matches=result.matches, document=document)
+        # Fresh planner statistics once committed (lis1.dbstats): the rows came in one go.
+        events = Placement.pgh_event_model  # type: ignore[attr-defined]
+        analyze_tables(Placement, events, rows=len(result.matches))
         job_succeed(
             run,
             instance_json=instance_bytes.decode(),
