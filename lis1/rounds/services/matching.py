@@ -53,6 +53,7 @@ from lis1.rounds.models import (
     Round,
     RoundEvent,
 )
+from lis1.rounds.models.matching import BLOCKING_PAIRS_PREVIEW
 from lis1.rounds.selectors import positions_without_submitted_ranking, round_counts_forget
 from lis1.rounds.services.eligibility import part_needed
 from lis1.rounds.services.placements import (
@@ -354,6 +355,10 @@ def _execute(run: MatchRun) -> None:
             result_json=matching.result_to_json(result),
             engine_version=result.engine,
             stable=result.stable,
+            blocking_pairs_count=len(result.blocking_pairs),
+            blocking_pairs_preview=[
+                pair.to_json() for pair in result.blocking_pairs[:BLOCKING_PAIRS_PREVIEW]
+            ],
             statistics=match_statistics(run=run, result=result),
             load_ms=round((loaded - started) * 1000),
             engine_ms=round((solved - loaded) * 1000),
