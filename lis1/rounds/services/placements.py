@@ -20,8 +20,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -235,18 +237,58 @@ def placements_write_run_result(
             if option == pair:
                 choice[first] = choice[second] = rank
                 break
-    placements_bulk_insert(
-        [
-            Placement(
-                match_run=run,
-                applicant_id=int(applicant[1:]),
-                position_id=int(program[1:]),
-                choice_rank=choice.get(applicant),
-                status=PlacementStatus.OFFERED,
-            )
-            for applicant, program in sorted(matches.items())
-        ]
+    rows = [
+        (int(applicant[1:]), int(program[1:]), choice.get(applicant))
+        for applicant, program in sorted(matches.items())
+    ]
+    if connection.vendor != "postgresql":
+        placements_bulk_insert(
+            [
+                Placement(
+                    match_run=run,
+                    applicant_id=applicant,
+                    position_id=position,
+                    choice_rank=rank,
+                    status=PlacementStatus.OFFERED,
+                )
+                for applicant, position, rank in rows
+            ]
+        )
+        return
+    # PostgreSQL: one INSERT from arrays, no model objects (at 38,000 offers building and
+    # preparing the objects took longer than the insert).
+    with _keys_checked_immediately():
+        _insert_offers(run, rows)
+
+
+_VARYING = ("applicant", "position", "choice_rank")
+
+
+def _insert_offers(run: MatchRun, rows: list[tuple[int, int, int | None]]) -> None:
+    """INSERT … SELECT FROM unnest(arrays): the (applicant, position, choice rank) of each
+    offer, every other column the value a new offer of the run has (from Django's own field
+    defaults, so nothing is written differently than bulk_create would)."""
+    if not rows:
+        return
+    template = Placement(match_run=run, status=PlacementStatus.OFFERED)
+    fields = [f for f in Placement._meta.concrete_fields if not f.primary_key]
+    constant = [f for f in fields if f.name not in _VARYING]
+    varying = [f for name in _VARYING for f in fields if f.name == name]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [*constant, *varying])
+    constants = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in constant)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in varying)
+    names = ", ".join(f"v{n}" for n in range(len(varying)))
+    sql = (
+        f"INSERT INTO {quote(Placement._meta.db_table)} ({columns}) "  # noqa: S608 (our own names)
+        f"SELECT {constants}, {names} FROM unnest({arrays}) AS v({names})"
     )
+    params: list[Any] = [
+        f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in constant
+    ]
+    params += [list(column) for column in zip(*rows, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def placements_bulk_insert(placements: list[Placement]) -> None:
@@ -258,11 +300,18 @@ def placements_bulk_insert(placements: list[Placement]) -> None:
     the number of rows already written (0.29 ms a row at 4,000, 2.08 ms at 38,000). Checking
     the keys immediately while inserting keeps that list empty; the previous mode is restored
     afterwards (the rows refer to rows that exist, so nothing else changes)."""
+    with _keys_checked_immediately():
+        Placement.objects.bulk_create(placements, batch_size=2000)
+
+
+@contextlib.contextmanager
+def _keys_checked_immediately() -> Iterator[None]:
+    """Foreign keys checked per row inside the block (see `placements_bulk_insert`)."""
     immediate = connection.vendor == "postgresql" and connection.in_atomic_block
     if immediate:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    Placement.objects.bulk_create(placements, batch_size=2000)
+    yield
     # (After a failed insert the transaction is aborted and the mode ends with it.)
     if immediate:
         with connection.cursor() as cursor:
