@@ -202,17 +202,26 @@ def outbox_renderer_for(template: str) -> Renderer:
     return renderer
 
 
-def template_pair(template: str) -> Callable[[dict[str, object]], tuple[str, str]]:
-    """Subject and body of a template loaded once, for rendering many messages with it (the
-    same output as `notification_render`)."""
-    subject_template = get_template(f"emails/{template}_subject.txt")
-    body_template = get_template(f"emails/{template}_body.txt")
+def template_filler(
+    template: str, context: dict[str, object]
+) -> Callable[[Iterable[tuple[str, str]]], tuple[str, str]]:
+    """Render a template once, with marks where each message's own values go (the caller's
+    marks in `context`: a NUL-delimited text, which PostgreSQL never stores, or an unlikely
+    number where a URL needs one), and return what fills them in: (mark, value) pairs in,
+    the same subject and body as `notification_render` with the values in the context out.
+    The template, its translations and dates are rendered once for a group of messages
+    instead of once per message (1-2 ms each: most of a national round's publish job)."""
+    subject_text = get_template(f"emails/{template}_subject.txt").render(context)
+    body_text = get_template(f"emails/{template}_body.txt").render(context)
 
-    def render(context: dict[str, object]) -> tuple[str, str]:
-        subject = " ".join(subject_template.render(context).split())
-        return subject[:200], body_template.render(context).strip() + "\n"
+    def fill(values: Iterable[tuple[str, str]]) -> tuple[str, str]:
+        subject, body = subject_text, body_text
+        for mark, value in values:
+            subject = subject.replace(mark, value)
+            body = body.replace(mark, value)
+        return " ".join(subject.split())[:200], body.strip() + "\n"
 
-    return render
+    return fill
 
 
 def _render_rows(rows: list[Outbox], *, strict: bool = False) -> dict[int, str]:

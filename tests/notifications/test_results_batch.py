@@ -6,14 +6,15 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from lis1.jobs.models import JobStatus
 from lis1.jobs.services import job_requeue
 from lis1.notifications import services as outbox
 from lis1.notifications.models import EmailBatch, Outbox
-from lis1.notifications.services import notifications_retry_unsent
+from lis1.notifications.services import notification_render, notifications_retry_unsent
 from lis1.notifications.tasks import email_batch_task
-from lis1.rounds.models import Applicant, ApplicantRanking
+from lis1.rounds.models import Applicant, ApplicantRanking, Position
 from lis1.rounds.services import matching
 from tests.factories import (
     PositionFactory,
@@ -171,3 +172,33 @@ def test_a_message_whose_data_is_gone_is_reported_not_dropped(
     assert len(mail.outbox) == APPLICANTS - 1
     kept = Outbox.objects.get(sent_at__isnull=True)
     assert "not rendered" in kept.last_error
+
+
+def test_each_e_mail_reads_as_one_rendered_by_itself(
+    matched_run, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The batch renders each template once per run and fills in each e-mail's own values:
+    every e-mail is what rendering its template alone, from the model objects, gives."""
+    run, people = matched_run
+    Position.objects.filter(placements__match_run=run).update(title="Indremedisin & <kirurgi>")
+    Applicant.objects.filter(pk=people[0].pk).update(given_name="Åse  Marie", family_name="Ødegård")
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(run)
+    run.refresh_from_db()
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in Outbox.objects.all():
+            applicant = Applicant.objects.get(pk=row.context["applicant"])
+            placement = run.placements.filter(applicant=applicant).first()
+            expected = notification_render(
+                template=row.template,
+                context={
+                    "applicant": applicant,
+                    "site_url": settings.LIS1_SITE_URL,
+                    "placement": placement,
+                    "round": run.round,
+                    "run": run,
+                    "deadline": placement.deadline if placement else None,
+                },
+            )
+            assert (row.subject, row.body) == expected
+            assert row.template == ("results_placed" if placement else "results_unplaced")

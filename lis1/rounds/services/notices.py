@@ -5,7 +5,7 @@ instead of repeating personal data."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +21,7 @@ from lis1.notifications.services import (
     notifications_queue_many,
     notifications_render_and_send,
     outbox_renderer,
-    template_pair,
+    template_filler,
 )
 from lis1.rounds.enums import ApplicationStatus, MatchRunKind, PlacementStatus
 from lis1.rounds.models import Applicant, Application, Couple, MatchRun, Placement, Round
@@ -133,10 +133,18 @@ def results_queue(*, match_run: MatchRun, batch: EmailBatch | None = None) -> in
     )
 
 
+#: Where each results e-mail's own values go in a template rendered once per group of
+#: e-mails (`template_filler`): the offer's id first (a number, for its URL), then texts.
+_OFFER_MARK = "918273645546372819"
+_NAME_MARK, _TITLE_MARK, _EMPLOYER_MARK = "\x00name\x00", "\x00title\x00", "\x00employer\x00"
+
+
 @outbox_renderer("results")
 def results_render(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
     """Subjects and bodies of results e-mails from plain values: the runs, the applicants'
-    names and the placements' positions, one query each, whatever the number of rows."""
+    names and the placements' positions, one query each, whatever the number of rows. Each
+    template is rendered once per run and deadline, and each e-mail's name, position and
+    link filled in."""
     runs = {
         run.pk: run
         for run in MatchRun.objects.filter(pk__in={r.context["run"] for r in rows})
@@ -155,7 +163,8 @@ def results_render(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
             pk__in={r.context["placement"] for r in rows if r.context.get("placement")}
         ).values_list("pk", "answer_deadline", "position__title", "position__employer__name")
     }
-    renderers = {name: template_pair(name) for name in {r.template for r in rows}}
+    fillers: dict[tuple[str, int, object], Callable[[Iterable[tuple[str, str]]], tuple[str, str]]]
+    fillers = {}
     texts: dict[int, tuple[str, str]] = {}
     for row in rows:
         run = runs.get(row.context["run"])
@@ -163,22 +172,36 @@ def results_render(rows: list[Outbox]) -> dict[int, tuple[str, str]]:
         placement_pk = row.context.get("placement")
         if run is None or name is None or (placement_pk and placement_pk not in placements):
             continue  # gone since it was queued: reported as not rendered
-        context: dict[str, object] = {
-            "applicant": {"full_name": name},
-            "round": run.round,
-            "site_url": settings.LIS1_SITE_URL,
-            "placement": None,
-            "deadline": None,
-        }
+        values = [(_NAME_MARK, name)]
+        deadline = None
         if placement_pk:
-            deadline, title, employer = placements[placement_pk]
-            context["placement"] = {
-                "pk": placement_pk,
-                "position": {"title": title, "employer": {"name": employer}},
-            }
+            answer_deadline, title, employer = placements[placement_pk]
             # As Placement.deadline: the offer's own, else its run's, else the round's.
-            context["deadline"] = deadline or run.answer_deadline or run.round.answer_deadline
-        texts[row.pk] = renderers[row.template](context)
+            deadline = answer_deadline or run.answer_deadline or run.round.answer_deadline
+            values = [
+                (_OFFER_MARK, str(placement_pk)),
+                (_TITLE_MARK, title),
+                (_EMPLOYER_MARK, employer),
+                *values,
+            ]
+        key = (row.template, run.pk, deadline)
+        if key not in fillers:
+            fillers[key] = template_filler(
+                row.template,
+                {
+                    "applicant": {"full_name": _NAME_MARK},
+                    "round": run.round,
+                    "site_url": settings.LIS1_SITE_URL,
+                    "placement": {
+                        "pk": int(_OFFER_MARK),
+                        "position": {"title": _TITLE_MARK, "employer": {"name": _EMPLOYER_MARK}},
+                    }
+                    if placement_pk
+                    else None,
+                    "deadline": deadline,
+                },
+            )
+        texts[row.pk] = fillers[key](values)
     return texts
 
 
