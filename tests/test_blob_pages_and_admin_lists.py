@@ -68,7 +68,7 @@ def test_run_pages_never_read_the_blobs(unstable_run, directorate_user) -> None:
         assert _blob_queries(queries) == [], url
     page = client.get(pages[0]).content.decode()
     assert "A0" in page
-    assert f"The first {BLOCKING_PAIRS_PREVIEW} of {BLOCKING} blocking pairs" in page
+    assert f"De første {BLOCKING_PAIRS_PREVIEW} av {BLOCKING} blokkerende par" in page
 
 
 def test_a_download_reads_only_the_document_asked_for(unstable_run, directorate_user) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ sent again), so a re-delivered task or the periodic retry cannot send twice.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -17,6 +18,7 @@ from django.db.models import F, QuerySet
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from lis1.dbbulk import insert_rows
 from lis1.jobs.services import job_enqueue, job_progress, job_run, job_succeed
 from lis1.notifications.models import EmailBatch, Outbox
 
@@ -253,15 +255,40 @@ def _render_rows(rows: list[Outbox], *, strict: bool = False) -> dict[int, str]:
     return failed
 
 
-def notifications_queue_many(*, messages: Iterable[Outbox]) -> int:
-    """Insert many unrendered messages (`to`, `template`, `context`, `dedupe_key`, `batch`)
-    in one statement; a de-duplication key already used is skipped. Nothing is sent until the
-    messages are rendered and handed to `notification_send_many`. Returns the number offered."""
-    rows = [row for row in messages if row.to]
-    for row in rows:
-        row.rendered = False
-    Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=None)
-    return len(rows)
+#: A message to render later: (to, template, context of plain ids, de-duplication key).
+Unrendered = tuple[str, str, dict[str, object], str | None]
+
+
+def notifications_queue_many(
+    *, messages: Iterable[Unrendered], batch: EmailBatch | None = None
+) -> int:
+    """Insert many unrendered messages in one statement (on PostgreSQL from arrays, without
+    model objects); a de-duplication key already used is skipped. Nothing is sent until the
+    messages are rendered and handed to `notification_send_many`. Returns the number
+    inserted."""
+    rows = [m for m in messages if m[0]]
+    if connection.vendor == "postgresql":
+        return insert_rows(
+            Outbox(rendered=False, batch=batch),
+            ("to", "template", "context", "dedupe_key"),
+            [(to, template, json.dumps(context), key) for to, template, context, key in rows],
+            ignore_conflicts=True,
+        )
+    created = Outbox.objects.bulk_create(
+        [
+            Outbox(
+                to=to,
+                template=template,
+                context=context,
+                dedupe_key=key,
+                rendered=False,
+                batch=batch,
+            )
+            for to, template, context, key in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
 
 
 def notifications_render_and_send(*, rows: QuerySet[Outbox]) -> int:
@@ -282,15 +309,19 @@ def _render_chunks(pending: QuerySet[Outbox]) -> Iterator[tuple[int, int]]:
     total = pending.count()
     done = 0
     failed: dict[int, str] = {}
+    last = 0
     while True:
         with transaction.atomic():
+            # From where the last chunk ended (by the primary key), not from the start:
+            # rescanning the rendered rows made the chunks ever slower.
             rows = list(
-                pending.exclude(pk__in=failed)
+                pending.filter(pk__gt=last)
                 .select_for_update(skip_locked=True)
                 .order_by("pk")[:SEND_BATCH]
             )
             if not rows:
                 break
+            last = rows[-1].pk
             # A renderer that fails raises here, failing the batch at once; a message whose
             # data is gone is kept with the reason and counted below.
             errors = _render_rows(rows, strict=True)

@@ -120,16 +120,16 @@ def results_queue(*, match_run: MatchRun, batch: EmailBatch | None = None) -> in
     done = set(Outbox.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
     return notifications_queue_many(
         messages=[
-            Outbox(
-                to=email,
-                template="results_placed" if pk in placement_of else "results_unplaced",
-                context={"run": run.pk, "applicant": pk, "placement": placement_of.get(pk)},
-                dedupe_key=key,
-                batch=batch,
+            (
+                email,
+                "results_placed" if pk in placement_of else "results_unplaced",
+                {"run": run.pk, "applicant": pk, "placement": placement_of.get(pk)},
+                key,
             )
             for (pk, email), key in zip(recipients, keys, strict=True)
             if key not in done
-        ]
+        ],
+        batch=batch,
     )
 
 

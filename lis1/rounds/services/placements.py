@@ -23,13 +23,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lis1.dbbulk import insert_rows
 from lis1.jobs.models import JobStatus
 from lis1.rounds.audit import acting_user, audit_context
 from lis1.rounds.calendar import OSLO, Action, calendar_check
@@ -258,37 +258,11 @@ def placements_write_run_result(
     # PostgreSQL: one INSERT from arrays, no model objects (at 38,000 offers building and
     # preparing the objects took longer than the insert).
     with _keys_checked_immediately():
-        _insert_offers(run, rows)
-
-
-_VARYING = ("applicant", "position", "choice_rank")
-
-
-def _insert_offers(run: MatchRun, rows: list[tuple[int, int, int | None]]) -> None:
-    """INSERT … SELECT FROM unnest(arrays): the (applicant, position, choice rank) of each
-    offer, every other column the value a new offer of the run has (from Django's own field
-    defaults, so nothing is written differently than bulk_create would)."""
-    if not rows:
-        return
-    template = Placement(match_run=run, status=PlacementStatus.OFFERED)
-    fields = [f for f in Placement._meta.concrete_fields if not f.primary_key]
-    constant = [f for f in fields if f.name not in _VARYING]
-    varying = [f for name in _VARYING for f in fields if f.name == name]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*constant, *varying])
-    constants = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in constant)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in varying)
-    names = ", ".join(f"v{n}" for n in range(len(varying)))
-    sql = (
-        f"INSERT INTO {quote(Placement._meta.db_table)} ({columns}) "  # noqa: S608 (our own names)
-        f"SELECT {constants}, {names} FROM unnest({arrays}) AS v({names})"
-    )
-    params: list[Any] = [
-        f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in constant
-    ]
-    params += [list(column) for column in zip(*rows, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        insert_rows(
+            Placement(match_run=run, status=PlacementStatus.OFFERED),
+            ("applicant", "position", "choice_rank"),
+            rows,
+        )
 
 
 def placements_bulk_insert(placements: list[Placement]) -> None:
