@@ -306,22 +306,20 @@ def _render_chunks(pending: QuerySet[Outbox]) -> Iterator[tuple[int, int]]:
     from lis1.notifications.tasks import notification_send_many_task
 
     pending = pending.filter(rendered=False, sent_at__isnull=True)
-    total = pending.count()
+    # The ids once, then each chunk by its ids: a chunk query that filters the batch's rows
+    # anew reads those rendered already, more of them at every chunk.
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
     done = 0
     failed: dict[int, str] = {}
-    last = 0
-    while True:
+    for start in range(0, total, SEND_BATCH):
         with transaction.atomic():
-            # From where the last chunk ended (by the primary key), not from the start:
-            # rescanning the rendered rows made the chunks ever slower.
+            # Rows the periodic retry holds are left to it (it renders what it sends).
             rows = list(
-                pending.filter(pk__gt=last)
+                pending.filter(pk__in=ids[start : start + SEND_BATCH])
                 .select_for_update(skip_locked=True)
-                .order_by("pk")[:SEND_BATCH]
+                .order_by("pk")
             )
-            if not rows:
-                break
-            last = rows[-1].pk
             # A renderer that fails raises here, failing the batch at once; a message whose
             # data is gone is kept with the reason and counted below.
             errors = _render_rows(rows, strict=True)
@@ -331,12 +329,12 @@ def _render_chunks(pending: QuerySet[Outbox]) -> Iterator[tuple[int, int]]:
             failed.update(errors)
             _save_texts([row for row in rows if row.pk not in errors])
             _save_failures([row for row in rows if row.pk in errors])
-            ids = [row.pk for row in rows if row.pk not in errors]
+            ready = [row.pk for row in rows if row.pk not in errors]
             transaction.on_commit(
-                lambda ids=ids: notification_send_many_task.delay(outbox_ids=ids)  # type: ignore[misc]
+                lambda ready=ready: notification_send_many_task.delay(outbox_ids=ready)  # type: ignore[misc]
             )
-        done += len(rows)
-        yield done, max(total, done)
+        done = min(start + SEND_BATCH, total)
+        yield done, total
     if failed:
         raise RuntimeError(
             f"{len(failed)} of {done} e-mails could not be rendered: {next(iter(failed.values()))}"
