@@ -19,6 +19,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from lis1.dbbulk import insert_rows
+from lis1.dbstats import analyze_tables
 from lis1.jobs.services import job_enqueue, job_progress, job_run, job_succeed
 from lis1.notifications.models import EmailBatch, Outbox
 
@@ -316,7 +317,9 @@ def _render_chunks(pending: QuerySet[Outbox]) -> Iterator[tuple[int, int]]:
         with transaction.atomic():
             # Rows the periodic retry holds are left to it (it renders what it sends).
             rows = list(
-                pending.filter(pk__in=ids[start : start + SEND_BATCH])
+                Outbox.objects.filter(
+                    pk__in=ids[start : start + SEND_BATCH], rendered=False, sent_at__isnull=True
+                )
                 .select_for_update(skip_locked=True)
                 .order_by("pk")
             )
@@ -351,8 +354,9 @@ def notifications_render_pending(*, batch: EmailBatch) -> Iterator[tuple[int, in
 
 # E-mail batches: many e-mails written by a background job with progress ---------------------
 
-#: Queues the e-mails of a batch, unrendered, in one insert (`notifications_queue_many`).
-BatchWriter = Callable[[EmailBatch], object]
+#: Queues the e-mails of a batch, unrendered, in one insert (`notifications_queue_many`);
+#: returns how many.
+BatchWriter = Callable[[EmailBatch], int]
 _BATCH_WRITERS: dict[str, BatchWriter] = {}
 
 
@@ -387,7 +391,9 @@ def email_batch_run(*, batch: EmailBatch) -> EmailBatch | None:
         if writer is None:
             raise LookupError(f"No writer is registered for e-mail batch {job.key!r}.")
         with transaction.atomic():
-            writer(job)
+            queued = writer(job)
+            # Tens of thousands of new rows: planned as such from the first chunk on.
+            analyze_tables(Outbox, rows=queued)
         for done, total in notifications_render_pending(batch=job):
             job_progress(job, done=done, total=total)
         with transaction.atomic():
