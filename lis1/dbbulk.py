@@ -21,12 +21,14 @@ def insert_rows(
     rows: Sequence[Sequence[object]],
     *,
     ignore_conflicts: bool = False,
+    batch_size: int | None = None,
 ) -> int:
     """INSERT … SELECT FROM unnest(arrays) into `template`'s table: each row gives the
     `varying` fields' database values (ids, texts, JSON as text), in that order; every other
     column takes `template`'s value. With `ignore_conflicts`, a row that breaks a unique
-    constraint is skipped (ON CONFLICT DO NOTHING). PostgreSQL only. Returns the number of
-    rows inserted."""
+    constraint is skipped (ON CONFLICT DO NOTHING). With `batch_size`, one statement per so
+    many rows (a table with row triggers and foreign keys queues events per statement).
+    PostgreSQL only. Returns the number of rows inserted."""
     if not rows:
         return 0
     model = type(template)
@@ -45,10 +47,14 @@ def insert_rows(
     )
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
-    params: list[Any] = [
+    fixed: list[Any] = [
         f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in constant
     ]
-    params += [list(column) for column in zip(*rows, strict=True)]
+    size = batch_size or len(rows)
+    inserted = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(sql, [*fixed, *(list(column) for column in zip(*chunk, strict=True))])
+            inserted += cursor.rowcount
+    return inserted

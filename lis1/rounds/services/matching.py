@@ -392,18 +392,18 @@ def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, obj
     by_trust: dict[str, dict[str, int]] = {}
     by_region: dict[str, dict[str, int]] = {}
     unfilled = {_pk(k): v for k, v in stats["unfilled_seats_by_program"].items()}
-    for position in Position.objects.filter(pk__in=unfilled.keys()).select_related(
-        "employer__region"
+    # Plain values (thousands of positions in a national round), the run's round as a join.
+    for pk, trust, region in (
+        Position.objects.filter(round_id=run.round_id, pk__in=unfilled.keys())
+        .order_by()
+        .values_list("pk", "employer__name", "employer__region__name")
     ):
-        seats = filled[position.pk] + unfilled[position.pk]
-        for table, key in (
-            (by_trust, position.employer.name),
-            (by_region, position.employer.region.name if position.employer.region else "–"),
-        ):
+        seats = filled[pk] + unfilled[pk]
+        for table, key in ((by_trust, trust), (by_region, region or "–")):
             row = table.setdefault(key, {"seats": 0, "placed": 0, "unfilled": 0})
             row["seats"] += seats
-            row["placed"] += filled[position.pk]
-            row["unfilled"] += unfilled[position.pk]
+            row["placed"] += filled[pk]
+            row["unfilled"] += unfilled[pk]
     stats["by_trust"] = dict(sorted(by_trust.items()))
     stats["by_region"] = dict(sorted(by_region.items()))
     return stats
