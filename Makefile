@@ -50,6 +50,7 @@ format: install
 # Benchmarks print figures; they are not tests. BENCH_DATABASE_URL picks the Postgres database.
 bench: install
 	$(PY) bench/matching_bench.py
+	$(PY) bench/exact_bench.py
 	$(PY) bench/load_applicants.py --users 200 --seconds 60 --think 5-15
 	$(PY) bench/load_applicants.py --users 200 --seconds 60 --think 1-3
 	$(PY) bench/load_all_roles.py --seconds 60 --think 5-15
@@ -57,6 +58,7 @@ bench: install
 	$(PY) bench/audit_bench.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/pages_bench.py
+	$(PY) bench/simulation_bench.py
 
 worker: install
 	$(VENV)/bin/celery -A lis1.celery worker --loglevel=info --concurrency=2

@@ -9,15 +9,37 @@ import magic
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import MAX_DOCUMENT_BYTES, Document
 from applicants.pdfs import PdfProblem, pdf_problem
 from lis1.rounds import identity
+from lis1.rounds.eligibility import HOSPITAL_MONTHS, MUNICIPAL_MONTHS, PRIOR_SERVICE_MESSAGE
 from lis1.rounds.models import Applicant, Position
 from lis1.ui import DesignSystemFormMixin
 
 PDF_MIME = "application/pdf"
+
+PRIOR_SERVICE_FIELDS = ("prior_hospital_months", "prior_municipal_months")
+
+#: What the applicant states about themself, in the page's order: the profile form and the
+#: profile API (applicants.serializers) both take these, so a field is added once.
+PROFILE_FIELDS = (
+    "given_name",
+    "family_name",
+    "national_id",
+    "hpr_number",
+    "authorisation",
+    "nationality",
+    "education_country",
+    "education_year",
+    "norwegian_proficiency",
+    "prior_hospital_months",
+    "prior_municipal_months",
+    "rounds_before_system",
+    "gender",
+)
 
 
 class ProfileForm(DesignSystemFormMixin, forms.ModelForm):
@@ -34,35 +56,30 @@ class ProfileForm(DesignSystemFormMixin, forms.ModelForm):
 
     class Meta:
         model = Applicant
-        fields = [
-            "given_name",
-            "family_name",
-            "national_id",
-            "hpr_number",
-            "authorisation",
-            "nationality",
-            "education_country",
-            "education_year",
-            "norwegian_proficiency",
-            "prior_hospital_months",
-            "prior_municipal_months",
-            "rounds_before_system",
-            "gender",
-        ]
+        fields = list(PROFILE_FIELDS)
         help_texts = {
             "hpr_number": _("Your number in the Norwegian health personnel register (digits)."),
             "nationality": _("Two-letter country code, e.g. NO, SE, DE."),
             "education_country": _("Two-letter country code of the country you studied in."),
             "education_year": _("The year you completed your medical degree."),
-            "prior_hospital_months": _("Months of LIS1 already completed in hospital (0–12)."),
-            "prior_municipal_months": _(
-                "Months of LIS1 already completed in a municipality (0–6)."
+            "prior_hospital_months": format_lazy(
+                _("Months of LIS1 already completed in hospital (0–{months})."),
+                months=HOSPITAL_MONTHS,
+            ),
+            "prior_municipal_months": format_lazy(
+                _("Months of LIS1 already completed in a municipality (0–{months})."),
+                months=MUNICIPAL_MONTHS,
             ),
             "rounds_before_system": _(
                 "How many LIS1 rounds you applied in before this system was used (0–20). "
                 "Rounds you applied in here are counted for you."
             ),
             "gender": _("Used only in anonymous statistics."),
+        }
+        # The rule's own words, not Django's "less than or equal to" (lis1.rounds.eligibility).
+        error_messages = {
+            field: {"max_value": PRIOR_SERVICE_MESSAGE, "min_value": PRIOR_SERVICE_MESSAGE}
+            for field in PRIOR_SERVICE_FIELDS
         }
         widgets = {
             "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),

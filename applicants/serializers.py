@@ -8,9 +8,10 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from applicants.forms import validate_pdf
+from applicants.forms import PRIOR_SERVICE_FIELDS, PROFILE_FIELDS, validate_pdf
 from applicants.models import Document, DocumentKind
 from lis1.rounds import identity
+from lis1.rounds.eligibility import PRIOR_SERVICE_MESSAGE
 from lis1.rounds.models import (
     POSITION_FIELDS,
     Applicant,
@@ -31,24 +32,18 @@ class ApplicantProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Applicant
-        fields = [
-            "given_name",
-            "family_name",
-            "national_id",
-            "national_id_masked",
-            "is_d_number",
-            "hpr_number",
-            "authorisation",
-            "nationality",
-            "education_country",
-            "education_year",
-            "norwegian_proficiency",
-            "prior_hospital_months",
-            "prior_municipal_months",
-            "rounds_before_system",
-            "gender",
-        ]
+        fields = [*PROFILE_FIELDS, "national_id_masked", "is_d_number"]
         read_only_fields = ["is_d_number"]
+        # The rule's own words, as on the profile page (lis1.rounds.eligibility).
+        extra_kwargs = {
+            field: {
+                "error_messages": {
+                    "max_value": PRIOR_SERVICE_MESSAGE,
+                    "min_value": PRIOR_SERVICE_MESSAGE,
+                }
+            }
+            for field in PRIOR_SERVICE_FIELDS
+        }
 
     def get_national_id_masked(self, applicant: Applicant) -> str:
         return applicant.national_id_masked(show_birth_date=True)

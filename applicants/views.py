@@ -39,6 +39,7 @@ from applicants.services import (
     document_replace,
 )
 from applicants.timeline import round_timeline
+from lis1.rounds.eligibility import kind_refusal
 from lis1.rounds.enums import ApplicationStatus, CoupleStatus
 from lis1.rounds.models import (
     Applicant,
@@ -348,6 +349,12 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "position": position,
             "accepts_applications": round_accepts_applications(position.round),
+            # Said before the applicant writes a motivation, in the words of the refusal.
+            "kind_refusal": kind_refusal(
+                prior_hospital_months=applicant.prior_hospital_months,
+                prior_municipal_months=applicant.prior_municipal_months,
+                kind=position.kind,
+            ),
         },
         status=400 if form.errors else 200,
     )

@@ -6,16 +6,32 @@ Run from the repository root:  python bench/matching_bench.py [--quick]
 * NRMP scale: 45,000 applicants, 6,000 programs, 40,000 seats, mean list 12, longest 300,
   once all singles and once with 5 % of the applicants in couples.
 
-Engine time is `solve()` alone (compile, DA, couples, verifier, statistics); parsing and
-JSON output are timed separately. `matching` (HospitalResident, resident-optimal) runs on the
-singles instances in a child process with a time limit; --quick skips it at NRMP scale.
+Engine time is `solve()` alone (DA, couples, verifier, statistics; the integer form is built
+by the parser, in the same pass as the checks); parsing and JSON output are timed separately.
+`matching` (HospitalResident, resident-optimal) runs on the singles instances in a child
+process with a time limit; --quick skips it at NRMP scale.
+
+Whole process against the plain reference (bench/reference_da.py, heap deferred acceptance):
+singles instances of 1,300, 20,000, 45,000 and 100,000 applicants (NRMP proportions) are
+written to files; `python -m lis1.matching FILE > OUT` (parse and check, input digest,
+solve, verify, statistics, result JSON) and the reference (parse, solve, write the
+matching) run as child processes, interleaved, and their CPU times (user + system) are
+compared by median. The reference is run twice: with the standard library's json (as a
+plain implementation would be written), and with orjson for decoding and encoding (the
+engine encodes with orjson above a few thousand applicants; it decodes with the standard
+library, which is as fast as orjson on these documents).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
+import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -130,6 +146,101 @@ def bench_matching(doc: Doc, timeout: float) -> dict[str, Any]:
     return out
 
 
+REPO = Path(__file__).resolve().parents[1]
+WHOLE_SIZES = (1_300, 20_000, 45_000, 100_000)
+
+
+def sized_instance(seed: int, n: int) -> Doc:
+    """A singles instance of ``n`` applicants in the NRMP proportions (45k : 6k : 40k)."""
+    return nrmp_instance(
+        seed, n_applicants=n, n_programs=round(n * 6000 / 45000), seats=round(n * 40000 / 45000)
+    )
+
+
+def child_cpu(cmd: list[str], stdout: Path, cwd: Path = REPO) -> float:
+    """CPU seconds (user + system) of one child process run to the end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with stdout.open("wb") as out:
+        subprocess.run(cmd, stdout=out, check=True, cwd=cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def whole_process(
+    seed: int, sizes: tuple[int, ...], runs: int, workdir: Path, baseline: Path | None = None
+) -> list[dict]:
+    rows = []
+    py = sys.executable
+    ref = str(REPO / "bench" / "reference_da.py")
+    for n in sizes:
+        path = workdir / f"singles-{n}.json"
+        if not path.exists():
+            path.write_text(json.dumps(sized_instance(seed, n)), encoding="utf-8")
+        ours_out, ref_out, ref2_out = (
+            workdir / f"{name}-{n}.out" for name in ("ours", "ref", "ref2")
+        )
+        commands: dict[str, tuple[list[str], Path, Path]] = {
+            "ours": ([py, "-m", "lis1.matching", str(path)], ours_out, REPO),
+            "ref": ([py, ref, str(path), str(ref_out)], workdir / "null", REPO),
+            "ref_orjson": (
+                [py, ref, str(path), str(ref2_out), "--json", "orjson"],
+                workdir / "null",
+                REPO,
+            ),
+        }
+        if baseline is not None:  # another checkout's engine, e.g. main before a change
+            commands["baseline"] = (
+                [py, "-m", "lis1.matching", str(path)],
+                workdir / f"baseline-{n}.out",
+                baseline,
+            )
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs if n < 100_000 else max(1, runs // 2)):
+            for name, (cmd, out, cwd) in commands.items():  # interleaved: same load for each
+                times[name].append(child_cpu(cmd, out, cwd))
+        ours = json.loads(ours_out.read_bytes())
+        theirs = json.loads(ref_out.read_bytes())
+        med = {name: statistics.median(t) for name, t in times.items()}
+        rows.append(
+            {
+                "n": n,
+                "runs": len(times["ours"]),
+                **med,
+                "same": ours["matches"] == theirs["matches"]
+                and ours["unmatched"] == theirs["unmatched"],
+                "stable": ours["stable"],
+            }
+        )
+        print(
+            f"  {n:>7,} applicants: ours {fmt(med['ours'])}, reference {fmt(med['ref'])} "
+            f"(with orjson {fmt(med['ref_orjson'])}); ratio {med['ours'] / med['ref']:.2f} "
+            f"({med['ours'] / med['ref_orjson']:.2f}); same matching: {rows[-1]['same']}",
+            flush=True,
+        )
+        if baseline is not None:
+            same = (workdir / f"baseline-{n}.out").read_bytes() == ours_out.read_bytes()
+            print(
+                f"           baseline {baseline}: {fmt(med['baseline'])}, ratio "
+                f"{med['baseline'] / med['ref']:.2f} ({med['baseline'] / med['ref_orjson']:.2f}); "
+                f"same output as ours: {same}",
+                flush=True,
+            )
+    return rows
+
+
+def solve_cpu(doc: Doc, runs: int) -> tuple[float, float]:
+    """Median CPU seconds of parse_instance and of solve, in this process."""
+    parse_times, solve_times = [], []
+    for _ in range(runs):
+        t = time.process_time()
+        instance = parse_instance(doc)
+        parse_times.append(time.process_time() - t)
+        t = time.process_time()
+        solve(instance)
+        solve_times.append(time.process_time() - t)
+    return statistics.median(parse_times), statistics.median(solve_times)
+
+
 def fmt(t: float | None) -> str:
     return "-" if t is None else f"{t * 1000:,.1f} ms" if t < 1 else f"{t:,.2f} s"
 
@@ -140,7 +251,42 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs of the national instance")
     parser.add_argument("--timeout", type=float, default=600.0, help="limit for `matching`, s")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--whole-runs", type=int, default=5, help="interleaved runs per size (0 skips them)"
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, WHOLE_SIZES)),
+        help="applicant counts of the whole-process comparison, comma-separated",
+    )
+    parser.add_argument("--whole-only", action="store_true", help="only the whole-process part")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also run the engine of this checkout (run from it), e.g. the main branch",
+    )
     args = parser.parse_args()
+
+    if args.whole_runs:
+        sizes = tuple(int(x) for x in args.sizes.split(","))
+        print(
+            "Whole process, CPU medians of interleaved child processes: "
+            "python -m lis1.matching against bench/reference_da.py (target: ratio <= 1.00 at "
+            "20,000):",
+            flush=True,
+        )
+        with tempfile.TemporaryDirectory(prefix="lis1-bench-") as tmp:
+            whole_process(args.seed, sizes, args.whole_runs, Path(tmp), args.baseline)
+        if 45_000 in sizes:
+            parse_t, solve_t = solve_cpu(sized_instance(args.seed, 45_000), 3)
+            print(
+                f"  45,000 applicants in this process: parse_instance {fmt(parse_t)}, "
+                f"solve {fmt(solve_t)} (target: solve <= 1 s), CPU medians of 3",
+                flush=True,
+            )
+        print()
+    if args.whole_only:
+        return 0
 
     print(
         f"Python {sys.version.split()[0]}; generating instances (seed {args.seed}) ...", flush=True

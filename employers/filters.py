@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import InterviewNote
-from lis1.rounds.demo.names import EEA_COUNTRIES
+from lis1.rounds.countries import EEA_COUNTRIES, NORWAY, OTHER_EEA_COUNTRIES
+from lis1.rounds.eligibility import hospital_done_q, municipal_done_q
 from lis1.rounds.enums import NorwegianProficiency
 from lis1.rounds.models import Application, Position
 from lis1.rounds.selectors import _subquery_count, applications_for_review
@@ -140,9 +141,9 @@ class ApplicantFilter(django_filters.FilterSet):
 
     def filter_education(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == EducationGroup.NORWAY:
-            return queryset.filter(applicant__education_country="NO")
+            return queryset.filter(applicant__education_country=NORWAY)
         if value == EducationGroup.EEA:
-            return queryset.filter(applicant__education_country__in=sorted(EEA_COUNTRIES - {"NO"}))
+            return queryset.filter(applicant__education_country__in=sorted(OTHER_EEA_COUNTRIES))
         if value == EducationGroup.OUTSIDE:
             return queryset.exclude(applicant__education_country__in=sorted(EEA_COUNTRIES))
         return queryset
@@ -158,9 +159,9 @@ class ApplicantFilter(django_filters.FilterSet):
                 | Q(applicant__prior_municipal_months__gt=0)
             )
         if value == "hospital_done":
-            return queryset.filter(applicant__prior_hospital_months__gte=12)
+            return queryset.filter(hospital_done_q("applicant__"))
         if value == "municipal_done":
-            return queryset.filter(applicant__prior_municipal_months__gte=6)
+            return queryset.filter(municipal_done_q("applicant__"))
         return queryset
 
     def filter_ranked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from lis1.rounds import outcomes
+from lis1.rounds import eligibility, outcomes
 from lis1.rounds.permissions import Role, role_of
 from lis1.rounds.selectors import round_current
 
@@ -21,7 +21,15 @@ ROLE_DASHBOARDS = {
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"round": round_current()})
+    return render(
+        request,
+        "home.html",
+        {
+            "round": round_current(),
+            "hospital_months": eligibility.HOSPITAL_MONTHS,
+            "municipal_months": eligibility.MUNICIPAL_MONTHS,
+        },
+    )
 
 
 @login_required

@@ -351,3 +351,20 @@ def test_inconsistent_session_limits_stop_start_up(env: dict[str, str], error: s
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert error in result.stderr
+
+
+def test_session_limits_are_read_from_the_environment() -> None:
+    env = {
+        "LIS1_SESSION_ABSOLUTE_SECONDS": "7200",
+        "LIS1_SESSION_IDLE_SECONDS": "600",
+        "LIS1_SESSION_WARNING_SECONDS": "90",
+    }
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.LIS1_SESSION_ABSOLUTE_SECONDS, "
+        "s.LIS1_SESSION_IDLE_SECONDS, s.LIS1_SESSION_WARNING_SECONDS, s.SESSION_COOKIE_AGE)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "7200 600 90 7200"

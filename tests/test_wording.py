@@ -17,6 +17,7 @@ from django.utils import translation
 
 from lis1.jobs.services import _hours_message, _when
 from lis1.rounds.calendar import when
+from lis1.rounds.eligibility import HOSPITAL_MONTHS, MUNICIPAL_MONTHS
 from lis1.rounds.enums import NorwegianProficiency, PositionKind, PositionStatus
 from lis1.rounds.services.matching import problem_message
 from tests import factories as f
@@ -351,12 +352,17 @@ def test_ranking_list_has_no_trailing_separator_for_a_hospital_only_position(
         municipality=f.MunicipalityFactory(name="Ulvik"),
         title="LIS1 Ulvik",
     )
-    applicant = f.ApplicantFactory()
-    client = _client(applicant.user, "nn")
-    for position in (hospital_only, municipal_only):
-        client.post(reverse("applicants:apply", args=[position.pk]), {"motivation": ""})
-    body = " ".join(_text(client.get(reverse("applicants:ranking"))).split())
-    assert f"<small>{trust.name} · Voss sjukehus</small>" in body
-    assert f"<small>{trust.name} · Ulvik</small>" in body
-    assert not re.search(r"·\s*(<|$)", body)
-    assert "– ·" not in body
+    # Each part-only position is open to those who have done the other part.
+    needs_hospital = f.ApplicantFactory(prior_municipal_months=MUNICIPAL_MONTHS)
+    needs_municipality = f.ApplicantFactory(prior_hospital_months=HOSPITAL_MONTHS)
+    for applicant, position, expected in (
+        (needs_hospital, hospital_only, f"<small>{trust.name} · Voss sjukehus</small>"),
+        (needs_municipality, municipal_only, f"<small>{trust.name} · Ulvik</small>"),
+    ):
+        client = _client(applicant.user, "nn")
+        applied = client.post(reverse("applicants:apply", args=[position.pk]), {"motivation": ""})
+        assert applied.status_code == 302, _text(applied)[-3000:]
+        body = " ".join(_text(client.get(reverse("applicants:ranking"))).split())
+        assert expected in body
+        assert not re.search(r"·\s*(<|$)", body)
+        assert "– ·" not in body

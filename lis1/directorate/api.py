@@ -356,6 +356,18 @@ class MatchRunStatisticsSerializer(serializers.Serializer):
     couples_not_inserted = serializers.IntegerField(required=False)
     by_trust = serializers.DictField(child=FillRowSerializer(), required=False)
     by_region = serializers.DictField(child=FillRowSerializer(), required=False)
+    verdict = serializers.ChoiceField(
+        choices=["stable", "none_exists", "unknown", "skipped"],
+        required=False,
+        help_text="Whether a stable matching exists (the exact check): stable, none_exists "
+        "(proven), unknown (its budget was spent) or skipped (round over its size limit).",
+    )
+    exact = serializers.DictField(
+        required=False,
+        allow_null=True,
+        help_text="What the exact check did: solver and encoder versions, matching_source, "
+        "blocking_agents, encoding_sha256 (see the README's result format).",
+    )
 
 
 class CheckProblemSerializer(serializers.Serializer):
@@ -491,7 +503,8 @@ class MatchRunSerializer(serializers.ModelSerializer):
 class MatchRunPublishSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(
         default=False,
-        help_text="Publish although some positions have no submitted ranking (needs a reason).",
+        help_text="Publish although some positions have no submitted ranking or the matching "
+        "is not stable (needs a reason).",
     )
     reason = _reason_field("Kept with the run and in the round's log.")
 
@@ -659,8 +672,9 @@ class MatchRunViewSet(mixins.RetrieveModelMixin, DirectorateViewSet):
     )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        """Publish a verified run (irreversible). While positions lack a submitted ranking it
-        needs `confirm` and a `reason`; the results e-mails then start in the background."""
+        """Publish a verified run (irreversible). While positions lack a submitted ranking, or
+        when the matching is not stable, it needs `confirm` and a `reason`; the results e-mails
+        then start in the background."""
         run = self.get_object()
         data = MatchRunPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -96,6 +96,17 @@ class PublishForm(DesignSystemFormMixin, forms.Form):
         help_text=_("Kept with the run and in the round's log."),
     )
 
+    def __init__(self, *args: Any, unstable: bool = False, unranked: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # One confirmation covers every warning the page shows; its label names them.
+        if unstable and unranked:
+            self.fields["confirm"].label = _(
+                "Publish although some positions have no submitted ranking and the matching "
+                "is not stable"
+            )
+        elif unstable:
+            self.fields["confirm"].label = _("Publish although the matching is not stable")
+
 
 class ReasonForm(DesignSystemFormMixin, forms.Form):
     reason = forms.CharField(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lis1.directorate import reports, rounds, views
+from lis1.directorate import reports, rounds, scenarios, views
 from lis1.directorate.audit import audit_history
 
 app_name = "directorate"
@@ -38,5 +38,17 @@ urlpatterns = [
         views.match_run_download,
         {"part": "result"},
         name="match_run_result",
+    ),
+    path("scenarier/", scenarios.scenario_list, name="scenarios"),
+    path("scenarier/ny/", scenarios.scenario_new, name="scenario_new"),
+    path("scenarier/sammenlign/", scenarios.scenario_compare, name="scenario_compare"),
+    path("scenarier/<int:pk>/", scenarios.scenario_detail, name="scenario"),
+    path("scenarier/<int:pk>/status/", scenarios.scenario_status, name="scenario_status"),
+    path("scenarier/<int:pk>/igjen/", scenarios.scenario_retry, name="scenario_retry"),
+    path("scenarier/<int:pk>/slett/", scenarios.scenario_delete, name="scenario_delete"),
+    path(
+        "scenarier/<int:pk>/eksport/<str:fmt>/",
+        scenarios.scenario_download,
+        name="scenario_download",
     ),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lis1.directorate.forms import PublishForm
@@ -33,6 +34,73 @@ def _histogram_rows(histogram: dict[str, int]) -> list[tuple[int, int]]:
     return sorted((int(choice), count) for choice, count in histogram.items())
 
 
+def verdict_words(run: MatchRun) -> list[str]:
+    """Whether the run's matching is stable and whether a stable one exists at all, in words
+    (the exact check's verdict, lis1.matching.exact, stored with the statistics)."""
+    stats = run.statistics or {}
+    verdict = stats.get("verdict")
+    exact = stats.get("exact") or {}
+    source = exact.get("matching_source")
+    if run.stable is None:
+        return []
+    if run.stable:
+        words = [_("Stable: no applicant and position would both rather be matched together.")]
+        if source == "sat_stable":
+            words.append(
+                _(
+                    "The engine's own matching was not stable; the exact check found a stable "
+                    "matching, and this is the one in the result."
+                )
+            )
+        return words
+    count = exact.get("blocking_agents")
+    if verdict == "none_exists":
+        words = [_("No stable matching exists for this round: the exact check proved it.")]
+        if source == "maxsat_fewest_blocking_agents" or (source == "engine_fewest_blocking_agents"):
+            words.append(
+                ngettext(
+                    "The result has the fewest applicants or couples in a blocking pair that "
+                    "any matching can have: %(count)s.",
+                    "The result has the fewest applicants or couples in blocking pairs that "
+                    "any matching can have: %(count)s.",
+                    count or 0,
+                )
+                % {"count": count}
+            )
+        elif source == "maxsat_fewer_blocking_agents":
+            words.append(
+                _(
+                    "The result has fewer applicants or couples in blocking pairs than the "
+                    "engine's matching (%(count)s), but the check ran out of budget before "
+                    "proving that no matching has fewer."
+                )
+                % {"count": count}
+            )
+        else:
+            words.append(
+                _(
+                    "The result is the engine's matching: the check ran out of budget looking "
+                    "for one with fewer applicants or couples in blocking pairs."
+                )
+            )
+        return words
+    if verdict == "unknown":
+        return [
+            _(
+                "Not stable, and the exact check could not decide within its budget whether a "
+                "stable matching exists."
+            )
+        ]
+    if verdict == "skipped":
+        return [
+            _(
+                "Not stable. The round is larger than the exact check takes, so it did not "
+                "decide whether a stable matching exists."
+            )
+        ]
+    return [_("Not stable: the matching has blocking pairs.")]
+
+
 def _run_page(request: HttpRequest, run: MatchRun, *, status: int = 200) -> HttpResponse:
     stats = run.statistics or {}
     return render(
@@ -45,6 +113,7 @@ def _run_page(request: HttpRequest, run: MatchRun, *, status: int = 200) -> Http
             "couple_choices": _histogram_rows(stats.get("couple_choice_histogram", {})),
             # Stored on the run when it was written: the result document is never read here.
             "blocking_pairs": run.blocking_pairs_preview if run.stable is False else [],
+            "verdict": verdict_words(run),
         },
         status=status,
     )
@@ -122,7 +191,14 @@ def match_run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Publishing is irreversible: the round's checklist and a confirmation first. Positions
     without a submitted ranking need an explicit confirmation with a reason."""
     run = _run_or_404(pk)
-    form = PublishForm(request.POST if request.method == "POST" else None)
+    unranked = positions_without_submitted_ranking(run.round).select_related("employer")
+    unranked_count = unranked.count()
+    unstable = run.stable is False
+    form = PublishForm(
+        request.POST if request.method == "POST" else None,
+        unstable=unstable,
+        unranked=bool(unranked_count),
+    )
     error = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -145,7 +221,6 @@ def match_run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("directorate:match_run", pk=run.pk)
-    unranked = positions_without_submitted_ranking(run.round).select_related("employer")
     return render(
         request,
         "directorate/match_run_publish.html",
@@ -155,7 +230,9 @@ def match_run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "checklist": round_checklist_items(run.round),
             "unranked": unranked[:100],
-            "unranked_count": unranked.count(),
+            "unranked_count": unranked_count,
+            "unstable": unstable,
+            "verdict": verdict_words(run),
             "checking": run.checks.filter(status__in=ACTIVE).exists(),
         },
         status=status,

@@ -8,8 +8,10 @@ lists in the input document.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lis1.matching.instance import Instance
+if TYPE_CHECKING:
+    from lis1.matching.instance import Instance
 
 NONE = -1
 """Program index meaning "no program" (unmatched, or ``null`` in a couple's pair)."""
@@ -33,6 +35,10 @@ class Compiled:
 
 
 def compile_instance(instance: Instance) -> Compiled:
+    """The integer form; the parser's one-pass build when it made one (nothing changes a
+    Compiled after it is built, so runs may share it)."""
+    if instance.compiled is not None:
+        return instance.compiled
     program_ids = sorted(p.id for p in instance.programs)
     pidx = {pid: i for i, pid in enumerate(program_ids)}
     applicant_ids = sorted(

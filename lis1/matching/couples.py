@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 from lis1.matching.compiled import NONE, Compiled
 from lis1.matching.deferred_acceptance import SinglesState
+from lis1.matching.instance import gc_paused
 
 MAX_ATTEMPTS = 5
 # A step is one agent taken from the stack, one list entry or pair it may look at, or one
@@ -504,6 +505,14 @@ def next_order(n_couples: int, rng: random.Random, failed: tuple[int, ...]) -> l
 
 
 def run_attempt(
+    c: Compiled, base: SinglesState, order: list[int], number: int, budget: int, seed: int = 0
+) -> Attempt:
+    """See :func:`_run_attempt`; no garbage collection while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _run_attempt(c, base, order, number, budget, seed)
+
+
+def _run_attempt(
     c: Compiled, base: SinglesState, order: list[int], number: int, budget: int, seed: int = 0
 ) -> Attempt:
     """Insert the couples in ``order`` within ``budget`` steps. Failed ones are retried

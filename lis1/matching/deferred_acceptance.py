@@ -14,6 +14,7 @@ from bisect import insort
 from dataclasses import dataclass
 
 from lis1.matching.compiled import NONE, Compiled
+from lis1.matching.instance import gc_paused
 
 
 @dataclass(slots=True)
@@ -30,6 +31,12 @@ class SinglesState:
 
 
 def deferred_acceptance(c: Compiled) -> SinglesState:
+    """See :func:`_deferred_acceptance`; no garbage collection while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _deferred_acceptance(c)
+
+
+def _deferred_acceptance(c: Compiled) -> SinglesState:
     capacity = c.capacity
     program_rank = c.program_rank
     program_list = c.program_list
@@ -37,6 +44,12 @@ def deferred_acceptance(c: Compiled) -> SinglesState:
     held: list[list[int]] = [[] for _ in capacity]
     assigned = [NONE] * len(prefs)
     nxt = [0] * len(prefs)
+    # admits[p]: p takes an applicant of a lower rank than this: its worst held rank once
+    # it is full, any rank until then. Not ranked counts as a rank above every bound, so a
+    # rejection costs one lookup and one comparison.
+    free = len(prefs)
+    unranked = free + 1
+    admits = [free if cap else -1 for cap in capacity]
 
     # The result does not depend on the order of proposals; a stack is simply fastest.
     stack = c.singles[::-1]
@@ -45,25 +58,25 @@ def deferred_acceptance(c: Compiled) -> SinglesState:
     while stack:
         a = pop()
         lst = prefs[a]
-        i = nxt[a]
-        n = len(lst)
-        while i < n:
+        for i in range(nxt[a], len(lst)):
             p = lst[i]
-            r = program_rank[p].get(a)
-            if r is not None:
+            r = program_rank[p].get(a, unranked)
+            if r < admits[p]:
                 h = held[p]
                 if len(h) < capacity[p]:
                     insort(h, r)
-                    assigned[a] = p
-                    break
-                if h and h[-1] > r:
+                    if len(h) == capacity[p]:
+                        admits[p] = h[-1]
+                else:
                     b = program_list[p][h.pop()]
                     insort(h, r)
-                    assigned[a] = p
+                    admits[p] = h[-1]
                     assigned[b] = NONE
                     nxt[b] += 1  # b continues below the program that just rejected it
                     push(b)
-                    break
-            i += 1
-        nxt[a] = i
+                assigned[a] = p
+                nxt[a] = i
+                break
+        else:
+            nxt[a] = len(lst)
     return SinglesState(assigned=assigned, position=nxt, held=held)

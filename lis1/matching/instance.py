@@ -7,11 +7,17 @@ Django side can show it to directorate staff.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import eq, itemgetter
 from typing import Any
+
+from lis1.matching.compiled import NONE, Compiled
 
 MATCH_FORMAT = "lis1-match/1"
 MATCH_RESULT_FORMAT = "lis1-match-result/1"
@@ -63,6 +69,8 @@ class Instance:
     applicants: tuple[Applicant, ...]
     couples: tuple[Couple, ...]
     input_sha256: str
+    # The integer form, when the parser built it on the way (see compile_instance).
+    compiled: Compiled | None = field(default=None, compare=False, repr=False)
 
 
 def quote(value: object) -> str:
@@ -176,7 +184,18 @@ def _string_list(value: Any, what: str, item: str) -> tuple[str, ...]:
 
 
 def parse_instance(obj: Any) -> Instance:
-    """Validate a decoded ``lis1-match/1`` document and return an :class:`Instance`."""
+    """Validate a decoded ``lis1-match/1`` document and return an :class:`Instance`.
+
+    A valid document is checked and compiled in one pass (:func:`_parse_fast`); anything it
+    does not take goes through the checks below, which name the problem."""
+    with gc_paused():
+        instance = _parse_fast(obj)
+        if instance is not None:
+            return instance
+        return _parse_checked(obj)
+
+
+def _parse_checked(obj: Any) -> Instance:
     check_format(obj, MATCH_FORMAT)
     check_keys(obj, _TOP_KEYS, {"format", "seed", "programs", "applicants"}, "the instance")
     seed = check_seed(obj)
@@ -279,4 +298,250 @@ def _couple_ranking(
 
 def instance_from_json(text: str | bytes) -> Instance:
     """Decode and validate a ``lis1-match/1`` document."""
-    return parse_instance(load_json(text))
+    with gc_paused():
+        return parse_instance(load_json(text))
+
+
+@contextmanager
+def gc_paused(*, freeze: bool = False) -> Iterator[None]:
+    """No garbage collection inside the block; the collector's state is restored after it,
+    also when the block raises. Nested blocks leave the state to the outermost.
+
+    The engine's data are acyclic lists, dicts and tuples that live until the run ends, so
+    collecting while they are built only costs time (at 100,000 applicants, a third of the
+    run). With ``freeze`` the objects are moved out of the collector's reach when the block
+    ends (``gc.freeze``), so they are not scanned once after it either; that also keeps
+    any cyclic garbage of the whole process for good, so only a process that is about to
+    end (the CLI) asks for it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            if freeze:
+                gc.freeze()
+            gc.enable()
+
+
+def _plain(value: Any) -> bool:
+    """Only strings, integers, booleans, null, lists and string-keyed objects (no floats:
+    orjson writes some of them unlike ``json.dumps``, and NaN as null)."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return True
+    try:
+        if t is list or t is tuple:
+            return all(_plain(v) for v in value)
+        if t is dict:
+            return all(type(k) is str and _plain(v) for k, v in value.items())
+    except RecursionError:
+        pass
+    return False
+
+
+# orjson encodes several times faster than json.dumps, but importing it costs as much as
+# encoding a few thousand applicants; below that size json.dumps does it.
+ORJSON_FROM = 5_000
+_orjson_module: Any = None
+
+
+def optional_orjson(size: int) -> Any:
+    """The orjson module for a document of ``size`` entries, or None (small, or missing)."""
+    global _orjson_module
+    if size < ORJSON_FROM:
+        return None
+    if _orjson_module is None:
+        try:
+            import orjson
+
+            _orjson_module = orjson
+        except ImportError:  # pragma: no cover - orjson is a dependency
+            _orjson_module = False
+    return _orjson_module or None
+
+
+def _canonical_fast(obj: dict[str, Any], size: int) -> bytes | None:
+    """:func:`canonical_json_bytes`, for the plain documents :func:`_parse_fast` accepts.
+
+    orjson's sorted compact encoding is that byte for byte there (the same escapes, UTF-8,
+    keys in code point order); ``None`` if it refuses (an integer beyond 64 bits, a lone
+    surrogate) and the caller takes the checking path."""
+    orjson = optional_orjson(size)
+    if orjson is None:
+        try:
+            return canonical_json_bytes(obj)
+        except InstanceError:
+            return None
+    try:
+        return bytes(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS))
+    except orjson.JSONEncodeError:
+        return None
+
+
+_REQUIRED_TOP = frozenset({"format", "seed", "programs", "applicants"})
+_STR_ONLY = {str}
+_INT_ONLY = {int}
+_DICT_ONLY = {dict}
+_ID = itemgetter("id")
+_CAPACITY = itemgetter("capacity")
+_RANKING = itemgetter("ranking")
+_LIST_ONLY = {list}
+
+
+def _parse_fast(obj: Any) -> Instance | None:
+    """Check and compile a valid document in one pass, or return ``None``.
+
+    Every check of :func:`_parse_checked` is made here too, but on whole lists at once and
+    as a side effect of compiling: mapping a ranking to indices (``map`` over the id table)
+    fails on anything but a known id, and its rank table or set is shorter than the list
+    when an id is there twice; so nothing runs per list entry in Python. On
+    anything unusual the answer is ``None`` and the caller runs the checks that name the
+    problem; so this never accepts what they refuse, and for what it accepts it builds
+    exactly what ``compile_instance(_parse_checked(obj))`` does."""
+    if type(obj) is not dict:
+        return None
+    keys = obj.keys()
+    if not (keys >= _REQUIRED_TOP and keys <= _TOP_KEYS) or obj["format"] != MATCH_FORMAT:
+        return None
+    seed = obj["seed"]
+    progs = obj["programs"]
+    apps = obj["applicants"]
+    cps = obj.get("couples", [])
+    if type(seed) is not int or type(progs) is not list or type(apps) is not list:
+        return None
+    if type(cps) is not list or ("meta" in obj and not _plain(obj["meta"])):
+        return None
+    try:
+        if not (set(map(type, progs)) <= _DICT_ONLY and set(map(type, apps)) <= _DICT_ONLY):
+            return None
+        if not (
+            all(map(eq, map(dict.keys, progs), repeat(_PROGRAM_KEYS)))
+            and all(map(eq, map(dict.keys, apps), repeat(_APPLICANT_KEYS)))
+        ):
+            return None
+        pids = list(map(_ID, progs))
+        sids = list(map(_ID, apps))
+        pid_set = set(pids)
+        sid_set = set(sids)
+        if (
+            len(pid_set) != len(pids)
+            or not set(map(type, pids)) <= _STR_ONLY
+            or "" in pid_set
+            or len(sid_set) != len(sids)
+            or not set(map(type, sids)) <= _STR_ONLY
+            or "" in sid_set
+        ):
+            return None
+
+        couples: list[Couple] = []
+        member_ids: list[str] = []
+        for e in cps:
+            if type(e) is not dict or e.keys() != _COUPLE_KEYS:
+                return None
+            cid, members, ranking = e["id"], e["members"], e["ranking"]
+            if type(cid) is not str or not cid or type(members) is not list:
+                return None
+            if len(members) != 2 or type(ranking) is not list:
+                return None
+            m1, m2 = members
+            if type(m1) is not str or type(m2) is not str or not m1 or not m2 or m1 == m2:
+                return None
+            pairs = []
+            for pair in ranking:
+                if type(pair) is not list or len(pair) != 2:
+                    return None
+                p1, p2 = pair
+                if p1 is None:
+                    if p2 is None:
+                        return None
+                elif p1 not in pid_set or type(p1) is not str:
+                    return None
+                if p2 is not None and (p2 not in pid_set or type(p2) is not str):
+                    return None
+                pairs.append((p1, p2))
+            if len(set(pairs)) != len(pairs):
+                return None
+            member_ids += members
+            couples.append(Couple(cid, (m1, m2), tuple(pairs)))
+        owner = sid_set.union(member_ids)
+        if len(owner) != len(sids) + len(member_ids):
+            return None
+        if len({c.id for c in couples}) != len(couples):
+            return None
+
+        # Index order is sorted id order; a permutation of the document's order (linear
+        # when the document is sorted already).
+        porder = sorted(range(len(pids)), key=pids.__getitem__)
+        program_ids = [pids[i] for i in porder]
+        pidx = dict(zip(program_ids, range(len(program_ids)), strict=True))
+        everyone = sids + member_ids
+        aorder = sorted(range(len(everyone)), key=everyone.__getitem__)
+        applicant_ids = [everyone[i] for i in aorder]
+        aidx = dict(zip(applicant_ids, range(len(applicant_ids)), strict=True))
+        pget = pidx.__getitem__
+        aget = aidx.__getitem__
+
+        caps = list(map(_CAPACITY, progs))
+        prankings = list(map(_RANKING, progs))
+        arankings = list(map(_RANKING, apps))
+        if not (
+            set(map(type, caps)) <= _INT_ONLY
+            and (not caps or min(caps) >= 0)
+            and set(map(type, prankings)) <= _LIST_ONLY
+            and set(map(type, arankings)) <= _LIST_ONLY
+        ):
+            return None
+        # map() over an id table raises KeyError on anything but a known id.
+        program_list = [list(map(aget, prankings[i])) for i in porder]
+        program_rank = [dict(zip(lst, range(len(lst)), strict=True)) for lst in program_list]
+        if sum(map(len, program_rank)) != sum(map(len, program_list)):
+            return None  # an applicant ranked twice
+        single_prefs = [list(map(pget, r)) for r in arankings]
+        if sum(map(len, map(set, single_prefs))) != sum(map(len, single_prefs)):
+            return None  # a program ranked twice
+        single_prefs += [[] for _ in member_ids]
+        prefs = [single_prefs[i] for i in aorder]
+        capacity = [caps[i] for i in porder]
+    except (TypeError, KeyError):  # an unhashable value or an unknown id where an id belongs
+        return None
+
+    canonical = _canonical_fast(obj, len(sids) + len(member_ids) + len(pids))
+    if canonical is None:
+        return None
+
+    couple_of = [NONE] * len(applicant_ids)
+    ordered = sorted(couples, key=lambda c: c.id)
+    couple_members: list[tuple[int, int]] = []
+    couple_options: list[list[tuple[int, int]]] = []
+    for k, couple in enumerate(ordered):
+        a, b = aget(couple.members[0]), aget(couple.members[1])
+        couple_of[a] = couple_of[b] = k
+        couple_members.append((a, b))
+        couple_options.append(
+            [
+                (NONE if p1 is None else pget(p1), NONE if p2 is None else pget(p2))
+                for p1, p2 in couple.ranking
+            ]
+        )
+    compiled = Compiled(
+        program_ids=program_ids,
+        applicant_ids=applicant_ids,
+        couple_ids=[c.id for c in ordered],
+        capacity=capacity,
+        program_rank=program_rank,
+        program_list=program_list,
+        prefs=prefs,
+        couple_of=couple_of,
+        singles=sorted(map(aget, sids)) if couples else list(range(len(sids))),
+        couple_members=couple_members,
+        couple_options=couple_options,
+    )
+    return Instance(
+        seed,
+        tuple(map(Program, pids, caps, map(tuple, prankings))),
+        tuple(map(Applicant, sids, map(tuple, arankings))),
+        tuple(couples),
+        hashlib.sha256(canonical).hexdigest(),
+        compiled,
+    )

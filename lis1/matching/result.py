@@ -70,6 +70,10 @@ class Result:
     input_sha256: str
     statistics: Statistics
     engine: str = ENGINE_VERSION
+    # "stable" | "none_exists" | "unknown" | "skipped" (lis1.matching.exact), and what the
+    # exact step did (None when the engine's matching was stable and it did not run).
+    verdict: str = "stable"
+    exact: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +85,8 @@ class Result:
             "input_sha256": self.input_sha256,
             "engine": self.engine,
             "statistics": self.statistics.to_json(),
+            "verdict": self.verdict,
+            "exact": None if self.exact is None else dict(self.exact),
         }
 
 

@@ -7,14 +7,23 @@ import random
 from lis1.matching.compiled import NONE, compile_instance
 from lis1.matching.couples import MAX_ATTEMPTS, Attempt, next_order, run_attempt, step_budget
 from lis1.matching.deferred_acceptance import deferred_acceptance
-from lis1.matching.instance import Instance
+from lis1.matching.exact import DEFAULT_BUDGET, ExactBudget, refine
+from lis1.matching.instance import Instance, gc_paused
 from lis1.matching.result import Result, statistics
 from lis1.matching.verify import BlockingPair, blocking_pairs, feasibility_problems
 
 
-def solve(instance: Instance) -> Result:
+def solve(instance: Instance, *, exact: ExactBudget | None = DEFAULT_BUDGET) -> Result:
+    """See :func:`_solve`; no garbage collection while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _solve(instance, exact)
+
+
+def _solve(instance: Instance, exact: ExactBudget | None) -> Result:
     """The applicant-optimal stable matching when there are no couples; with couples, the
-    Roth–Peranson-style result, reported with ``stable`` exactly as the verifier finds it."""
+    Roth–Peranson-style result, reported with ``stable`` exactly as the verifier finds it.
+    When that is unstable, the exact step (:mod:`lis1.matching.exact`, ``exact=None`` turns it
+    off) decides whether a stable matching exists and may replace the matching."""
     c = compile_instance(instance)
     base = deferred_acceptance(c)
     assigned = base.assigned
@@ -43,6 +52,17 @@ def solve(instance: Instance) -> Result:
         cycle = best[0].cycle_detected
         not_inserted = best[0].not_inserted
 
+    verdict, report = "stable", None
+    if blocking and exact is not None:
+        outcome = refine(c, assigned, blocking, exact, lambda a: blocking_pairs(c, a))
+        verdict, report = outcome.verdict, outcome.report
+        if outcome.assigned is not assigned:
+            assigned = outcome.assigned
+            # The insertion diagnostics in the statistics stay the engine's attempt's.
+            blocking = blocking_pairs(c, assigned)
+    elif blocking:
+        verdict = "unknown"
+
     problems = feasibility_problems(c, assigned)
     if problems:  # an engine bug, never an input problem
         raise RuntimeError(f"engine produced an infeasible matching: {problems[0]}")
@@ -56,4 +76,6 @@ def solve(instance: Instance) -> Result:
         blocking_pairs=tuple(blocking),
         input_sha256=instance.input_sha256,
         statistics=statistics(c, assigned, attempts, cycle, not_inserted),
+        verdict=verdict,
+        exact=report,
     )

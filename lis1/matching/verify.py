@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lis1.matching.compiled import NONE, Compiled, compile_instance
-from lis1.matching.instance import Instance, quote
+from lis1.matching.instance import Instance, gc_paused, quote
 
 
 class MatchingError(ValueError):
@@ -89,16 +89,19 @@ def feasibility_problems(c: Compiled, assigned: list[int]) -> list[str]:
     """Capacity and mutual-acceptability violations, as one-line messages."""
     problems: list[str] = []
     count = [0] * len(c.program_ids)
+    program_rank = c.program_rank
+    prefs = c.prefs
+    couple_of = c.couple_of
     for a, p in enumerate(assigned):
         if p == NONE:
             continue
         count[p] += 1
-        if a not in c.program_rank[p]:
+        if a not in program_rank[p]:
             problems.append(
                 f"program {quote(c.program_ids[p])} does not rank applicant "
                 f"{quote(c.applicant_ids[a])} matched to it"
             )
-        if c.couple_of[a] == NONE and p not in c.prefs[a]:
+        if couple_of[a] == NONE and p not in prefs[a]:
             problems.append(
                 f"applicant {quote(c.applicant_ids[a])} is matched to program "
                 f"{quote(c.program_ids[p])}, which it did not rank"
@@ -140,42 +143,65 @@ def _takes(held: list[int], capacity: int, newcomers: list[int], leavers: list[i
     return better + len(newcomers) <= capacity
 
 
-def blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
-    """Every blocking pair of a feasible assignment, sorted."""
-    held = _held_ranks(c, assigned)
-    capacity = c.capacity
+def _admits_below(c: Compiled, assigned: list[int]) -> list[int]:
+    """Per program, the ranks that would get a seat there: below this bound (its worst held
+    rank when it is full, beyond every rank when it has a free seat)."""
     program_rank = c.program_rank
+    count = [0] * len(c.program_ids)
+    worst = [-1] * len(c.program_ids)
+    for a, p in enumerate(assigned):
+        if p != NONE:
+            count[p] += 1
+            r = program_rank[p][a]
+            if r > worst[p]:
+                worst[p] = r
+    free = len(c.applicant_ids)  # above every rank
+    return [w if n >= cap else free for w, n, cap in zip(worst, count, c.capacity, strict=True)]
+
+
+def blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
+    """See :func:`_blocking_pairs`; no garbage collection while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _blocking_pairs(c, assigned)
+
+
+def _blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
+    """Every blocking pair of a feasible assignment, sorted."""
+    program_rank = c.program_rank
+    applicant_ids = c.applicant_ids
+    program_ids = c.program_ids
     out: list[BlockingPair] = []
 
+    # A single blocks with p above its match when p ranks it below p's bound.
+    bound = _admits_below(c, assigned)
+    unranked = len(applicant_ids)  # not below any bound
+    prefs = c.prefs
     for a in c.singles:
-        lst = c.prefs[a]
         current = assigned[a]
-        end = lst.index(current) if current != NONE else len(lst)
-        for j in range(end):
-            p = lst[j]
-            r = program_rank[p].get(a)
-            if r is None:
-                continue
-            h = held[p]
-            if len(h) < capacity[p] or (h and h[-1] > r):
-                out.append(SingleBlockingPair(c.applicant_ids[a], c.program_ids[p]))
+        for p in prefs[a]:
+            if p == current:
+                break
+            if program_rank[p].get(a, unranked) < bound[p]:
+                out.append(SingleBlockingPair(applicant_ids[a], program_ids[p]))
 
-    for k, (a, b) in enumerate(c.couple_members):
-        options = c.couple_options[k]
-        pair = (assigned[a], assigned[b])
-        end = len(options) if pair == (NONE, NONE) else options.index(pair)
-        for j in range(end):
-            if _couple_blocks(c, held, a, b, options[j], pair):
-                p1, p2 = options[j]
-                out.append(
-                    CoupleBlockingPair(
-                        c.couple_ids[k],
-                        (
-                            None if p1 == NONE else c.program_ids[p1],
-                            None if p2 == NONE else c.program_ids[p2],
-                        ),
+    if c.couple_members:
+        held = _held_ranks(c, assigned)
+        for k, (a, b) in enumerate(c.couple_members):
+            options = c.couple_options[k]
+            pair = (assigned[a], assigned[b])
+            end = len(options) if pair == (NONE, NONE) else options.index(pair)
+            for j in range(end):
+                if _couple_blocks(c, held, a, b, options[j], pair):
+                    p1, p2 = options[j]
+                    out.append(
+                        CoupleBlockingPair(
+                            c.couple_ids[k],
+                            (
+                                None if p1 == NONE else program_ids[p1],
+                                None if p2 == NONE else program_ids[p2],
+                            ),
+                        )
                     )
-                )
 
     out.sort(key=_sort_key)
     return out

@@ -1,6 +1,6 @@
 """How the report groups people: country groups, age groups, years, earlier rounds, choices.
 
-Pure Python (the builder imports it). The EU/EEA list is the one definition of the report;
+Pure Python (the builder imports it). The EU/EEA list is lis1.rounds.countries';
 Norway is its own group, so "EU/EEA" below means the other EU/EEA countries.
 """
 
@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lis1.rounds.countries import EEA_COUNTRIES, NORWAY
+
 
 def gettext_noop(message: str) -> str:
     """Mark a message for translation without translating it (the renderers translate)."""
     return message
 
-
-NORWAY = "NO"
-# EU member states plus Iceland, Liechtenstein and Norway (EEA). The United Kingdom left in 2020.
-EEA_COUNTRIES = frozenset(
-    (
-        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
-        "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
-    )
-)  # fmt: skip
 
 GROUP_NORWAY = gettext_noop("Norway")
 GROUP_EEA = gettext_noop("EU/EEA (other than Norway)")

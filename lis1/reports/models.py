@@ -102,3 +102,74 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.data_as_of:%Y-%m-%d %H:%M}"
+
+
+class Scenario(Job):
+    """A seat scenario of the policy lab, projected from a round over later rounds: the
+    parameters as asked (assumptions included), and the results as the simulation returned
+    them (`lis1-scenario/1`, its baseline on the same seeds, the offer waves of the round and,
+    when asked, the seats needed). A background job (lis1.jobs)."""
+
+    job_task_name = "lis1.reports.tasks.scenario_run_task"
+    job_task_kwarg = "scenario_id"
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="scenarios"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    parameters = models.JSONField(_("parameters"))
+    # The seats-needed search, when asked: {"waited_rounds", "target", "within"}.
+    seats_needed_question = models.JSONField(_("seats needed: question"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="nb")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    result = models.JSONField(_("result"), null=True, blank=True)
+    offer_waves = models.JSONField(_("offer waves"), null=True, blank=True)
+    seats_needed = models.JSONField(_("seats needed"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("run time (ms)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=JobStatus.SUCCEEDED)
+                | Q(result__isnull=False, offer_waves__isnull=False),
+                name="scenario_done_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · #{self.pk}"
+
+
+class ScenarioFile(models.Model):
+    """One export of a finished scenario (XLSX, CSV, JSON, PDF), rendered by its job in the
+    language it was asked in, so that a download never waits for a PDF to be drawn."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="files"
+    )
+    format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("scenario file")
+        verbose_name_plural = _("scenario files")
+        ordering = ["scenario", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "format"], name="scenario_file_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from lis1.rounds.eligibility import matchable, needs_some_part
 from lis1.rounds.enums import (
     ApplicationStatus,
     CoupleStatus,
@@ -22,7 +23,6 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.services.eligibility import matchable, needs_some_part
 
 
 @dataclass(frozen=True)

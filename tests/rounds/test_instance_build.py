@@ -24,7 +24,7 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.services.eligibility import HOSPITAL_MONTHS, part_needed
+from lis1.rounds.eligibility import HOSPITAL_MONTHS, is_matchable, part_needed
 from lis1.rounds.services.matching import match_instance_build
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -50,7 +50,10 @@ def _reference(round_: Round, seed: int) -> dict[str, object]:
             prior_hospital_months=person.prior_hospital_months,
             prior_municipal_months=person.prior_municipal_months,
         )
-        if needed and person.authorisation != AuthorisationStatus.NONE and person.national_id_hash:
+        if needed and is_matchable(
+            authorisation=person.authorisation,
+            has_identity_number=person.national_id_hash is not None,
+        ):
             kind[person.pk] = needed
 
     def acceptable(applicant: int, position: int | None) -> bool:

@@ -16,8 +16,8 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from lis1.accounts.models import User
+from lis1.rounds.countries import EEA_COUNTRIES
 from lis1.rounds.demo import DemoSummary, demo_calendar, demo_round_seed
-from lis1.rounds.demo.names import EEA_COUNTRIES
 from lis1.rounds.demo.service import OSLO
 from lis1.rounds.enums import CoupleStatus, OrganisationKind, RoundPhase
 from lis1.rounds.identity import validate_identity_number

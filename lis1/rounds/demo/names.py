@@ -126,12 +126,6 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
 # Names of Norwegian nationals with family roots elsewhere (a realistic share of new doctors).
 HERITAGE_NAME_SETS = ("PK", "IR", "SO", "VN", "PL", "IQ", "BA")
 
-_EEA = (
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
-    "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
-)  # fmt: skip
-EEA_COUNTRIES = frozenset(_EEA)
-
 # Where Norwegian nationals study medicine abroad (weights); the UK is outside the EEA since 2021.
 NORWEGIAN_ABROAD_EEA = (
     ("PL", 26), ("HU", 20), ("CZ", 15), ("SK", 10), ("DK", 10), ("DE", 5), ("LT", 5),

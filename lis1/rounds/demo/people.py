@@ -34,8 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from lis1.rounds import eligibility
+from lis1.rounds.countries import EEA_COUNTRIES, NORWAY
 from lis1.rounds.demo import names as N
-from lis1.rounds.enums import AuthorisationStatus, Gender, NorwegianProficiency
+from lis1.rounds.enums import AuthorisationStatus, Gender, NorwegianProficiency, PositionKind
 
 APPLICANT_EMAIL_DOMAIN = "applicant.demo.lis1.no"
 
@@ -114,9 +116,13 @@ class ApplicantPlan:
     @property
     def need(self) -> str:
         """ "full", "hospital" (only the hospital part missing) or "municipality"."""
-        if self.prior_hospital_months >= 12 and self.prior_municipal_months < 6:
+        needed = eligibility.part_needed(
+            prior_hospital_months=self.prior_hospital_months,
+            prior_municipal_months=self.prior_municipal_months,
+        )
+        if needed == PositionKind.MUNICIPALITY_ONLY:
             return "municipality"
-        if self.prior_municipal_months >= 6 and self.prior_hospital_months < 12:
+        if needed == PositionKind.HOSPITAL_ONLY:
             return "hospital"
         return "full"
 
@@ -163,9 +169,9 @@ AUTHORISATION_SCORE: dict[str, float] = {
 
 
 def _education_group(country: str) -> str:
-    if country == "NO":
+    if country == NORWAY:
         return EDU_NORWAY
-    return EDU_EEA if country in N.EEA_COUNTRIES else EDU_OTHER
+    return EDU_EEA if country in EEA_COUNTRIES else EDU_OTHER
 
 
 def latent_score(
@@ -235,7 +241,7 @@ def plan_applicants(
                 draw = rng.random()
                 if draw < MIX.foreigners_educated_in_norway:
                     education_country = "NO"
-                elif nationality not in N.EEA_COUNTRIES and draw < 0.13:
+                elif nationality not in EEA_COUNTRIES and draw < 0.13:
                     education_country = weighted(rng, N.FOREIGN_EEA_STUDY)
                 else:
                     education_country = nationality
@@ -308,9 +314,9 @@ def plan_applicants(
         prior_hospital = prior_municipal = 0
         if profile is None and rng.random() < 0.05:
             if rng.random() < 0.55:
-                prior_hospital = 12
+                prior_hospital = eligibility.HOSPITAL_MONTHS
             else:
-                prior_municipal = 6
+                prior_municipal = eligibility.MUNICIPAL_MONTHS
         if profile is not None:
             home = profile.home_region
         else:

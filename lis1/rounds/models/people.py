@@ -13,6 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lis1.rounds import identity
+from lis1.rounds.eligibility import (
+    HOSPITAL_MONTHS,
+    MUNICIPAL_MONTHS,
+    PRIOR_SERVICE_MESSAGE,
+    part_needed,
+    prior_service_in_range_q,
+)
 from lis1.rounds.enums import (
     ApplicationStatus,
     AuthorisationStatus,
@@ -86,10 +93,14 @@ class Applicant(models.Model):
         blank=True,
     )
     prior_hospital_months = models.PositiveSmallIntegerField(
-        _("LIS1 months done in hospital"), default=0, validators=[MaxValueValidator(12)]
+        _("LIS1 months done in hospital"),
+        default=0,
+        validators=[MaxValueValidator(HOSPITAL_MONTHS)],
     )
     prior_municipal_months = models.PositiveSmallIntegerField(
-        _("LIS1 months done in a municipality"), default=0, validators=[MaxValueValidator(6)]
+        _("LIS1 months done in a municipality"),
+        default=0,
+        validators=[MaxValueValidator(MUNICIPAL_MONTHS)],
     )
     # Rounds before this system kept its records, as the applicant declares them; the rounds
     # applied in since are counted from the applications (lis1.reports.queries).
@@ -123,11 +134,9 @@ class Applicant(models.Model):
                 violation_error_message=_("An applicant with this HPR number already exists."),
             ),
             models.CheckConstraint(
-                condition=Q(prior_hospital_months__lte=12, prior_municipal_months__lte=6),
+                condition=prior_service_in_range_q(),
                 name="applicant_prior_service_in_range",
-                violation_error_message=_(
-                    "Prior LIS1 service is at most 12 months in hospital and 6 in a municipality."
-                ),
+                violation_error_message=PRIOR_SERVICE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(national_id_hash__isnull=True) | ~Q(national_id_encrypted=""),
@@ -168,12 +177,12 @@ class Applicant(models.Model):
         return identity.mask_identity_number(self.birth_date, show_birth_date=show_birth_date)
 
     @property
-    def needs_only_hospital(self) -> bool:
-        return self.prior_municipal_months >= 6 and self.prior_hospital_months < 12
-
-    @property
-    def needs_only_municipality(self) -> bool:
-        return self.prior_hospital_months >= 12 and self.prior_municipal_months < 6
+    def kind_needed(self) -> str | None:
+        """The kind of position this applicant can still be placed in (None: LIS1 done)."""
+        return part_needed(
+            prior_hospital_months=self.prior_hospital_months,
+            prior_municipal_months=self.prior_municipal_months,
+        )
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis1.rounds.calendar import Action, calendar_allows, calendar_check
+from lis1.rounds.eligibility import RULE_PART_NEEDED, kind_refusal
 from lis1.rounds.enums import ApplicationStatus, CoupleStatus, PositionStatus
 from lis1.rounds.errors import RuleViolation
 from lis1.rounds.models import (
@@ -66,12 +67,21 @@ def application_submit(
     *, applicant: Applicant, position: Position, motivation: str = "", user: Any = None
 ) -> Application:
     """Apply to a published position before the deadline; the position joins the end of the
-    applicant's ranking. Applying again after a withdrawal re-submits the same application."""
+    applicant's ranking. Applying again after a withdrawal re-submits the same application.
+    Only a position of the kind the applicant still needs (lis1.rounds.eligibility): the match
+    would never place them in another."""
     applicant = _lock(applicant)
     position = Position.objects.select_related("round", "employer").get(pk=position.pk)
     if position.status != PositionStatus.PUBLISHED:
         raise ApplicationError(_("This position is not open for applications."))
     _check_applications_open(position.round)
+    refusal = kind_refusal(
+        prior_hospital_months=applicant.prior_hospital_months,
+        prior_municipal_months=applicant.prior_municipal_months,
+        kind=position.kind,
+    )
+    if refusal:
+        raise ApplicationError(RULE_PART_NEEDED, refusal)
     now = timezone.now()
     application = Application.objects.filter(applicant=applicant, position=position).first()
     if application and application.status == ApplicationStatus.SUBMITTED:

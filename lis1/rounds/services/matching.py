@@ -32,10 +32,10 @@ from lis1.matching.instance import canonical_json_bytes
 from lis1.notifications.services import email_batch_start
 from lis1.rounds.audit import acting_user
 from lis1.rounds.calendar import Action, calendar_check
+from lis1.rounds.eligibility import is_matchable, part_needed
 from lis1.rounds.enums import (
     HOLDING,
     ApplicationStatus,
-    AuthorisationStatus,
     CoupleStatus,
     MatchRunKind,
     PositionStatus,
@@ -58,7 +58,6 @@ from lis1.rounds.models import (
 )
 from lis1.rounds.models.matching import BLOCKING_PAIRS_PREVIEW
 from lis1.rounds.selectors import positions_without_submitted_ranking, round_counts_forget
-from lis1.rounds.services.eligibility import part_needed
 from lis1.rounds.services.placements import (
     placements_expire_overdue,
     placements_write_run_result,
@@ -154,7 +153,11 @@ def _load(round_: Round, kind: str) -> _RoundData:
         "national_id_hash",
     ):
         needed = part_needed(prior_hospital_months=hospital, prior_municipal_months=municipal)
-        if needed and authorisation != AuthorisationStatus.NONE and has_id and pk not in excluded:
+        if (
+            needed
+            and is_matchable(authorisation=authorisation, has_identity_number=has_id is not None)
+            and pk not in excluded
+        ):
             applicant_kind[pk] = needed
 
     acceptable = {
@@ -406,6 +409,9 @@ def match_statistics(*, run: MatchRun, result: matching.Result) -> dict[str, obj
             row["unfilled"] += unfilled[pk]
     stats["by_trust"] = dict(sorted(by_trust.items()))
     stats["by_region"] = dict(sorted(by_region.items()))
+    # Whether a stable matching exists at all (lis1.matching.exact), for the page and publishing.
+    stats["verdict"] = result.verdict
+    stats["exact"] = dict(result.exact) if result.exact is not None else None
     return stats
 
 
@@ -507,6 +513,31 @@ def match_run_verify(*, match_run: MatchRun) -> list[str]:
 FOLLOW_UP_ANSWER_DAYS = 7
 
 
+def publish_confirmations(run: MatchRun, unranked: int) -> list[str]:
+    """What publishing ``run`` needs an explicit confirmation with a reason for, in words:
+    positions without a submitted ranking, and a matching with blocking pairs."""
+    needs = []
+    if unranked:
+        needs.append(
+            ngettext(
+                "%(count)s position has no submitted ranking: confirm and give a reason to "
+                "publish anyway.",
+                "%(count)s positions have no submitted ranking: confirm and give a reason to "
+                "publish anyway.",
+                unranked,
+            )
+            % {"count": unranked}
+        )
+    if run.stable is False:
+        needs.append(
+            _(
+                "The matching is not stable (it has blocking pairs): confirm and give a reason "
+                "to publish anyway."
+            )
+        )
+    return needs
+
+
 @transaction.atomic
 def match_run_publish(
     *,
@@ -517,8 +548,8 @@ def match_run_publish(
 ) -> MatchRun:
     """Make a verified run's placements visible to applicants and employers and start its
     results e-mails in the background. The main match publishes only after the ranking
-    deadline; publishing while positions lack a submitted ranking needs `confirm` and a
-    `reason`, both kept on the run and in the round's log."""
+    deadline; publishing while positions lack a submitted ranking, or a matching that is not
+    stable, needs `confirm` and a `reason`, both kept on the run and in the round's log."""
     run = MatchRun.objects.select_for_update(no_key=True).without_blobs().get(pk=match_run.pk)
     round_ = Round.objects.select_for_update(no_key=True).get(pk=run.round_id)
     run.round = round_
@@ -539,18 +570,9 @@ def match_run_publish(
         )
     unranked = positions_without_submitted_ranking(round_).count()
     reason = reason.strip()
-    if unranked and not (confirm and reason):
-        raise MatchRunError(
-            "confirmation_required",
-            ngettext(
-                "%(count)s position has no submitted ranking: confirm and give a reason to "
-                "publish anyway.",
-                "%(count)s positions have no submitted ranking: confirm and give a reason to "
-                "publish anyway.",
-                unranked,
-            )
-            % {"count": unranked},
-        )
+    needs = publish_confirmations(run, unranked)
+    if needs and not (confirm and reason):
+        raise MatchRunError("confirmation_required", " ".join(needs))
     now = timezone.now()
     user = acting_user(published_by)
     run.published_at = now
@@ -574,6 +596,8 @@ def match_run_publish(
             "kind": run.kind,
             "placements": (run.statistics or {}).get("matched"),
             "positions_without_submitted_ranking": unranked,
+            "stable": run.stable,
+            "verdict": (run.statistics or {}).get("verdict"),
         },
     )
     email_batch_start(

@@ -33,6 +33,7 @@ from lis1.dbbulk import insert_rows
 from lis1.jobs.models import JobStatus
 from lis1.rounds.audit import acting_user, audit_context
 from lis1.rounds.calendar import OSLO, Action, calendar_check
+from lis1.rounds.eligibility import matchable, needs
 from lis1.rounds.enums import (
     ENDED,
     HOLDING,
@@ -53,7 +54,6 @@ from lis1.rounds.models import (
 )
 from lis1.rounds.selectors import RUN_BLOBS, placements_published
 from lis1.rounds.services import notices
-from lis1.rounds.services.eligibility import matchable, needs
 
 
 class PlacementError(RuleViolation):

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reason",
             default="",
-            help="Publish although positions lack a submitted ranking, for this reason.",
+            help="Publish although positions lack a submitted ranking or the matching is not "
+            "stable, for this reason.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

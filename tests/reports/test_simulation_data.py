@@ -1,0 +1,79 @@
+"""lis1.simulation_data estimates the assumptions from the database when it holds the rounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lis1.jobs.models import JobStatus
+from lis1.rounds.enums import MatchRunKind, PlacementStatus
+from lis1.rounds.models import MatchRun, Placement
+from lis1.simulation.model import Assumptions
+from lis1.simulation_data import estimated_assumptions, scenario_defaults
+from tests import factories
+
+
+def test_re_applying_is_estimated_from_two_rounds_in_the_database(db):
+    # Spring 2042: 30 applicants educated in Norway, 10 placed by a published match; 15 of the
+    # other 20 apply again in autumn 2042.
+    trust = factories.OrganisationFactory(region=factories.RegionFactory(code="vest"))
+    spring = factories.RoundFactory(
+        season="spring", year=2042, slug="spring-2042", start_date=dt.date(2042, 9, 1)
+    )
+    autumn = factories.RoundFactory(
+        season="autumn", year=2042, slug="autumn-2042", start_date=dt.date(2043, 3, 1)
+    )
+    before = factories.PositionFactory(round=spring, employer=trust, seats=10)
+    after = factories.PositionFactory(round=autumn, employer=trust, seats=10)
+    run = MatchRun.objects.create(
+        round=spring,
+        kind=MatchRunKind.MAIN,
+        seed=1,
+        status=JobStatus.SUCCEEDED,
+        published_at=dt.datetime(2042, 5, 2, 10, tzinfo=dt.UTC),
+    )
+    people = [factories.ApplicantFactory(education_country="NO") for _ in range(30)]
+    for i, person in enumerate(people):
+        factories.ApplicationFactory(applicant=person, position=before)
+        if i < 10:
+            Placement.objects.create(
+                match_run=run,
+                applicant=person,
+                position=before,
+                status=PlacementStatus.ACCEPTED,
+                answered_at=run.published_at,
+            )
+        elif i < 25:
+            factories.ApplicationFactory(applicant=person, position=after)
+
+    inputs = estimated_assumptions(autumn)
+
+    assert inputs.assumptions.reapply["norway"][0] == 0.75
+    assert inputs.sources["reapply_norway"] == "database"
+    assert inputs.assumptions.reapply["eea"] == Assumptions().reapply["eea"]  # too few: default
+    assert inputs.sources["reapply_eea"] == "default"
+    assert inputs.snapshot.applicants == 15
+    assert {(c.group, c.earlier_rounds, c.count) for c in inputs.snapshot.cohorts} == {
+        ("norway", 1, 15)
+    }
+    assert scenario_defaults(autumn)["assumptions"]["reapply_norway"]["value"][0] == 0.75
+
+
+def test_a_round_without_data_starts_from_the_published_figures(db):
+    empty = factories.RoundFactory(season="autumn", year=2043, slug="autumn-2043")
+
+    inputs = estimated_assumptions(empty)
+
+    assert inputs.sources["market"] == "published"
+    assert inputs.snapshot.seats == 587  # autumn 2023, the latest published autumn round
+    assert inputs.snapshot.applicants == 913
+    assert inputs.sources["reapply_norway"] == "default"
+
+
+def test_the_waves_take_a_round_with_couples(report_round):
+    from lis1.simulation_data import offer_waves_json
+
+    document = offer_waves_json(report_round["round"], waves=5, seed=1)
+
+    assert document["format"] == "lis1-offer-waves/1"
+    assert document["central_match"]["blocking_pairs"] == 0
+    assert document["seats"] == 6
