@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lis1.matching.instance import canonical_json_bytes
 from lis1.rounds.demo import demo_round_seed
+from lis1.rounds.eligibility import HOSPITAL_MONTHS, is_matchable, part_needed
 from lis1.rounds.enums import (
     ApplicationStatus,
     AuthorisationStatus,
@@ -24,7 +25,6 @@ from lis1.rounds.models import (
     Position,
     Round,
 )
-from lis1.rounds.eligibility import HOSPITAL_MONTHS, is_matchable, part_needed
 from lis1.rounds.services.matching import match_instance_build
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
