@@ -54,7 +54,7 @@ bench: install
 	$(PY) bench/load_applicants.py --users 200 --seconds 60 --think 5-15
 	$(PY) bench/load_applicants.py --users 200 --seconds 60 --think 1-3
 	$(PY) bench/load_all_roles.py --seconds 60 --think 5-15
-	$(PY) bench/match_run_bench.py
+	$(PY) bench/match_run_bench.py --applicants 10000 --applicants 45000
 	$(PY) bench/audit_bench.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/pages_bench.py

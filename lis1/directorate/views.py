@@ -3,10 +3,8 @@ background check), publication with the round's checklist, and running a failed 
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,9 +24,10 @@ from lis1.rounds.services.matching import (
 )
 
 
-def _run_or_404(pk: int, *, blobs: bool = False) -> MatchRun:
+def _run_or_404(pk: int) -> MatchRun:
+    """The run without its instance and result, which only the downloads read."""
     runs = MatchRun.objects.select_related("round", "requested_by", "published_by")
-    return get_object_or_404(runs if blobs else runs.without_blobs(), pk=pk)
+    return get_object_or_404(runs.without_blobs(), pk=pk)
 
 
 def _histogram_rows(histogram: dict[str, int]) -> list[tuple[int, int]]:
@@ -104,11 +103,6 @@ def verdict_words(run: MatchRun) -> list[str]:
 
 def _run_page(request: HttpRequest, run: MatchRun, *, status: int = 200) -> HttpResponse:
     stats = run.statistics or {}
-    blocking: list[object] = []
-    if run.stable is False:
-        # Only the blocking pairs, not the whole result document.
-        text = MatchRun.objects.filter(pk=run.pk).values_list("result_json", flat=True).get()
-        blocking = json.loads(text)["blocking_pairs"][:50] if text else []
     return render(
         request,
         "directorate/match_run.html",
@@ -117,7 +111,8 @@ def _run_page(request: HttpRequest, run: MatchRun, *, status: int = 200) -> Http
             "stats": stats,
             "choices": _histogram_rows(stats.get("choice_histogram", {})),
             "couple_choices": _histogram_rows(stats.get("couple_choice_histogram", {})),
-            "blocking_pairs": blocking,
+            # Stored on the run when it was written: the result document is never read here.
+            "blocking_pairs": run.blocking_pairs_preview if run.stable is False else [],
             "verdict": verdict_words(run),
         },
         status=status,
@@ -151,14 +146,17 @@ def match_run_status(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.DIRECTORATE)
 @require_GET
 def match_run_download(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    run = _run_or_404(pk, blobs=True)
-    text = run.instance_json if part == "instance" else run.result_json
+    # The one document asked for, not both (megabytes each) nor the run's other fields.
+    field = "instance_json" if part == "instance" else "result_json"
+    row = MatchRun.objects.filter(pk=pk).values_list(field, "round__slug").first()
+    if row is None:
+        raise Http404
+    text, slug = row
     if not text:
         return HttpResponse(_("Not available for this run."), status=404, content_type="text/plain")
     response = HttpResponse(text.encode(), content_type="application/json")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{run.round.slug}-run{run.pk}-{part}.json"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-run{pk}-{part}.json"'
+
     return response
 
 

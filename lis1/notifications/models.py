@@ -11,11 +11,29 @@ from lis1.jobs.models import Job
 
 
 class Outbox(models.Model):
-    """One e-mail to send. A worker sends it after commit; a periodic task retries the rest."""
+    """One e-mail to send. A worker sends it after commit; a periodic task retries the rest.
+
+    Most messages are rendered when queued. Messages queued by the thousand (the results
+    e-mails of a match run) are inserted unrendered in one statement, with the template and
+    the ids it needs, and rendered by a worker in batches before they are sent."""
 
     to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body"))
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    # False until the worker has rendered the subject and body from `template` and `context`.
+    rendered = models.BooleanField(_("rendered"), default=True)
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    # Plain ids (never personal data): what the template's renderer loads.
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    # The batch that queued it, whose job renders it (None for messages queued one by one).
+    batch = models.ForeignKey(
+        "notifications.EmailBatch",
+        verbose_name=_("e-mail batch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
     # Makes a message idempotent (e.g. one reminder per applicant per deadline): queueing the
     # same key twice keeps the first row. NULL for ordinary messages.
     dedupe_key = models.CharField(  # noqa: DJ001

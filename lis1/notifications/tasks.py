@@ -8,6 +8,7 @@ from lis1.notifications.models import EmailBatch, Outbox
 from lis1.notifications.services import (
     email_batch_run,
     notification_send,
+    notification_send_many,
     notifications_retry_unsent,
 )
 
@@ -18,6 +19,12 @@ def notification_send_task(*, outbox_id: int) -> None:
     if message is None:
         return
     notification_send(message=message)
+
+
+@shared_task(acks_late=True)
+def notification_send_many_task(*, outbox_ids: list[int]) -> None:
+    # Rows already sent or gone are skipped by the service; failures stay for the retry.
+    notification_send_many(ids=outbox_ids)
 
 
 @shared_task(acks_late=True)

@@ -54,6 +54,7 @@ class MunicipalAreaAdmin(admin.ModelAdmin):
     list_filter = ["employer"]
     search_fields = ["name", "employer__name"]
     autocomplete_fields = ["employer", "municipalities"]
+    list_select_related = ["employer"]
 
 
 @admin.register(StaffMembership)
@@ -63,6 +64,7 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["user"]
+    list_select_related = ["user", "organisation"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -99,6 +101,8 @@ class RoundEventAdmin(ReadOnlyAdmin):
     list_display = ["round", "kind", "actor", "at"]
     list_filter = ["round", "kind"]
     list_select_related = ["round", "actor"]
+    # Every decision of every round: no second count of the whole table.
+    show_full_result_count = False
 
 
 @admin.register(Position)
@@ -117,6 +121,7 @@ class PositionAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title", "employer__name"]
     autocomplete_fields = ["employer", "municipality", "municipal_area", "sites"]
     list_select_related = ["employer", "round"]
+    show_full_result_count = False  # thousands of advertisements a round
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Position]:
         # A correlated count: computed for the page's rows only, not grouped over every
@@ -164,6 +169,7 @@ class ApplicantAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     raw_id_fields = ["user"]
+    show_full_result_count = False  # every doctor who ever applied
 
     @admin.display(description=_("national identity number"))
     def masked_national_id(self, obj: Applicant) -> str:
@@ -229,6 +235,8 @@ class CoupleAdmin(admin.ModelAdmin):
     list_filter = ["round", "status"]
     search_fields = ["first__family_name", "second__family_name"]
     raw_id_fields = ["first", "second"]
+    # The couple's name is its members' names.
+    list_select_related = ["first", "second", "round"]
     inlines = [CouplePreferenceInline]
 
 
@@ -239,6 +247,7 @@ class MatchRunAdmin(ReadOnlyAdmin):
     readonly_fields = ["input_sha256", "engine_version", "statistics", "created_at"]
     exclude = list(BLOB_FIELDS)  # large; downloaded from the directorate pages
     list_select_related = ["round"]
+    show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MatchRun]:
         # The list never shows the run's instance and result (megabytes each).

@@ -30,6 +30,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from lis1.accounts.models import User
+from lis1.dbstats import analyze_tables
 from lis1.rounds.demo.answers import DEFAULT_ACCEPTANCE, AcceptanceModel
 from lis1.rounds.demo.choices import (
     pick_couples,
@@ -75,8 +76,10 @@ from lis1.rounds.models import (
     Couple,
     CouplePreference,
     EmployerRanking,
+    MatchRun,
     MunicipalArea,
     Organisation,
+    Placement,
     Position,
     Round,
     StaffMembership,
@@ -273,7 +276,7 @@ def demo_round_seed(
     # The transaction encloses the ignoring, so that what runs once it commits (the closed
     # rounds' final reports) runs with the triggers back in place.
     with transaction.atomic(), pgtrigger.ignore(*UNAUDITED_HISTORY_TRIGGERS):
-        return _demo_round_seed(
+        summary = _demo_round_seed(
             seed=seed,
             applicants=applicants,
             positions=positions,
@@ -283,6 +286,20 @@ def demo_round_seed(
             acceptance=acceptance,
             seasonal=seasonal,
         )
+        # Fresh statistics once committed: the tables were filled in one go (lis1.dbstats).
+        analyze_tables(
+            User,
+            Applicant,
+            Application,
+            ApplicantRanking,
+            EmployerRanking,
+            Position,
+            Couple,
+            CouplePreference,
+            Placement,
+            MatchRun,
+        )
+        return summary
 
 
 @dataclass

@@ -16,6 +16,8 @@ from lis1.rounds.models.rounds import Position, Round
 
 #: A run's canonical instance and result: megabytes each in a national round.
 BLOB_FIELDS = ("instance_json", "result_json")
+#: Blocking pairs kept on the run for its page (the rest are in the result document).
+BLOCKING_PAIRS_PREVIEW = 50
 
 
 class MatchRunQuerySet(models.QuerySet["MatchRun"]):
@@ -49,6 +51,10 @@ class MatchRun(Job):
     result_json = models.TextField(_("result"), blank=True)
     statistics = models.JSONField(_("statistics"), default=dict, blank=True)
     stable = models.BooleanField(_("stable"), null=True)
+    # What the run's page shows of the result, stored at write time so that the page never
+    # reads the result document (megabytes) for it.
+    blocking_pairs_count = models.PositiveIntegerField(_("blocking pairs"), null=True, blank=True)
+    blocking_pairs_preview = models.JSONField(_("first blocking pairs"), default=list, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

@@ -20,14 +20,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lis1.dbbulk import insert_rows
 from lis1.jobs.models import JobStatus
 from lis1.rounds.audit import acting_user, audit_context
 from lis1.rounds.calendar import OSLO, Action, calendar_check
@@ -241,18 +243,32 @@ def placements_write_run_result(
             if option == pair:
                 choice[first] = choice[second] = rank
                 break
-    placements_bulk_insert(
-        [
-            Placement(
-                match_run=run,
-                applicant_id=int(applicant[1:]),
-                position_id=int(program[1:]),
-                choice_rank=choice.get(applicant),
-                status=PlacementStatus.OFFERED,
-            )
-            for applicant, program in sorted(matches.items())
-        ]
-    )
+    rows = [
+        (int(applicant[1:]), int(program[1:]), choice.get(applicant))
+        for applicant, program in sorted(matches.items())
+    ]
+    if connection.vendor != "postgresql":
+        placements_bulk_insert(
+            [
+                Placement(
+                    match_run=run,
+                    applicant_id=applicant,
+                    position_id=position,
+                    choice_rank=rank,
+                    status=PlacementStatus.OFFERED,
+                )
+                for applicant, position, rank in rows
+            ]
+        )
+        return
+    # PostgreSQL: one INSERT from arrays, no model objects (at 38,000 offers building and
+    # preparing the objects took longer than the insert).
+    with _keys_checked_immediately():
+        insert_rows(
+            Placement(match_run=run, status=PlacementStatus.OFFERED),
+            ("applicant", "position", "choice_rank"),
+            rows,
+        )
 
 
 def placements_bulk_insert(placements: list[Placement]) -> None:
@@ -264,11 +280,18 @@ def placements_bulk_insert(placements: list[Placement]) -> None:
     the number of rows already written (0.29 ms a row at 4,000, 2.08 ms at 38,000). Checking
     the keys immediately while inserting keeps that list empty; the previous mode is restored
     afterwards (the rows refer to rows that exist, so nothing else changes)."""
+    with _keys_checked_immediately():
+        Placement.objects.bulk_create(placements, batch_size=2000)
+
+
+@contextlib.contextmanager
+def _keys_checked_immediately() -> Iterator[None]:
+    """Foreign keys checked per row inside the block (see `placements_bulk_insert`)."""
     immediate = connection.vendor == "postgresql" and connection.in_atomic_block
     if immediate:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    Placement.objects.bulk_create(placements, batch_size=2000)
+    yield
     # (After a failed insert the transaction is aborted and the mode ends with it.)
     if immediate:
         with connection.cursor() as cursor:

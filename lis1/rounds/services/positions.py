@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lis1.dbstats import analyze_tables
 from lis1.rounds.calendar import Action, calendar_allows, calendar_check
 from lis1.rounds.enums import (
     OrganisationKind,
@@ -318,4 +319,5 @@ def positions_import_csv(*, round_: Round, employer: Organisation, data: bytes) 
     if errors:
         transaction.set_rollback(True)
         raise CsvImportError(errors)
+    analyze_tables(Position, rows=len(saved))  # a big file: fresh statistics after commit
     return saved

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lis1.dbstats import analyze_tables
 from lis1.rounds.audit import audit_context
 from lis1.rounds.calendar import Action, calendar_allows, calendar_check
 from lis1.rounds.enums import ApplicationStatus
@@ -264,6 +265,8 @@ def ranking_import_csv(*, position: Position, data: bytes, user=None) -> list[in
         raise CsvImportError(errors)
     ordered = [applicant for _rank, _line, applicant in sorted(ranked)]
     try:
-        return employer_ranking_set(position=position, applicant_ids=ordered, user=user)
+        saved = employer_ranking_set(position=position, applicant_ids=ordered, user=user)
     except RankingError as error:
         raise CsvImportError([(1, str(error))]) from None
+    analyze_tables(EmployerRanking, rows=len(ordered))  # a big file: fresh statistics
+    return saved
