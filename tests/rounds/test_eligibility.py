@@ -73,11 +73,17 @@ def test_the_patterns_would_find_the_old_literals() -> None:
     assert all(any(p.search(line) for p in LITERAL_PATTERNS) for line in old)
 
 
+#: A list of countries bound to an EEA name (a group key such as ``EEA = "eea"`` is no list).
+COUNTRY_LIST = r"^_?EEA(_COUNTRIES)?\s*=\s*(frozenset|set|tuple|list)?\s*[(\[{]"
+
+
 def test_the_eea_list_is_defined_once_outside_the_demo() -> None:
+    assert re.search(COUNTRY_LIST, 'EEA = ("AT", "BE")') and re.search(COUNTRY_LIST, "_EEA = {")
+    assert not re.search(COUNTRY_LIST, 'EEA = "eea"')
     definitions = [
         str(path.relative_to(REPO))
         for path in _python_sources()
-        if re.search(r"^_?EEA(_COUNTRIES)?\s*=", path.read_text(encoding="utf-8"), re.M)
+        if re.search(COUNTRY_LIST, path.read_text(encoding="utf-8"), re.M)
     ]
     assert definitions == [str(COUNTRIES.relative_to(REPO))]
     demo_users = [

@@ -44,6 +44,11 @@ def _match(*, round_: Round, kind: str, seed: int, director: User, reason: str) 
     problems = matching.match_run_verify(match_run=run)
     if problems:
         raise DemoHistoryError(f"{round_.slug}: {'; '.join(problems)}")
+    if run.stable is False:
+        # Couple-dense markets often have no stable matching at all; the demo's director
+        # publishes the least unstable one found, as the publish page lets a real one do.
+        unstable = "Demo history: the matching has blocking pairs; published as found."
+        reason = f"{reason} {unstable}" if reason else unstable
     return matching.match_run_publish(
         match_run=run, published_by=director, confirm=bool(reason), reason=reason
     )
