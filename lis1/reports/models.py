@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +13,49 @@ from django.utils.translation import gettext_lazy as _
 from lis1.jobs.models import Job, JobStatus
 from lis1.reports.enums import ReportFormat, ReportTrigger
 from lis1.rounds.models import Round
+
+if TYPE_CHECKING:
+    from lis1.reports.render import Export
+
+
+class RenderedFile(models.Model):
+    """One rendered format (XLSX, CSV, JSON, PDF) of a job's document, kept in the database
+    (a few hundred kB each) so that the job and its files are written, and deleted, in one
+    transaction. `owner_field` names the foreign key to the job."""
+
+    owner_field: ClassVar[str]
+
+    format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @classmethod
+    def replace_all(cls, owner: models.Model, files: Iterable[tuple[str, Export]]) -> None:
+        """Put `files` (format, (file name, content type, content)) in place of the owner's
+        files; call inside the transaction that marks the job done."""
+        manager = cls._default_manager
+        manager.filter(**{cls.owner_field: owner}).delete()
+        manager.bulk_create(
+            [
+                cls(
+                    **{cls.owner_field: owner},
+                    format=fmt,
+                    filename=filename,
+                    content_type=content_type,
+                    size=len(content),
+                    content=content,
+                )
+                for fmt, (filename, content_type, content) in files
+            ]
+        )
 
 
 class StoredReport(Job):
@@ -58,18 +104,15 @@ class StoredReport(Job):
         return f"{self.round} · #{self.pk}"
 
 
-class StoredReportFile(models.Model):
+class StoredReportFile(RenderedFile):
     """One rendered format of a stored report. Kept in the database (a few hundred kB each),
     so a report and its files are written, and deleted, in one transaction."""
+
+    owner_field = "report"
 
     report = models.ForeignKey(
         StoredReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="files"
     )
-    format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    content = models.BinaryField(_("content"))
 
     class Meta:
         verbose_name = _("stored report file")
@@ -78,9 +121,6 @@ class StoredReportFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "format"], name="stored_report_file_unique"),
         ]
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class ReportSnapshot(models.Model):
@@ -150,18 +190,15 @@ class Scenario(Job):
         return f"{self.name} · #{self.pk}"
 
 
-class ScenarioFile(models.Model):
+class ScenarioFile(RenderedFile):
     """One export of a finished scenario (XLSX, CSV, JSON, PDF), rendered by its job in the
     language it was asked in, so that a download never waits for a PDF to be drawn."""
+
+    owner_field = "scenario"
 
     scenario = models.ForeignKey(
         Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="files"
     )
-    format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    content = models.BinaryField(_("content"))
 
     class Meta:
         verbose_name = _("scenario file")
@@ -170,6 +207,3 @@ class ScenarioFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scenario", "format"], name="scenario_file_unique"),
         ]
-
-    def __str__(self) -> str:
-        return self.filename

@@ -132,20 +132,7 @@ def scenario_run(*, scenario: Scenario) -> Scenario:
             job.finished_at = timezone.now()
             files = scenario_exports(job)
         with transaction.atomic():
-            ScenarioFile.objects.filter(scenario=job).delete()
-            ScenarioFile.objects.bulk_create(
-                [
-                    ScenarioFile(
-                        scenario=job,
-                        format=fmt,
-                        filename=filename,
-                        content_type=content_type,
-                        size=len(content),
-                        content=content,
-                    )
-                    for fmt, (filename, content_type, content) in files
-                ]
-            )
+            ScenarioFile.replace_all(job, files)
             job_succeed(
                 job,
                 result=result,

@@ -83,20 +83,7 @@ def stored_report_generate(*, stored_report: StoredReport) -> StoredReport:
             report = round_report_build(round_=stored.round, internal=stored.internal)
             files = round_report_render_all(report)
         with transaction.atomic():
-            StoredReportFile.objects.filter(report=stored).delete()
-            StoredReportFile.objects.bulk_create(
-                [
-                    StoredReportFile(
-                        report=stored,
-                        format=fmt,
-                        filename=filename,
-                        content_type=content_type,
-                        size=len(content),
-                        content=content,
-                    )
-                    for fmt, (filename, content_type, content) in files
-                ]
-            )
+            StoredReportFile.replace_all(stored, files)
             job_succeed(
                 stored,
                 data_as_of=report.data_as_of,
