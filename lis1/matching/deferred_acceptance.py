@@ -37,6 +37,8 @@ def deferred_acceptance(c: Compiled) -> SinglesState:
 
 
 def _deferred_acceptance(c: Compiled) -> SinglesState:
+    if c.pref_ranks is not None:
+        return _with_pref_ranks(c, c.pref_ranks)
     capacity = c.capacity
     program_rank = c.program_rank
     program_list = c.program_list
@@ -73,6 +75,50 @@ def _deferred_acceptance(c: Compiled) -> SinglesState:
                     admits[p] = h[-1]
                     assigned[b] = NONE
                     nxt[b] += 1  # b continues below the program that just rejected it
+                    push(b)
+                assigned[a] = p
+                nxt[a] = i
+                break
+        else:
+            nxt[a] = len(lst)
+    return SinglesState(assigned=assigned, position=nxt, held=held)
+
+
+def _with_pref_ranks(c: Compiled, pref_ranks: list[list[int]]) -> SinglesState:
+    """The loop above reading each proposal's rank from ``pref_ranks`` (a list subscript)
+    instead of the program's dict: a third less time per run where the pool is matched
+    many times. Kept as a second copy of the loop because the hot loop is the whole cost;
+    tests/matching/test_deferred_acceptance.py checks both give the same matching."""
+    capacity = c.capacity
+    program_list = c.program_list
+    prefs = c.prefs
+    held: list[list[int]] = [[] for _ in capacity]
+    assigned = [NONE] * len(prefs)
+    nxt = [0] * len(prefs)
+    free = len(prefs)
+    admits = [free if cap else -1 for cap in capacity]
+    stack = c.singles[::-1]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        a = pop()
+        lst = prefs[a]
+        ranks = pref_ranks[a]
+        for i in range(nxt[a], len(lst)):
+            r = ranks[i]
+            p = lst[i]
+            if r < admits[p]:
+                h = held[p]
+                if len(h) < capacity[p]:
+                    insort(h, r)
+                    if len(h) == capacity[p]:
+                        admits[p] = h[-1]
+                else:
+                    b = program_list[p][h.pop()]
+                    insort(h, r)
+                    admits[p] = h[-1]
+                    assigned[b] = NONE
+                    nxt[b] += 1
                     push(b)
                 assigned[a] = p
                 nxt[a] = i

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lis1.matching import Applicant, Instance, Program
-from lis1.matching.compiled import Compiled, compile_instance
+from lis1.matching.compiled import Compiled, compile_instance, with_pref_ranks
 from lis1.simulation.model import GROUPS, NORWAY, Assumptions, MarketSnapshot
 
 
@@ -138,6 +138,8 @@ def build_market(
     without_track = dataclasses.replace(
         compiled, prefs=[[p for p in prefs if p < n] for prefs in compiled.prefs]
     )
+    # Every round of every replication matches this pool: the ranks are looked up once.
+    compiled, without_track = with_pref_ranks(compiled), with_pref_ranks(without_track)
     return Market(
         instance=instance,
         compiled=compiled,

@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lis1.matching import parse_instance, result_to_json, solve, verify
+from lis1.matching.compiled import compile_instance, with_pref_ranks
+from lis1.matching.deferred_acceptance import deferred_acceptance
 from lis1.matching.generate import national_instance
 from tests.matching.helpers import (
     Doc,
@@ -187,3 +189,24 @@ def test_solve_same_input_gives_byte_identical_output(d: Doc) -> None:
     assert first == second
     # Input list order changes only the hash, never the matching.
     assert only_matched(json.loads(first)["matches"]) == only_matched(reordered["matches"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(max_singles=8, max_programs=4, max_capacity=3))
+def test_pref_ranks_loop_gives_the_same_matching(d: Doc) -> None:
+    # Instances here list programs that do not rank the applicant, so the "unranked" rank
+    # is exercised too; couple members have no list of their own.
+    compiled = compile_instance(parse_instance(d))
+    plain = deferred_acceptance(compiled)
+    ranked = deferred_acceptance(with_pref_ranks(compiled))
+
+    assert ranked.assigned == plain.assigned
+    assert ranked.position == plain.position
+    assert ranked.held == plain.held
+
+
+def test_pref_ranks_loop_on_the_national_instance() -> None:
+    compiled = compile_instance(parse_instance(national_instance(seed=5)))
+    assert with_pref_ranks(compiled).pref_ranks is not None
+
+    assert deferred_acceptance(with_pref_ranks(compiled)) == deferred_acceptance(compiled)
