@@ -40,6 +40,7 @@ from lis1.simulation.documents import (
     SOURCE_DATABASE,
     SOURCE_DEFAULT,
     SOURCE_PUBLISHED,
+    SOURCE_PUBLISHED_SCALED,
     Inputs,
 )
 from lis1.simulation.model import (
@@ -53,6 +54,7 @@ from lis1.simulation.model import (
     MarketSnapshot,
     Program,
     ScenarioError,
+    gettext_noop,
 )
 from lis1.simulation.national import national_snapshot
 
@@ -165,6 +167,16 @@ def _series() -> list[SeriesRound]:
     ]
 
 
+def _seat_scale(round_: Round, snapshot: MarketSnapshot) -> float:
+    """The round's seats over the positions of the latest published round of its season
+    (1.0 within 10 %, where the round is national-sized and the published figure stands)."""
+    national = _published_snapshot(round_)
+    theirs = sum(p.seats for p in national.programs)
+    ours = sum(p.seats for p in snapshot.programs)
+    scale = ours / theirs if theirs else 1.0
+    return 1.0 if abs(scale - 1.0) <= 0.1 else scale
+
+
 def _published_snapshot(round_: Round) -> MarketSnapshot:
     same = [r for r in _series() if r.season == round_.season and r.applicants and r.positions]
     latest = max(same, key=lambda r: r.year) if same else None
@@ -234,9 +246,16 @@ def estimated_assumptions(round_: Round) -> Inputs:
     new_graduates = dict(defaults.new_graduates)
     published = new_graduates_from_series(_series())
     if published:
-        new_graduates.update(published)
-        for season in published:
-            sources[f"new_graduates_{season}"] = SOURCE_PUBLISHED
+        # The published figures are national; a round from the database with fewer (or more)
+        # seats than the national round takes them in proportion to its seats, so a regional
+        # or trial round does not receive the whole country's new doctors.
+        scale = _seat_scale(round_, snapshot) if from_db else 1.0
+        scaled = scale != 1.0
+        for season, count in published.items():
+            new_graduates[season] = max(1, round(count * scale)) if scaled else count
+            sources[f"new_graduates_{season}"] = (
+                SOURCE_PUBLISHED_SCALED if scaled else SOURCE_PUBLISHED
+            )
     in_db = _new_graduates_from_database(round_)
     if len(in_db) == 2 and Round.objects.count() >= 3:
         new_graduates.update(in_db)
@@ -290,7 +309,7 @@ def scenario_defaults(round_: Round) -> dict[str, Any]:
 
 def _inputs_and_run(round_: Round, params: Mapping[str, Any]) -> tuple[Inputs, documents.Run]:
     if not isinstance(params, Mapping):
-        raise ScenarioError("parameters must be an object.")
+        raise ScenarioError(gettext_noop("The parameters must be an object."))
     inputs = estimated_assumptions(round_)
     inputs = documents.with_assumptions(inputs, params.get("assumptions") or {})
     run = documents.parse_run(params, inputs.snapshot)

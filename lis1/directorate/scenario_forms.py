@@ -16,7 +16,7 @@ from lis1.reports.scenarios import SOURCES
 from lis1.rounds.enums import EMPLOYER_KINDS
 from lis1.rounds.models import Organisation, Region, Round
 from lis1.simulation import documents, projection
-from lis1.simulation.model import MAX_EARLIER
+from lis1.simulation.model import MAX_EARLIER, ScenarioError
 from lis1.simulation_data import estimated_assumptions
 from lis1.ui import DesignSystemFormMixin
 
@@ -258,11 +258,30 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
                 estimated_assumptions(self.round), self.parameters()["assumptions"]
             )
             documents.parse_run(self.parameters(), inputs.snapshot)
-        except ValueError as error:
-            message = str(error)
-            name = message.split(" ", 1)[0].split("[", 1)[0]
-            field = f"assumption_{name}" if f"assumption_{name}" in self.fields else name
-            self.add_error(field if field in self.fields else None, message)
+        except ScenarioError as error:
+            field = self._field_of(error.field)
+            params = dict(error.params)
+            if "name" in params:  # the field's label, in the page's language
+                label = self.fields[field].label if field else None
+                params["name"] = f"«{label or params['name']}»"
+            self.add_error(field, _(error.message) % params)
+
+    def _field_of(self, name: str | None) -> str | None:
+        """The form field a simulation parameter or assumption is entered in, if any."""
+        if name is None:
+            return None
+        if name.startswith(("extra_seats_by_region[", "extra_seats_by_trust[")):
+            kind, _, rest = name.partition("[")
+            target = rest.rstrip("]")
+            prefix, places = (
+                ("region", self.regions) if kind.endswith("region") else ("trust", self.trusts)
+            )
+            codes = [p.code for p in places if p.name == target]
+            name = f"{prefix}_{codes[0]}" if codes else name
+        for field in (f"assumption_{name}", name):
+            if field in self.fields:
+                return field
+        return None
 
 
 def _assumption_text(value: Any) -> str:

@@ -72,6 +72,9 @@ WAVE_CHART = ("offers", "accepted", "declined", "filled_after")
 SOURCES = {
     "database": gettext_noop("Estimated from the database"),
     "published": gettext_noop("From the published figures"),
+    "published_scaled": gettext_noop(
+        "From the published figures, in proportion to the round's seats"
+    ),
     "default": gettext_noop("Default"),
     "user": gettext_noop("Changed in this scenario"),
 }
@@ -167,7 +170,7 @@ def _round_table(key: str, title: str, short: str, rounds: Sequence[dict[str, An
         title=title,
         short_title=short,
         description=gettext_noop(
-            "Means over the replications; low and high bound the middle 90 % of them."
+            "Means over the replications; low and high bound the middle 90 percent of them."
         ),
         columns=columns,
         rows=[
@@ -199,7 +202,7 @@ def _without_position_table(scenario_rounds: list, baseline_rounds: list) -> Tab
         short_title=gettext_noop("Without a position"),
         description=gettext_noop(
             "Each round of the projection, the baseline (no change) and the scenario on the "
-            "same seeds; low and high bound the middle 90 % of the scenario's replications."
+            "same seeds; low and high bound the middle 90 percent of the scenario's replications."
         ),
         columns=[
             Column("round", gettext_noop("Round"), TEXT),

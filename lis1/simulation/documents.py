@@ -23,6 +23,7 @@ from lis1.simulation.model import (
     MarketSnapshot,
     Scenario,
     ScenarioError,
+    gettext_noop,
 )
 from lis1.simulation.projection import (
     MAX_REPLICATIONS,
@@ -40,14 +41,16 @@ SEATS_NEEDED_FORMAT = "lis1-seats-needed/1"
 
 SOURCE_DATABASE = "database"
 SOURCE_PUBLISHED = "published"
+SOURCE_PUBLISHED_SCALED = "published_scaled"  # national figures in proportion to the round's seats
 SOURCE_DEFAULT = "default"
 SOURCE_USER = "user"
-SOURCES = (SOURCE_DATABASE, SOURCE_PUBLISHED, SOURCE_DEFAULT, SOURCE_USER)
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a label for translation (the pages translate it); pure code cannot import Django."""
-    return message
+SOURCES = (
+    SOURCE_DATABASE,
+    SOURCE_PUBLISHED,
+    SOURCE_PUBLISHED_SCALED,
+    SOURCE_DEFAULT,
+    SOURCE_USER,
+)
 
 
 GROUP_WORDS = {
@@ -167,31 +170,47 @@ def assumptions_table(inputs: Inputs) -> dict[str, dict[str, Any]]:
     }
 
 
+def _error(message: str, name: str, **params: object) -> ScenarioError:
+    """An error about the parameter or assumption ``name`` (its field, and ``%(name)s``)."""
+    return ScenarioError(message, field=name, name=name, **params)
+
+
 def _number(name: str, value: Any) -> float:
+    not_a_number = gettext_noop("%(name)s must be a number, not %(value)s.")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ScenarioError(f"{name} must be a number, not {value!r}.")
+        raise _error(not_a_number, name, value=repr(value))
     try:
         number = float(value)
     except ValueError:
-        raise ScenarioError(f"{name} must be a number, not {value!r}.") from None
+        raise _error(not_a_number, name, value=repr(value)) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ScenarioError(f"{name} must be a finite number.")
+        raise _error(gettext_noop("%(name)s must be a finite number."), name)
     return number
 
 
 def _integer(name: str, value: Any, low: int, high: int) -> int:
     number = _number(name, value)
     if number != int(number):
-        raise ScenarioError(f"{name} must be a whole number, not {value!r}.")
+        raise _error(
+            gettext_noop("%(name)s must be a whole number, not %(value)s."), name, value=repr(value)
+        )
     if not low <= number <= high:
-        raise ScenarioError(f"{name} must be from {low} to {high}, not {int(number)}.")
+        raise _error(
+            gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
+            name,
+            low=low,
+            high=high,
+            value=int(number),
+        )
     return int(number)
 
 
 def _share(name: str, value: Any) -> float:
     number = _number(name, value)
     if not 0 <= number <= 1:
-        raise ScenarioError(f"{name} must be a share from 0 to 1, not {number}.")
+        raise _error(
+            gettext_noop("%(name)s must be a share from 0 to 1, not %(value)s."), name, value=number
+        )
     return number
 
 
@@ -199,19 +218,25 @@ def _probabilities(name: str, value: Any) -> tuple[float, ...]:
     if isinstance(value, str):
         value = [part for part in value.replace(";", ",").split(",") if part.strip()]
     if not isinstance(value, list | tuple) or len(value) != MAX_EARLIER + 1:
-        raise ScenarioError(f"{name} must be {MAX_EARLIER + 1} probabilities (0 to 5+ rounds).")
+        raise _error(
+            gettext_noop("%(name)s must be %(count)s probabilities (0 to 5+ rounds)."),
+            name,
+            count=MAX_EARLIER + 1,
+        )
     return tuple(_share(name, v) for v in value)
 
 
 def with_assumptions(inputs: Inputs, changes: Mapping[str, Any]) -> Inputs:
     """``inputs`` with the named assumptions changed; a changed one's source becomes "user"."""
     if not isinstance(changes, Mapping):
-        raise ScenarioError("assumptions must be an object of name: value.")
+        raise ScenarioError(gettext_noop("The assumptions must be an object of name: value."))
     values = assumption_values(inputs)
     sources = dict(inputs.sources)
     for name, raw in changes.items():
         if name not in ASSUMPTIONS:
-            raise ScenarioError(f"unknown assumption {name!r}.")
+            raise ScenarioError(
+                gettext_noop("There is no assumption called %(assumption)s."), assumption=repr(name)
+            )
         value = raw["value"] if isinstance(raw, Mapping) and "value" in raw else raw
         kind = ASSUMPTIONS[name][0]
         if kind == "count":
@@ -223,9 +248,15 @@ def with_assumptions(inputs: Inputs, changes: Mapping[str, Any]) -> Inputs:
         else:
             parsed = _number(name, value)
             if name in ("employer_noise", "list_length") and parsed < 0:
-                raise ScenarioError(f"{name} must be 0 or more.")
+                raise _error(gettext_noop("%(name)s must be 0 or more."), name)
             if abs(parsed) > 1000:
-                raise ScenarioError(f"{name} must be from -1000 to 1000.")
+                raise _error(
+                    gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
+                    name,
+                    low=-1000,
+                    high=1000,
+                    value=parsed,
+                )
         if parsed != values[name]:
             values[name] = parsed
             sources[name] = SOURCE_USER
@@ -295,7 +326,7 @@ def _seats_by(name: str, value: Any) -> dict[str, int]:
     if value in (None, ""):
         return {}
     if not isinstance(value, Mapping):
-        raise ScenarioError(f"{name} must be an object of name: seats.")
+        raise _error(gettext_noop("%(name)s must be an object of name: seats."), name)
     return {str(k): _integer(f"{name}[{k}]", v, 0, 10_000) for k, v in value.items()}
 
 
@@ -304,15 +335,19 @@ def _flag(name: str, value: Any) -> bool:
         return value
     if value in (0, 1, "0", "1", "true", "false", "on", "off", ""):
         return value in (1, "1", "true", "on")
-    raise ScenarioError(f"{name} must be true or false, not {value!r}.")
+    raise _error(
+        gettext_noop("%(name)s must be true or false, not %(value)s."), name, value=repr(value)
+    )
 
 
 def parse_run(params: Mapping[str, Any], snapshot: MarketSnapshot) -> Run:
     if not isinstance(params, Mapping):
-        raise ScenarioError("parameters must be an object.")
+        raise ScenarioError(gettext_noop("The parameters must be an object."))
     unknown = sorted(set(params) - set(PARAMETER_KEYS))
     if unknown:
-        raise ScenarioError(f"unknown parameter {unknown[0]!r}.")
+        raise ScenarioError(
+            gettext_noop("There is no parameter called %(parameter)s."), parameter=repr(unknown[0])
+        )
     scenario = Scenario(
         extra_seats=_integer("extra_seats", params.get("extra_seats", 0), 0, 10_000),
         extra_seats_by_region=_seats_by(

@@ -22,8 +22,25 @@ MAX_EARLIER = 5
 FULL_POSITION_MONTHS = 18
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for lis1's catalogues (the pages translate it; ``make messages``
+    collects it); pure code cannot import Django."""
+    return message
+
+
 class ScenarioError(ValueError):
-    """A snapshot, assumption or scenario value is out of range; one line naming it."""
+    """A snapshot, assumption or scenario value is out of range; one line naming it.
+
+    ``str(error)`` is the English line (the command line prints it). ``message`` is the same
+    line as a marked template with ``%(…)s`` placeholders filled from ``params``, so that the
+    pages can translate it; ``field`` is the parameter or assumption it is about, when one is.
+    """
+
+    def __init__(self, message: str, /, *, field: str | None = None, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -70,23 +87,39 @@ class MarketSnapshot:
 
     def validate(self) -> None:
         if self.season not in SEASONS:
-            raise ScenarioError(f"season must be one of {SEASONS}, not {self.season!r}.")
+            raise ScenarioError(
+                gettext_noop("The season must be spring or autumn, not %(season)s."),
+                season=repr(self.season),
+            )
         if not self.programs:
-            raise ScenarioError("the market has no positions.")
+            raise ScenarioError(gettext_noop("The round has no positions to simulate."))
         ids = [p.id for p in self.programs]
         if len(set(ids)) != len(ids):
-            raise ScenarioError("program ids must be unique.")
+            raise ScenarioError(gettext_noop("The market's program ids must be unique."))
         for p in self.programs:
             if p.seats < 0 or p.popularity <= 0:
-                raise ScenarioError(f"program {p.id!r}: seats >= 0 and popularity > 0.")
+                raise ScenarioError(
+                    gettext_noop(
+                        "Program %(program)s needs 0 or more seats and a popularity above 0."
+                    ),
+                    program=repr(p.id),
+                )
         for c in self.cohorts:
             if c.group not in GROUPS or c.earlier_rounds < 0 or c.count < 0:
-                raise ScenarioError(f"bad cohort {c!r}.")
+                raise ScenarioError(
+                    gettext_noop("A cohort of applicants is not valid: %(cohort)s."), cohort=repr(c)
+                )
         if self.list_length < 1:
-            raise ScenarioError("list_length must be at least 1.")
+            raise ScenarioError(
+                gettext_noop("%(name)s must be at least 1."),
+                field="list_length",
+                name="list_length",
+            )
         for name in ("ranked_share", "one_part_share", "long_foreign_share"):
             if not 0 <= getattr(self, name) <= 1:
-                raise ScenarioError(f"{name} must be a share from 0 to 1.")
+                raise ScenarioError(
+                    gettext_noop("%(name)s must be a share from 0 to 1."), field=name, name=name
+                )
 
 
 def _default_reapply() -> dict[str, tuple[float, ...]]:
@@ -121,25 +154,52 @@ class Assumptions:
     def validate(self) -> None:
         for season in SEASONS:
             if int(self.new_graduates.get(season, -1)) < 0:
-                raise ScenarioError(f"new graduates in {season}: a count of 0 or more.")
+                raise ScenarioError(
+                    gettext_noop("%(name)s must be 0 or more."),
+                    field=f"new_graduates_{season}",
+                    name=f"new_graduates_{season}",
+                )
         if set(self.group_mix) != set(GROUPS) or any(v < 0 for v in self.group_mix.values()):
-            raise ScenarioError(f"group_mix needs a non-negative share for each of {GROUPS}.")
+            raise ScenarioError(
+                gettext_noop("Every education group needs a share of 0 or more of new applicants.")
+            )
         if sum(self.group_mix.values()) <= 0:
-            raise ScenarioError("group_mix shares must not all be 0.")
+            raise ScenarioError(
+                gettext_noop("The shares of new applicants by education group must not all be 0.")
+            )
         for group in GROUPS:
             probs = self.reapply.get(group)
             if probs is None or len(probs) != MAX_EARLIER + 1:
                 raise ScenarioError(
-                    f"reapply for {group!r}: {MAX_EARLIER + 1} probabilities (0..5+ rounds)."
+                    gettext_noop("%(name)s must be %(count)s probabilities (0 to 5+ rounds)."),
+                    field=f"reapply_{group}",
+                    name=f"reapply_{group}",
+                    count=MAX_EARLIER + 1,
                 )
             if any(not 0 <= p <= 1 for p in probs):
-                raise ScenarioError(f"reapply for {group!r}: probabilities from 0 to 1.")
+                raise ScenarioError(
+                    gettext_noop("%(name)s must be probabilities from 0 to 1."),
+                    field=f"reapply_{group}",
+                    name=f"reapply_{group}",
+                )
             if group not in self.group_advantage:
-                raise ScenarioError(f"group_advantage needs a value for {group!r}.")
+                raise ScenarioError(
+                    gettext_noop("%(name)s needs a value."),
+                    field=f"advantage_{group}",
+                    name=f"advantage_{group}",
+                )
         if self.employer_noise < 0:
-            raise ScenarioError("employer_noise must be 0 or more.")
+            raise ScenarioError(
+                gettext_noop("%(name)s must be 0 or more."),
+                field="employer_noise",
+                name="employer_noise",
+            )
         if not 0 <= self.withdrawal_rate < 1:
-            raise ScenarioError("withdrawal_rate must be a share from 0 to below 1.")
+            raise ScenarioError(
+                gettext_noop("%(name)s must be a share from 0 to below 1."),
+                field="withdrawal_rate",
+                name="withdrawal_rate",
+            )
 
 
 @dataclass(frozen=True)
@@ -160,22 +220,49 @@ class Scenario:
 
     def validate(self, snapshot: MarketSnapshot) -> None:
         if self.extra_seats < 0:
-            raise ScenarioError("extra seats must be 0 or more.")
+            raise ScenarioError(
+                gettext_noop("%(name)s must be 0 or more."), field="extra_seats", name="extra_seats"
+            )
         regions = {p.region for p in snapshot.programs}
         trusts = {p.trust for p in snapshot.programs}
         for name, seats in self.extra_seats_by_region.items():
             if name not in regions:
-                raise ScenarioError(f"no positions in region {name!r}.")
+                raise ScenarioError(
+                    gettext_noop("The round has no positions in the region %(region)s."),
+                    field=f"extra_seats_by_region[{name}]",
+                    region=name,
+                )
             if seats < 0:
-                raise ScenarioError(f"extra seats in region {name!r} must be 0 or more.")
+                raise ScenarioError(
+                    gettext_noop("Extra seats in the region %(region)s must be 0 or more."),
+                    field=f"extra_seats_by_region[{name}]",
+                    region=name,
+                )
         for name, seats in self.extra_seats_by_trust.items():
             if name not in trusts:
-                raise ScenarioError(f"no positions at trust {name!r}.")
+                raise ScenarioError(
+                    gettext_noop("The round has no positions at the trust %(trust)s."),
+                    field=f"extra_seats_by_trust[{name}]",
+                    trust=name,
+                )
             if seats < 0:
-                raise ScenarioError(f"extra seats at trust {name!r} must be 0 or more.")
+                raise ScenarioError(
+                    gettext_noop("Extra seats at the trust %(trust)s must be 0 or more."),
+                    field=f"extra_seats_by_trust[{name}]",
+                    trust=name,
+                )
         if self.part_only_months not in (0, 6, 12):
             raise ScenarioError(
-                "part-only months: 0 (off), 6 (municipality only) or 12 (hospital only)."
+                gettext_noop(
+                    "A part-only position is 6 months (the municipality part) or 12 months (the "
+                    "hospital part), or 0 when the proposal is off."
+                ),
+                field="part_only_months",
             )
         if not 0 <= self.foreign_track_share <= 0.5:
-            raise ScenarioError("the foreign-experience track share must be from 0 to 0.5.")
+            raise ScenarioError(
+                gettext_noop(
+                    "The share of seats in the foreign-experience track must be from 0 to 0.5."
+                ),
+                field="foreign_track_share",
+            )

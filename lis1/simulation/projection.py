@@ -35,6 +35,7 @@ from lis1.simulation.model import (
     MarketSnapshot,
     Scenario,
     ScenarioError,
+    gettext_noop,
 )
 
 Progress = Callable[[int, int], None]
@@ -164,7 +165,14 @@ class _Model:
         snapshot.validate()
         assumptions.validate()
         if not 1 <= rounds <= MAX_ROUNDS:
-            raise ScenarioError(f"rounds must be from 1 to {MAX_ROUNDS}.")
+            raise ScenarioError(
+                gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
+                field="rounds",
+                name="rounds",
+                low=1,
+                high=MAX_ROUNDS,
+                value=rounds,
+            )
         self.snapshot = snapshot
         self.assumptions = assumptions
         self.rounds = rounds
@@ -331,7 +339,14 @@ def _summarise(model: _Model, runs: list[dict[str, list[float]]], seed: int) -> 
 
 def _check(replications: int) -> None:
     if not 1 <= replications <= MAX_REPLICATIONS:
-        raise ScenarioError(f"replications must be from 1 to {MAX_REPLICATIONS}.")
+        raise ScenarioError(
+            gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
+            field="replications",
+            name="replications",
+            low=1,
+            high=MAX_REPLICATIONS,
+            value=replications,
+        )
 
 
 def _run(
@@ -420,9 +435,18 @@ def seats_needed(
     The queue never grows with more seats on the same seeds (see the module note), so a
     doubling search for a ceiling and then bisection find it in a few projections."""
     if waited_rounds < 0 or waited_rounds >= MAX_EARLIER:
-        raise ScenarioError(f"waited rounds must be from 0 to {MAX_EARLIER - 1}.")
+        raise ScenarioError(
+            gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
+            field="waited_rounds",
+            name="waited_rounds",
+            low=0,
+            high=MAX_EARLIER - 1,
+            value=waited_rounds,
+        )
     if target < 0:
-        raise ScenarioError("the target must be 0 or more.")
+        raise ScenarioError(
+            gettext_noop("%(name)s must be 0 or more."), field="target", name="target"
+        )
     _check(replications)
     scenario = scenario or Scenario()
     model = _Model(snapshot, assumptions, within, seed)

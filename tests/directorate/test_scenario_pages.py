@@ -264,6 +264,29 @@ def test_the_simulations_own_rules_are_form_errors(report_round, english) -> Non
     assert Scenario.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "label", "rule"),
+    [
+        ("nb", "Andel plasserte leger som trekker seg før start", "må være en andel fra 0 til 1"),
+        ("nn", "Del plasserte legar som trekkjer seg før start", "må vere ein del frå 0 til 1"),
+        ("en", "Share of placed doctors who withdraw before the start", "must be a share from 0"),
+    ],
+)
+def test_the_simulations_rules_speak_the_pages_language(  # type: ignore[no-untyped-def]
+    report_round, directorate_user, language, label, rule
+) -> None:
+    round_ = report_round["round"]
+    client = client_for(directorate_user)
+    client.cookies["lis1_language"] = language
+    response = client.post(_new_url(round_), _post_data(round_, assumption_withdrawal_rate="1.5"))
+    assert response.status_code == 400
+    # The message names the field by its label in the page's language, not the lab's key.
+    [message] = response.context["form"].errors["assumption_withdrawal_rate"]
+    assert message.startswith(f"«{label}» {rule}"), message
+    assert "withdrawal_rate" not in message
+    assert Scenario.objects.count() == 0
+
+
 def test_the_seats_needed_question_is_answered(
     report_round, english, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from lis1 import simulation_data
 from lis1.rounds.models import ApplicantRanking, EmployerRanking
+from lis1.simulation.calibration import new_graduates_from_series
 from lis1.simulation.model import ScenarioError
 from lis1.simulation_data import (
     market_snapshot,
@@ -97,13 +99,19 @@ def test_scenario_defaults_mark_every_assumption_with_its_source(small_round):
     assert defaults["rounds"] == 10 and defaults["extra_seats"] == 0
     json.dumps(defaults)  # JSON-able as it is
     sources = {a["source"] for a in defaults["assumptions"].values()}
-    assert sources <= {"database", "published", "default"}
+    assert sources <= {"database", "published", "published_scaled", "default"}
     assert defaults["assumptions"]["list_length"] == {
         "value": 3.0,
         "source": "database",
         "label": "Positions each applicant ranks (applications per applicant)",
     }
-    assert defaults["assumptions"]["new_graduates_spring"]["source"] == "published"
+    # The national figure, in proportion to the round's 6 seats against the national round's.
+    graduates = defaults["assumptions"]["new_graduates_spring"]
+    assert graduates["source"] == "published_scaled"
+    national = new_graduates_from_series(simulation_data._series())
+    national_seats = sum(p.seats for p in simulation_data._published_snapshot(small_round).programs)
+    assert national and graduates["value"] == max(1, round(national["spring"] * 6 / national_seats))
+    assert graduates["value"] < 20  # not the whole country's ~600 new doctors for 6 seats
 
 
 def test_scenario_json_reports_progress_and_refuses_bad_parameters(small_round):
@@ -115,9 +123,9 @@ def test_scenario_json_reports_progress_and_refuses_bad_parameters(small_round):
 
     with pytest.raises(ScenarioError, match="extra_seats must be from 0"):
         scenario_json(small_round, {"extra_seats": -1})
-    with pytest.raises(ValueError, match="no positions in region 'Helse Vest'"):
+    with pytest.raises(ValueError, match="no positions in the region Helse Vest"):
         scenario_json(small_round, {"extra_seats_by_region": {"Helse Vest": 3}})
-    with pytest.raises(ValueError, match="unknown assumption 'nope'"):
+    with pytest.raises(ValueError, match="There is no assumption called 'nope'"):
         scenario_json(small_round, {"assumptions": {"nope": 1}})
 
 
@@ -145,18 +153,32 @@ def test_policy_scenario_finds_the_seats_needed(small_round, tmp_path):
         "--target",
         "0",
         "--rounds",
-        "2",
+        "1",
         "--replications",
         "3",
         tmp_path=tmp_path,
     )
 
-    # Twelve applicants and six seats: nobody waits once every applicant has a seat in each
-    # of the three positions they rank, and no fewer seats clear them all.
+    # Twelve applicants and six seats: fewer than six extra seats leave someone waiting, and
+    # one seat fewer than the answer leaves someone waiting on the same seeds (the synthetic
+    # lists are calibrated to the round, so some doctors rank fewer than the three positions).
     assert document["format"] == "lis1-seats-needed/1"
     assert document["reached"] is True
     assert 6 <= document["extra_seats"] <= 12 * 3
     assert document["queue"] == 0
+    fewer = _run(
+        "policy_scenario",
+        "--round",
+        "spring-2041",
+        "--extra-seats",
+        str(document["extra_seats"] - 1),
+        "--rounds",
+        "1",
+        "--replications",
+        "3",
+        tmp_path=tmp_path,
+    )
+    assert fewer["rounds"][0]["without_position"] > 0
 
 
 def test_a_missing_round_is_a_usage_error(db, tmp_path):
@@ -166,7 +188,9 @@ def test_a_missing_round_is_a_usage_error(db, tmp_path):
 
 
 def test_a_bad_scenario_is_a_usage_error(small_round):
-    with pytest.raises(CommandError, match="foreign-experience track share") as error:
+    with pytest.raises(
+        CommandError, match=r"foreign-experience track must be from 0 to 0\.5"
+    ) as error:
         call_command(
             "policy_scenario",
             "--round",

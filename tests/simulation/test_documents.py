@@ -55,9 +55,12 @@ def test_a_changed_assumption_is_the_user_s():
         ({"seed": True}, "seed must be a number, not True."),
         ({"fill_from_last_lists": "maybe"}, "fill_from_last_lists must be true or false"),
         ({"foreign_track_share": 2}, "foreign_track_share must be a share from 0 to 1"),
-        ({"extra_seats_by_trust": {"Nowhere HF": 3}}, "no positions at trust 'Nowhere HF'."),
+        (
+            {"extra_seats_by_trust": {"Nowhere HF": 3}},
+            "The round has no positions at the trust Nowhere HF.",
+        ),
         ({"extra_seats_by_region": [1]}, "extra_seats_by_region must be an object"),
-        ({"colour": "red"}, "unknown parameter 'colour'."),
+        ({"colour": "red"}, "There is no parameter called 'colour'."),
     ],
 )
 def test_bad_parameters_are_refused_in_one_line(params, message):
@@ -70,7 +73,7 @@ def test_bad_parameters_are_refused_in_one_line(params, message):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"nope": 1}, "unknown assumption 'nope'."),
+        ({"nope": 1}, "There is no assumption called 'nope'."),
         ({"withdrawal_rate": 1.5}, "withdrawal_rate must be a share from 0 to 1"),
         ({"reapply_norway": [0.5, 0.5]}, "reapply_norway must be 6 probabilities"),
         ({"new_graduates_spring": -3}, "new_graduates_spring must be from 0 to 100000"),
