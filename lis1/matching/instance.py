@@ -71,6 +71,9 @@ class Instance:
     input_sha256: str
     # The integer form, when the parser built it on the way (see compile_instance).
     compiled: Compiled | None = field(default=None, compare=False, repr=False)
+    # The canonical encoding ``input_sha256`` was computed over, when the parser made it: a
+    # caller that stores the document takes these bytes instead of encoding it again.
+    canonical: bytes | None = field(default=None, compare=False, repr=False)
 
 
 def quote(value: object) -> str:
@@ -199,7 +202,8 @@ def _parse_checked(obj: Any) -> Instance:
     check_format(obj, MATCH_FORMAT)
     check_keys(obj, _TOP_KEYS, {"format", "seed", "programs", "applicants"}, "the instance")
     seed = check_seed(obj)
-    digest = input_sha256(obj)
+    canonical = canonical_json_bytes(obj)
+    digest = hashlib.sha256(canonical).hexdigest()
 
     programs: list[Program] = []
     program_ids: set[str] = set()
@@ -265,7 +269,9 @@ def _parse_checked(obj: Any) -> Instance:
                     f"program {quote(program.id)} ranks unknown applicant {quote(aid)}"
                 )
 
-    return Instance(seed, tuple(programs), tuple(applicants), tuple(couples), digest)
+    return Instance(
+        seed, tuple(programs), tuple(applicants), tuple(couples), digest, canonical=canonical
+    )
 
 
 def _couple_ranking(
@@ -544,4 +550,5 @@ def _parse_fast(obj: Any) -> Instance | None:
         tuple(couples),
         hashlib.sha256(canonical).hexdigest(),
         compiled,
+        canonical,
     )

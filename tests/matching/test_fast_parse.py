@@ -147,6 +147,7 @@ def test_orjson_digest_and_result_text_equal_json_dumps_on_awkward_ids(
     assert instance.compiled is not None  # the one-pass parser took it
     assert instance.input_sha256 == hashlib.sha256(canonical).hexdigest()
     assert canonical_json_bytes(doc) == canonical
+    assert instance.canonical == canonical  # what a match run stores, encoded once
     assert _result_text(result) == result_to_json(result)
 
 
@@ -159,6 +160,7 @@ def test_float_in_meta_or_huge_seed_goes_the_checked_way_with_the_same_digest(
         instance = parse_instance(doc)
 
         assert instance.input_sha256 == hashlib.sha256(canonical_json_bytes(doc)).hexdigest()
+        assert instance.canonical == canonical_json_bytes(doc)
         assert instance == _parse_checked(doc)
 
 

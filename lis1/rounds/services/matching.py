@@ -360,8 +360,9 @@ def _execute(run: MatchRun) -> None:
     if run.kind == MatchRunKind.FOLLOW_UP:
         placements_expire_overdue(round_id=run.round_id)
     document = match_instance_build(round_=run.round, kind=run.kind, seed=run.seed)
-    instance_bytes = canonical_json_bytes(document)
     instance = matching.parse_instance(document)
+    # The parser encoded the document canonically for its digest; store those same bytes.
+    instance_bytes = instance.canonical or canonical_json_bytes(document)
     loaded = time.perf_counter()
     result = matching.solve(instance)
     solved = time.perf_counter()
