@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -116,7 +117,7 @@ def _write_table(workbook: Workbook, table: Table, used: set[str]) -> None:
 
 def render_xlsx(report: Report) -> Export:
     workbook = Workbook(write_only=True)
-    cover_title = label("About the report")
+    cover_title = label(gettext_noop("About the report"))
     cover = workbook.create_sheet(cover_title)
     cover.column_dimensions["A"].width = 110
     cover.append([_text_cell(cover, f"{label(report.title)}: {report.round_name}", TITLE)])
