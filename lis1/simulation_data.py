@@ -11,12 +11,15 @@
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, QuerySet
 
 from lis1.reports.groups import GROUP_EEA, GROUP_NORWAY, country_group
 from lis1.reports.history import published_rounds
@@ -27,7 +30,6 @@ from lis1.rounds.enums import (
     PositionStatus,
 )
 from lis1.rounds.models import Applicant, Application, EmployerRanking, Placement, Position, Round
-from lis1.rounds.selectors import earlier_rounds_applied
 from lis1.rounds.services.matching import match_instance_build
 from lis1.simulation import documents, projection
 from lis1.simulation import waves as offer_waves
@@ -73,58 +75,123 @@ def _group(code: str | None) -> str:
     return OUTSIDE  # outside the EU/EEA, or not stated: employers treat both alike
 
 
-def _placed_ids(round_: Round) -> set[int]:
-    """Applicants who hold or held a seat from the round's published runs."""
-    return set(
-        Placement.objects.filter(match_run__round=round_, match_run__published_at__isnull=False)
-        .exclude(status__in=(PlacementStatus.DECLINED, PlacementStatus.EXPIRED))
-        .values_list("applicant_id", flat=True)
-    )
+ApplicantRow = tuple[int, str, int, int | None, int, int]
+"""(pk, education country, earlier rounds applied, education year, hospital months,
+municipal months) of one applicant of a round."""
 
 
-def _applicant_rows(round_: Round) -> list[tuple[int, str, int, int | None, int, int]]:
-    submitted = Application.objects.filter(
-        position__round=round_, status=ApplicationStatus.SUBMITTED
-    )
-    return list(
-        Applicant.objects.filter(pk__in=submitted.values("applicant_id"))
-        .annotate(earlier=earlier_rounds_applied(round_))
-        .values_list(
-            "pk",
+class _RoundsHistory:
+    """The rounds up to one round, with who applied in each and who holds a seat from each
+    round's published runs: three queries however many rounds the database holds.
+
+    Earlier rounds are counted as :func:`lis1.rounds.selectors.earlier_rounds_applied`
+    counts them (rounds starting before, with a submitted application, plus the rounds before
+    this system the applicant declares), from the same (applicant, round) pairs, so that the
+    count is not a correlated subquery per applicant per round."""
+
+    def __init__(self, round_: Round) -> None:
+        self.rounds = list(
+            Round.objects.filter(start_date__lte=round_.start_date).order_by("start_date", "pk")
+        )
+        starts = {r.pk: r.start_date for r in self.rounds}
+        submitted = Application.objects.filter(
+            status=ApplicationStatus.SUBMITTED, position__round__in=list(starts)
+        )
+        self.applied: dict[int, set[int]] = defaultdict(set)  # round -> applicants
+        dates: dict[int, list[dt.date]] = defaultdict(list)  # applicant -> round starts
+        self._people: dict[int, tuple[str, int, int | None, int, int]] = {}
+        for applicant_id, round_id, *person in _pairs_with_people(submitted):
+            self.applied[round_id].add(applicant_id)
+            dates[applicant_id].append(starts[round_id])
+            self._people[applicant_id] = tuple(person)  # type: ignore[assignment]
+        for found in dates.values():
+            found.sort()
+        self._dates = dates
+        self._rows: dict[int, list[ApplicantRow]] = {}
+        self.placed: dict[int, set[int]] = defaultdict(set)  # round -> applicants
+        for round_id, applicant_id in (
+            Placement.objects.filter(
+                match_run__round__in=list(starts), match_run__published_at__isnull=False
+            )
+            .exclude(status__in=(PlacementStatus.DECLINED, PlacementStatus.EXPIRED))
+            .values_list("match_run__round_id", "applicant_id")
+        ):
+            self.placed[round_id].add(applicant_id)
+
+    def rows(self, round_: Round) -> list[ApplicantRow]:
+        """The round's applicants (a submitted application), each once."""
+        if round_.pk not in self._rows:
+            out = []
+            for pk in self.applied.get(round_.pk, ()):
+                country, before_system, year, hospital, municipal = self._people[pk]
+                earlier = bisect.bisect_left(self._dates[pk], round_.start_date) + before_system
+                out.append((pk, country, earlier, year, hospital, municipal))
+            self._rows[round_.pk] = out
+        return self._rows[round_.pk]
+
+
+def _pairs_with_people(submitted: QuerySet[Application]) -> list[tuple[Any, ...]]:
+    """(applicant, round, country, rounds before the system, education year, hospital months,
+    municipal months) for each applicant and round of ``submitted``: the distinct pairs first,
+    joined to the applicant afterwards (one scan of the applications; a DISTINCT over the wide
+    rows, or a second pass to find the applicants, costs twice as long at national scale)."""
+    pairs, params = (
+        submitted.order_by().values_list("applicant_id", "position__round_id").distinct()
+    ).query.sql_with_params()
+    table = connection.ops.quote_name(Applicant._meta.db_table)
+    columns = ", ".join(
+        f"a.{connection.ops.quote_name(Applicant._meta.get_field(name).column)}"
+        for name in (
             "education_country",
-            "earlier",
+            "rounds_before_system",
             "education_year",
             "prior_hospital_months",
             "prior_municipal_months",
         )
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.applicant_id, p.round_id, {columns} "  # noqa: S608 (names from the models)
+            f"FROM ({pairs}) AS p(applicant_id, round_id) "
+            f"JOIN {table} AS a ON a.id = p.applicant_id",
+            params,
+        )
+        return cursor.fetchall()
 
 
-def _snapshot_from_database(round_: Round) -> MarketSnapshot | None:
+def _snapshot_from_database(
+    round_: Round, history: _RoundsHistory | None = None
+) -> MarketSnapshot | None:
     positions = list(
         Position.objects.filter(round=round_, status=PositionStatus.PUBLISHED)
-        .select_related("employer__region")
-        .annotate(
-            n_applications=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)
-            )
-        )
         .order_by("pk")
+        .values_list(
+            "pk", "seats", "employer__name", "employer__region__name", "employer__region__code"
+        )
     )
-    rows = _applicant_rows(round_)
+    # Counted per position on their own: a count over the join grouped by every column of
+    # the position, its employer and region costs seconds at national scale.
+    submitted = dict(
+        Application.objects.filter(position__round=round_, status=ApplicationStatus.SUBMITTED)
+        .order_by()
+        .values("position_id")
+        .annotate(n=Count("pk"))
+        .values_list("position_id", "n")
+    )
+    rows = (history or _RoundsHistory(round_)).rows(round_)
     if not positions or not rows:
         return None
     programs = tuple(
         Program(
-            id=f"P{p.pk}",
-            trust=p.employer.name,
-            region=p.employer.region.name if p.employer.region else "",
-            seats=p.seats,
+            id=f"P{pk}",
+            trust=employer,
+            region=region or "",
+            seats=seats,
             # Applications per seat says how sought after a position is.
-            popularity=max(p.n_applications, 1) / max(p.seats, 1),
-            rural=bool(p.employer.region and p.employer.region.code == RURAL_REGION_CODE),
+            popularity=max(submitted.get(pk, 0), 1) / max(seats, 1),
+            rural=code == RURAL_REGION_CODE,
         )
-        for p in positions
+        for pk, seats, employer, region, code in positions
     )
     cohorts: Counter[tuple[str, int]] = Counter()
     abroad = long_ago = one_part = 0
@@ -137,7 +204,7 @@ def _snapshot_from_database(round_: Round) -> MarketSnapshot | None:
                 long_ago += 1
         if (hospital >= 12) != (municipal >= 6):
             one_part += 1
-    applications = sum(p.n_applications for p in positions)
+    applications = sum(submitted.get(pk, 0) for pk, *_ in positions)
     ranked = EmployerRanking.objects.filter(position__round=round_).count()
     return MarketSnapshot(
         season=round_.season,
@@ -194,21 +261,16 @@ def market_snapshot(round_: Round) -> MarketSnapshot:
     return _snapshot_from_database(round_) or _published_snapshot(round_)
 
 
-def _reapply_counts(round_: Round) -> dict[tuple[str, int], tuple[int, int]]:
+def _reapply_counts(history: _RoundsHistory) -> dict[tuple[str, int], tuple[int, int]]:
     """(group, earlier rounds) -> (without a position, applied again in the next round), over
-    consecutive pairs of rounds in the database up to ``round_``."""
-    rounds = list(Round.objects.filter(start_date__lte=round_.start_date).order_by("start_date"))
+    consecutive pairs of the history's rounds."""
     counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for before, after in itertools.pairwise(rounds):
-        placed = _placed_ids(before)
+    for before, after in itertools.pairwise(history.rounds):
+        placed = history.placed.get(before.pk)
         if not placed:
             continue  # no published result: nobody is known to be without a position
-        applied_after = set(
-            Application.objects.filter(
-                position__round=after, status=ApplicationStatus.SUBMITTED
-            ).values_list("applicant_id", flat=True)
-        )
-        for pk, country, earlier, *_ in _applicant_rows(before):
+        applied_after = history.applied.get(after.pk, set())
+        for pk, country, earlier, *_ in history.rows(before):
             if pk in placed:
                 continue
             cell = counts[(_group(country), min(int(earlier or 0), MAX_EARLIER))]
@@ -217,11 +279,11 @@ def _reapply_counts(round_: Round) -> dict[tuple[str, int], tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
-def _new_graduates_from_database(round_: Round) -> dict[str, int]:
-    """First-time applicants per season, the mean over the database's rounds."""
+def _new_graduates_from_database(history: _RoundsHistory) -> dict[str, int]:
+    """First-time applicants per season, the mean over the history's rounds."""
     found: dict[str, list[int]] = defaultdict(list)
-    for other in Round.objects.filter(start_date__lte=round_.start_date).order_by("start_date"):
-        rows = _applicant_rows(other)
+    for other in history.rounds:
+        rows = history.rows(other)
         if rows:
             found[other.season].append(sum(1 for r in rows if not r[2]))
     return {season: round(sum(v) / len(v)) for season, v in found.items() if v}
@@ -233,13 +295,14 @@ def estimated_assumptions(round_: Round) -> Inputs:
     ``published`` from the directorate's published series, else ``default``."""
     defaults = Assumptions()
     sources: dict[str, str] = {}
-    from_db = _snapshot_from_database(round_)
+    history = _RoundsHistory(round_)
+    from_db = _snapshot_from_database(round_, history)
     snapshot = from_db or _published_snapshot(round_)
     sources["market"] = SOURCE_DATABASE if from_db else SOURCE_PUBLISHED
     for name in ("list_length", "ranked_share", "one_part_share", "long_foreign_share"):
         sources[name] = SOURCE_DATABASE if from_db else SOURCE_DEFAULT
 
-    reapply, used = reapply_from_counts(_reapply_counts(round_), defaults.reapply)
+    reapply, used = reapply_from_counts(_reapply_counts(history), defaults.reapply)
     for g in GROUPS:
         sources[f"reapply_{g}"] = SOURCE_DATABASE if g in used else SOURCE_DEFAULT
 
@@ -256,7 +319,7 @@ def estimated_assumptions(round_: Round) -> Inputs:
             sources[f"new_graduates_{season}"] = (
                 SOURCE_PUBLISHED_SCALED if scaled else SOURCE_PUBLISHED
             )
-    in_db = _new_graduates_from_database(round_)
+    in_db = _new_graduates_from_database(history)
     if len(in_db) == 2 and Round.objects.count() >= 3:
         new_graduates.update(in_db)
         for season in in_db:

@@ -77,3 +77,47 @@ def test_the_waves_take_a_round_with_couples(report_round):
     assert document["format"] == "lis1-offer-waves/1"
     assert document["central_match"]["blocking_pairs"] == 0
     assert document["seats"] == 6
+
+
+def test_the_history_counts_earlier_rounds_as_the_selector_does(db):
+    """The lab counts every round's applicants from one pass over the (applicant, round)
+    pairs; it must give each applicant the earlier rounds the one-applicant selector gives."""
+    from lis1.rounds.enums import ApplicationStatus
+    from lis1.rounds.selectors import applicant_earlier_rounds
+    from lis1.simulation_data import _RoundsHistory
+
+    rounds = [
+        factories.RoundFactory(
+            season=season, year=2044, slug=f"{season}-2044", start_date=dt.date(2044, month, 1)
+        )
+        for season, month in (("spring", 1), ("autumn", 4))
+    ] + [
+        factories.RoundFactory(
+            season="spring", year=2045, slug="spring-2045", start_date=dt.date(2044, 9, 1)
+        )
+    ]
+    positions = [factories.PositionFactory(round=r) for r in rounds]
+    people = [
+        factories.ApplicantFactory(rounds_before_system=i % 3, education_country="SE")
+        for i in range(6)
+    ]
+    # Person i applies in the rounds given by the bits of i + 1; person 5 also has a
+    # withdrawn application in the first round, which does not count.
+    for i, person in enumerate(people):
+        for k, position in enumerate(positions):
+            if (i + 1) >> k & 1:
+                factories.ApplicationFactory(applicant=person, position=position)
+    factories.ApplicationFactory(
+        applicant=people[5],
+        position=positions[0],
+        status=ApplicationStatus.WITHDRAWN,
+        withdrawn_at=dt.datetime(2044, 1, 2, tzinfo=dt.UTC),
+    )
+
+    history = _RoundsHistory(rounds[-1])
+    for round_ in rounds:
+        rows = {pk: earlier for pk, _, earlier, *_ in history.rows(round_)}
+        applied = [p for i, p in enumerate(people) if (i + 1) >> rounds.index(round_) & 1]
+        assert set(rows) == {p.pk for p in applied}
+        assert rows == {p.pk: applicant_earlier_rounds(p, round_) for p in applied}
+    assert any(earlier >= 2 for _, _, earlier, *_ in history.rows(rounds[-1]))
