@@ -257,7 +257,8 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
             inputs = documents.with_assumptions(
                 estimated_assumptions(self.round), self.parameters()["assumptions"]
             )
-            documents.parse_run(self.parameters(), inputs.snapshot)
+            run = documents.parse_run(self.parameters(), inputs.snapshot)
+            projection.check_market_size(inputs.snapshot, inputs.assumptions, run.rounds)
         except ScenarioError as error:
             field = self._field_of(error.field)
             params = dict(error.params)

@@ -156,6 +156,36 @@ def seat_plan(snapshot: MarketSnapshot, scenario: Scenario) -> list[int]:
     return seats
 
 
+MAX_MARKET_CELLS = 20_000_000
+"""Doctors over all rounds times programs the synthetic market may hold. Building it takes
+about 50 bytes a cell (each doctor's draw over every program), so this is ~1 GB; a national
+LIS1 round over 10 rounds is ~7,000 doctors x 31 programs (0.2 M cells)."""
+
+
+def market_doctors(snapshot: MarketSnapshot, assumptions: Assumptions, rounds: int) -> int:
+    """Everyone the projection's market holds: the round's applicants and each later
+    round's new graduates."""
+    later = calendar(snapshot, rounds)[1:]
+    return snapshot.applicants + sum(int(assumptions.new_graduates[s]) for s, _ in later)
+
+
+def check_market_size(snapshot: MarketSnapshot, assumptions: Assumptions, rounds: int) -> None:
+    """Refuse, naming the sizes, a market too large to build (see :data:`MAX_MARKET_CELLS`)."""
+    doctors = market_doctors(snapshot, assumptions, rounds)
+    programs = 2 * len(snapshot.programs)  # each program and its foreign-experience track
+    if doctors * programs > MAX_MARKET_CELLS:
+        raise ScenarioError(
+            gettext_noop(
+                "The round is too large for the policy lab: %(doctors)s doctors over the "
+                "rounds and %(programs)s positions, more than %(limit)s doctor and position "
+                "pairs. Project fewer rounds, or a round of national LIS1 size."
+            ),
+            doctors=doctors,
+            programs=len(snapshot.programs),
+            limit=MAX_MARKET_CELLS // 2,
+        )
+
+
 class _Model:
     """One snapshot and its assumptions over ``rounds`` rounds: the market, built once."""
 
@@ -173,6 +203,7 @@ class _Model:
                 high=MAX_ROUNDS,
                 value=rounds,
             )
+        check_market_size(snapshot, assumptions, rounds)
         self.snapshot = snapshot
         self.assumptions = assumptions
         self.rounds = rounds

@@ -287,6 +287,22 @@ def test_the_simulations_rules_speak_the_pages_language(  # type: ignore[no-unty
     assert Scenario.objects.count() == 0
 
 
+def test_a_round_too_large_for_the_lab_is_a_form_error(  # type: ignore[no-untyped-def]
+    report_round, directorate_user, monkeypatch
+) -> None:
+    from lis1.simulation import projection
+
+    monkeypatch.setattr(projection, "MAX_MARKET_CELLS", 10)
+    round_ = report_round["round"]
+    client = client_for(directorate_user)  # Bokmål
+    response = client.post(_new_url(round_), _post_data(round_))
+    assert response.status_code == 400
+    [message] = response.context["form"].non_field_errors()
+    assert message.startswith("Runden er for stor for scenarioberegningen:"), message
+    assert "leger over rundene og 3 stillinger, mer enn 5 par" in message
+    assert Scenario.objects.count() == 0
+
+
 def test_the_seats_needed_question_is_answered(
     report_round, english, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]

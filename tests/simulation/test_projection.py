@@ -166,6 +166,22 @@ def test_bad_scenarios_are_refused_with_a_message():
         project(SMALL, SMALL_ASSUMPTIONS, rounds=0)
 
 
+def test_a_market_too_large_to_build_is_refused_before_it_is_built():
+    # NRMP size: 45,000 applicants in 6,000 programs, and as many new doctors each round.
+    programs = tuple(Program(id=f"P{i}", trust="T", region="R", seats=7) for i in range(6000))
+    huge = dataclasses.replace(
+        SMALL, programs=programs, cohorts=(Cohort(group="norway", earlier_rounds=0, count=45000),)
+    )
+    assumptions = Assumptions(new_graduates={"spring": 40000, "autumn": 40000})
+    with pytest.raises(ScenarioError, match="too large for the policy lab: 405000 doctors") as e:
+        project(huge, assumptions, rounds=10, replications=1)
+    assert e.value.field is None and e.value.params["programs"] == 6000
+    # 45,000 and nine rounds of 40,000 new doctors refused; one round of 1,500 doctors in the
+    # same 6,000 programs (and their tracks) fits.
+    small = dataclasses.replace(huge, cohorts=(Cohort("norway", 0, 1500),))
+    assert project(small, assumptions, rounds=1, replications=1).rounds[0].values["applicants"]
+
+
 def test_started_from_the_published_series_the_model_keeps_its_order_of_magnitude():
     series = [
         SeriesRound(r.season, r.year, r.applicants, r.positions, r.hired, r.without_position)
