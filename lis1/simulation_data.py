@@ -16,10 +16,10 @@ import datetime as dt
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Field, QuerySet
 
 from lis1.reports.groups import GROUP_EEA, GROUP_NORWAY, country_group
 from lis1.reports.history import published_rounds
@@ -103,7 +103,7 @@ class _RoundsHistory:
         for applicant_id, round_id, *person in _pairs_with_people(submitted):
             self.applied[round_id].add(applicant_id)
             dates[applicant_id].append(starts[round_id])
-            self._people[applicant_id] = tuple(person)  # type: ignore[assignment]
+            self._people[applicant_id] = tuple(person)
         for found in dates.values():
             found.sort()
         self._dates = dates
@@ -140,7 +140,7 @@ def _pairs_with_people(submitted: QuerySet[Application]) -> list[tuple[Any, ...]
     ).query.sql_with_params()
     table = connection.ops.quote_name(Applicant._meta.db_table)
     columns = ", ".join(
-        f"a.{connection.ops.quote_name(Applicant._meta.get_field(name).column)}"
+        f"a.{connection.ops.quote_name(cast(Field, Applicant._meta.get_field(name)).column)}"
         for name in (
             "education_country",
             "rounds_before_system",
