@@ -197,6 +197,7 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
     from django.urls import reverse
 
     from lis1.accounts.models import User
+    from lis1.reports.models import Scenario
     from lis1.rounds.demo.service import DEMO_EMAIL_DOMAIN, DEMO_EMPLOYER_CODE
     from lis1.rounds.models import (
         Application,
@@ -304,6 +305,13 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
             reverse("directorate:round_reports", args=[round_.slug]),
         ),
         ("directorate", "audit history", staff_email, reverse("directorate:audit")),
+        ("directorate", "scenarios", staff_email, reverse("directorate:scenarios")),
+        (
+            "directorate",
+            "new scenario",
+            staff_email,
+            reverse("directorate:scenario_new") + f"?runde={round_.slug}",
+        ),
         ("admin", "placements", staff_email, "/admin/rounds/placement/"),
         ("admin", "applications", staff_email, "/admin/rounds/application/"),
         ("admin", "applicants", staff_email, "/admin/rounds/applicant/"),
@@ -335,6 +343,22 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
             reverse("municipalities:position", args=[municipal_position.pk]),
         ),
     ]
+    stored = list(Scenario.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    if len(stored) == 2:
+        pages += [
+            (
+                "directorate",
+                "scenario",
+                staff_email,
+                reverse("directorate:scenario", args=[stored[0]]),
+            ),
+            (
+                "directorate",
+                "compare scenarios",
+                staff_email,
+                reverse("directorate:scenario_compare") + f"?s={stored[0]}&s={stored[1]}",
+            ),
+        ]
     if stage == "after":
         run = MatchRun.objects.filter(round=round_, kind="main").order_by("-pk").first()
         pages += [
@@ -370,6 +394,55 @@ def _pages(stage: str):  # type: ignore[no-untyped-def]
             ),
         ]
     return pages
+
+
+def _stored_scenarios() -> str:
+    """Two finished scenarios to show and compare (5 rounds, 20 replications each), run
+    on the latest round of national LIS1 size: the current round when it is one, else the
+    latest earlier round (the lab refuses a 45,000-applicant market, and the earlier rounds
+    here keep the current round's 6,000 positions, so 10 rounds of them are too large too;
+    see lis1.simulation.projection.MAX_MARKET_CELLS). Returns the round's slug."""
+    from django.db.models import Count, Q
+
+    from lis1.reports.models import Scenario
+    from lis1.reports.scenarios import scenario_request, scenario_run
+    from lis1.rounds.enums import ApplicationStatus
+    from lis1.rounds.models import Round
+    from lis1.simulation_data import scenario_defaults
+
+    Scenario.objects.all().delete()
+    sized = Round.objects.annotate(
+        n=Count(
+            "positions__applications__applicant",
+            filter=Q(positions__applications__status=ApplicationStatus.SUBMITTED),
+            distinct=True,
+        )
+    )
+    round_ = sized.filter(n__lte=5000, n__gt=0).order_by("-start_date").first()
+    for name, extra in (("Baseline", 0), ("Fifty more seats", 50)):
+        parameters = {
+            **scenario_defaults(round_),
+            "rounds": 5,
+            "replications": 20,
+            "extra_seats": extra,
+        }
+        scenario = scenario_request(round_=round_, name=name, parameters=parameters)
+        done = scenario_run(scenario=scenario)
+        if done.error:
+            raise SystemExit(f"scenario {name!r} failed: {done.error}")
+    return round_.slug
+
+
+def _uncached_scenario_estimate() -> float:
+    """Milliseconds of the estimate behind the scenario form of the current round, uncached
+    (the page's figure below is the cached one a second visit gets)."""
+    from lis1.rounds.models import Round
+    from lis1.simulation_data import estimated_assumptions
+
+    round_ = Round.objects.order_by("-start_date").first()
+    began = time.perf_counter()
+    estimated_assumptions(round_)
+    return (time.perf_counter() - began) * 1000
 
 
 def _measure(pages, requests: int):  # type: ignore[no-untyped-def]
@@ -462,9 +535,13 @@ def main() -> int:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        scenario_round = _stored_scenarios()
+        cold = _uncached_scenario_estimate()
         print(
             f"\n{name}: {summary.applicants:,} applicants in the current round, "
-            f"{Round.objects.count()} rounds; seeded in {time.perf_counter() - began:.0f} s"
+            f"{Round.objects.count()} rounds; seeded in {time.perf_counter() - began:.0f} s; "
+            f"stored scenarios of {scenario_round}; the scenario form's estimate of the "
+            f"current round uncached {cold:.0f} ms (the form caches it for 5 minutes)"
         )
         for stage in ("before", "after"):
             if stage == "after":

@@ -4,6 +4,7 @@
   from the database where it holds them, else from the published figures, else defaults; each
   assumption carries its source;
 * :func:`round_instance`: the round's own ``lis1-match/1`` document for the offer waves;
+* :func:`form_inputs`: the same estimate for the scenario form, cached for five minutes;
 * :func:`scenario_defaults`, :func:`scenario_json`, :func:`offer_waves_json`,
   :func:`seats_needed_json`: what the pages and the commands call. Bad parameters raise
   ``ValueError`` with a one-line English message.
@@ -18,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Field, QuerySet
 
@@ -365,9 +367,29 @@ def rural_programs(round_: Round) -> set[str]:
 # The interface of the pages and the commands.
 
 
-def scenario_defaults(round_: Round) -> dict[str, Any]:
-    """The scenario form's defaults: JSON-able, with every assumption, its source and label."""
-    return documents.defaults_document(estimated_assumptions(round_))
+INPUTS_CACHE_SECONDS = 300
+"""How long the scenario form reuses a round's estimate (see :func:`form_inputs`)."""
+
+
+def form_inputs(round_: Round) -> Inputs:
+    """:func:`estimated_assumptions` for the scenario form, kept in the cache for
+    :data:`INPUTS_CACHE_SECONDS`. The estimate reads every round's applications (1.0 s at
+    45,000 applicants and ten earlier rounds), and the form needs it on every visit and again
+    to check what is posted. The job estimates afresh when it runs: its result lists the
+    assumptions it used, so a default at most five minutes old is never reported as used."""
+    key = f"lis1:scenario-inputs:{round_.pk}:{round_.start_date.isoformat()}"
+    inputs = cache.get(key)
+    if not isinstance(inputs, Inputs):
+        inputs = estimated_assumptions(round_)
+        cache.set(key, inputs, INPUTS_CACHE_SECONDS)
+    return inputs
+
+
+def scenario_defaults(round_: Round, *, cached: bool = False) -> dict[str, Any]:
+    """The scenario form's defaults: JSON-able, with every assumption, its source and label
+    (``cached``: from :func:`form_inputs`)."""
+    inputs = form_inputs(round_) if cached else estimated_assumptions(round_)
+    return documents.defaults_document(inputs)
 
 
 def _inputs_and_run(round_: Round, params: Mapping[str, Any]) -> tuple[Inputs, documents.Run]:

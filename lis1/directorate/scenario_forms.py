@@ -17,7 +17,7 @@ from lis1.rounds.enums import EMPLOYER_KINDS
 from lis1.rounds.models import Organisation, Region, Round
 from lis1.simulation import documents, projection
 from lis1.simulation.model import MAX_EARLIER, ScenarioError
-from lis1.simulation_data import estimated_assumptions
+from lis1.simulation_data import form_inputs
 from lis1.ui import DesignSystemFormMixin
 
 # The simulation's own limits (it refuses anything beyond them).
@@ -255,7 +255,7 @@ class ScenarioForm(DesignSystemFormMixin, forms.Form):
         checked here so that they are a form error rather than a failed job."""
         try:
             inputs = documents.with_assumptions(
-                estimated_assumptions(self.round), self.parameters()["assumptions"]
+                form_inputs(self.round), self.parameters()["assumptions"]
             )
             run = documents.parse_run(self.parameters(), inputs.snapshot)
             projection.check_market_size(inputs.snapshot, inputs.assumptions, run.rounds)

@@ -98,7 +98,7 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
             {"rounds": rounds, "form": None},
             status=status,
         )
-    defaults = simulation_data.scenario_defaults(round_)
+    defaults = simulation_data.scenario_defaults(round_, cached=True)
     data = request.POST if request.method == "POST" else None
     form = ScenarioForm(data, round_=round_, defaults=defaults)
     if request.method == "POST" and form.is_valid():

@@ -121,3 +121,20 @@ def test_the_history_counts_earlier_rounds_as_the_selector_does(db):
         assert set(rows) == {p.pk for p in applied}
         assert rows == {p.pk: applicant_earlier_rounds(p, round_) for p in applied}
     assert any(earlier >= 2 for _, _, earlier, *_ in history.rows(rounds[-1]))
+
+
+def test_the_form_reuses_a_rounds_estimate_and_the_job_estimates_afresh(
+    report_round, django_assert_num_queries
+):
+    from lis1.simulation_data import form_inputs
+
+    round_ = report_round["round"]
+    first = form_inputs(round_)
+    with django_assert_num_queries(0):  # the form's second look, and its check of a post
+        assert form_inputs(round_) == first
+    # A new applicant: the job's estimate (uncached) sees them; the form's, within five
+    # minutes, does not.
+    position = round_.positions.first()
+    factories.ApplicationFactory(applicant=factories.ApplicantFactory(), position=position)
+    assert estimated_assumptions(round_).snapshot.applicants == first.snapshot.applicants + 1
+    assert form_inputs(round_).snapshot.applicants == first.snapshot.applicants
