@@ -208,3 +208,54 @@ def random_instance(
             for j, m in enumerate(members)
         ],
     }
+
+
+def _up_conflict(clauses: list[list[int]], assumed: list[int]) -> bool:
+    """Unit propagation from ``assumed`` over ``clauses`` reaches a falsified clause."""
+    value: dict[int, bool] = {}
+    for lit in assumed:
+        if value.get(abs(lit)) == (lit < 0):
+            return True
+        value[abs(lit)] = lit > 0
+    changed = True
+    while changed:
+        changed = False
+        for clause in clauses:
+            free = None
+            count = 0
+            for lit in clause:
+                held = value.get(abs(lit))
+                if held is None:
+                    free, count = lit, count + 1
+                elif held == (lit > 0):
+                    break
+            else:
+                if count == 0:
+                    return True
+                if count == 1 and free is not None:
+                    value[abs(free)] = free > 0
+                    changed = True
+    return False
+
+
+def rup_refutes(dimacs: str, proof: list[str]) -> bool:
+    """A small DRUP checker, independent of the solver: every lemma the proof adds must follow
+    from the formula and the earlier lemmas by unit propagation (reverse unit propagation),
+    and the proof must end in the empty clause. Deletions are ignored, which is sound (every
+    clause kept is implied by the formula). For tiny formulas only: propagation is naive."""
+    clauses = [
+        [int(x) for x in line.split()[:-1]]
+        for line in dimacs.splitlines()
+        if line and not line.startswith(("c", "p"))
+    ]
+    for line in proof:
+        parts = line.split()
+        if not parts or parts[0] == "d":
+            continue
+        lemma = [int(x) for x in parts[:-1]]
+        if not _up_conflict(clauses, [-lit for lit in lemma]):
+            return False
+        if not lemma:
+            return True
+        clauses.append(lemma)
+    return False

@@ -25,7 +25,7 @@ from lis1.matching.exact import (
 from lis1.matching.exact_encode import encode
 from lis1.matching.verify import blocking_pairs, verify
 
-from .helpers import feasible_matchings, random_instance, reference_blocking_pairs
+from .helpers import feasible_matchings, random_instance, reference_blocking_pairs, rup_refutes
 
 
 def _agents(doc: dict[str, Any]) -> list[tuple[str, list[Any], list[str]]]:
@@ -296,6 +296,12 @@ def test_certificate_command_writes_cnf_and_drat_proof(tmp_path: Any, capsys: An
     assert f"encoding_sha256 {result.exact['encoding_sha256']}" in out
     assert cnf.read_text().startswith("p cnf ")
     assert proof.read_text().strip().splitlines()[-1].strip() == "0"  # the empty clause
+    # The proof refutes the formula it was written for, checked without the solver (every
+    # lemma by reverse unit propagation); the empty clause alone does not: the proof carries
+    # the argument.
+    lines = proof.read_text().splitlines()
+    assert rup_refutes(cnf.read_text(), lines)
+    assert not rup_refutes(cnf.read_text(), ["0"])
 
 
 @pytest.mark.parametrize("share", [0.1, 0.3])
