@@ -36,7 +36,7 @@ from lis1.rounds.models import Round
 from lis1.rounds.permissions import Role, role_required
 
 # The result blobs: the list loads none of them, the status fragment none either.
-BLOBS = ("result", "offer_waves", "seats_needed", "parameters")
+BLOBS = ("result", "offer_waves", "seats_needed", "parameters", "charts")
 # A bar chart has six colours: the baseline and five scenarios.
 COMPARE_MAX = 5
 
@@ -215,9 +215,9 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         )
     found = {
         s.pk: s
-        for s in Scenario.objects.select_related("round").filter(
-            pk__in=ids, status=JobStatus.SUCCEEDED
-        )
+        for s in Scenario.objects.select_related("round")
+        .defer("charts")
+        .filter(pk__in=ids, status=JobStatus.SUCCEEDED)
     }
     missing = [str(pk) for pk in ids if pk not in found]
     if missing:

@@ -172,6 +172,9 @@ class Scenario(Job):
     result = models.JSONField(_("result"), null=True, blank=True)
     offer_waves = models.JSONField(_("offer waves"), null=True, blank=True)
     seats_needed = models.JSONField(_("seats needed"), null=True, blank=True)
+    # The result's charts (SVG by table key) in every UI language, drawn by the job: the page
+    # never draws a chart (about a second for the eight), whoever opens it, whenever.
+    charts = models.JSONField(_("charts"), default=dict, blank=True)
     duration_ms = models.PositiveIntegerField(_("run time (ms)"), null=True, blank=True)
 
     class Meta:

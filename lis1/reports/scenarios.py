@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
@@ -133,7 +134,9 @@ def scenario_run(*, scenario: Scenario) -> Scenario:
             # The exports, drawn now so that a download never waits for them.
             job.result, job.offer_waves, job.seats_needed = result, waves, needed
             job.finished_at = timezone.now()
+            job.charts = {}  # a retry draws its own
             files = scenario_exports(job)
+        charts = _charts_in_every_language(job)
         with transaction.atomic():
             ScenarioFile.replace_all(job, files)
             job_succeed(
@@ -141,8 +144,10 @@ def scenario_run(*, scenario: Scenario) -> Scenario:
                 result=result,
                 offer_waves=waves,
                 seats_needed=needed,
+                charts=charts,
                 duration_ms=round((time.perf_counter() - began) * 1000),
             )
+            job.charts = charts
 
     done = job_run(Scenario, scenario.pk, work)
     return done if done is not None else scenario
@@ -571,9 +576,24 @@ def tables_charts(key: str, tables: Iterable[Table]) -> dict[str, str]:
 
 
 def scenario_charts(scenario: Scenario, report: Report | None = None) -> dict[str, str]:
-    """A scenario's charts; each run (attempt) of it has its own."""
+    """A scenario's charts in the current language: the ones its job stored, else drawn
+    (and cached); each run (attempt) of it has its own."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if "charts" not in scenario.get_deferred_fields():
+        stored = (scenario.charts or {}).get(language)
+        if stored is not None:
+            return dict(stored)
     report = report or scenario_report(scenario)
     return tables_charts(f"{scenario.pk}:{scenario.attempt}", report.tables())
+
+
+def _charts_in_every_language(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """The finished scenario's charts in each UI language, for the job to store."""
+    charts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            charts[language] = scenario_charts(scenario)
+    return charts
 
 
 def scenario_exports(scenario: Scenario) -> list[tuple[str, Export]]:

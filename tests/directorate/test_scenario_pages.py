@@ -303,6 +303,30 @@ def test_a_round_too_large_for_the_lab_is_a_form_error(  # type: ignore[no-untyp
     assert Scenario.objects.count() == 0
 
 
+def test_the_job_stores_the_charts_in_every_language_and_the_page_draws_none(  # type: ignore[no-untyped-def]
+    report_round, directorate_user, monkeypatch
+) -> None:
+    from django.core.cache import cache
+
+    from lis1.reports.render import charts as chart_module
+
+    scenario = _finished(report_round["round"], language="en")
+    assert set(scenario.charts) == {"nb", "nn", "en"}
+    assert all(svg.lstrip().startswith("<") for svg in scenario.charts["nn"].values())
+    assert scenario.charts["nn"] != scenario.charts["en"]  # the titles are translated
+    # Days later (the cache is gone), in another language: the page shows the stored charts.
+    cache.clear()
+
+    def no_drawing(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the page drew a chart")
+
+    monkeypatch.setattr(chart_module, "chart_svg", no_drawing)
+    client = client_for(directorate_user)
+    client.cookies["lis1_language"] = "nn"
+    body = client.get(reverse("directorate:scenario", args=[scenario.pk])).content.decode()
+    assert body.count('src="data:image/svg+xml;base64,') == len(scenario.charts["nn"]) >= 3
+
+
 def test_the_seats_needed_question_is_answered(
     report_round, english, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
