@@ -239,10 +239,8 @@ def _series() -> list[SeriesRound]:
 def _seat_scale(round_: Round, snapshot: MarketSnapshot) -> float:
     """The round's seats over the positions of the latest published round of its season
     (1.0 within 10 %, where the round is national-sized and the published figure stands)."""
-    national = _published_snapshot(round_)
-    theirs = sum(p.seats for p in national.programs)
-    ours = sum(p.seats for p in snapshot.programs)
-    scale = ours / theirs if theirs else 1.0
+    national = _published_snapshot(round_).seats
+    scale = snapshot.seats / national if national else 1.0
     return 1.0 if abs(scale - 1.0) <= 0.1 else scale
 
 

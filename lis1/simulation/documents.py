@@ -23,6 +23,8 @@ from lis1.simulation.model import (
     MarketSnapshot,
     Scenario,
     ScenarioError,
+    check_range,
+    field_error,
     gettext_noop,
 )
 from lis1.simulation.projection import (
@@ -170,46 +172,34 @@ def assumptions_table(inputs: Inputs) -> dict[str, dict[str, Any]]:
     }
 
 
-def _error(message: str, name: str, **params: object) -> ScenarioError:
-    """An error about the parameter or assumption ``name`` (its field, and ``%(name)s``)."""
-    return ScenarioError(message, field=name, name=name, **params)
-
-
 def _number(name: str, value: Any) -> float:
     not_a_number = gettext_noop("%(name)s must be a number, not %(value)s.")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _error(not_a_number, name, value=repr(value))
+        raise field_error(name, not_a_number, value=repr(value))
     try:
         number = float(value)
     except ValueError:
-        raise _error(not_a_number, name, value=repr(value)) from None
+        raise field_error(name, not_a_number, value=repr(value)) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise _error(gettext_noop("%(name)s must be a finite number."), name)
+        raise field_error(name, gettext_noop("%(name)s must be a finite number."))
     return number
 
 
 def _integer(name: str, value: Any, low: int, high: int) -> int:
     number = _number(name, value)
     if number != int(number):
-        raise _error(
-            gettext_noop("%(name)s must be a whole number, not %(value)s."), name, value=repr(value)
+        raise field_error(
+            name, gettext_noop("%(name)s must be a whole number, not %(value)s."), value=repr(value)
         )
-    if not low <= number <= high:
-        raise _error(
-            gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
-            name,
-            low=low,
-            high=high,
-            value=int(number),
-        )
+    check_range(name, int(number), low, high)
     return int(number)
 
 
 def _share(name: str, value: Any) -> float:
     number = _number(name, value)
     if not 0 <= number <= 1:
-        raise _error(
-            gettext_noop("%(name)s must be a share from 0 to 1, not %(value)s."), name, value=number
+        raise field_error(
+            name, gettext_noop("%(name)s must be a share from 0 to 1, not %(value)s."), value=number
         )
     return number
 
@@ -218,9 +208,9 @@ def _probabilities(name: str, value: Any) -> tuple[float, ...]:
     if isinstance(value, str):
         value = [part for part in value.replace(";", ",").split(",") if part.strip()]
     if not isinstance(value, list | tuple) or len(value) != MAX_EARLIER + 1:
-        raise _error(
-            gettext_noop("%(name)s must be %(count)s probabilities (0 to 5+ rounds)."),
+        raise field_error(
             name,
+            gettext_noop("%(name)s must be %(count)s probabilities (0 to 5+ rounds)."),
             count=MAX_EARLIER + 1,
         )
     return tuple(_share(name, v) for v in value)
@@ -248,15 +238,8 @@ def with_assumptions(inputs: Inputs, changes: Mapping[str, Any]) -> Inputs:
         else:
             parsed = _number(name, value)
             if name in ("employer_noise", "list_length") and parsed < 0:
-                raise _error(gettext_noop("%(name)s must be 0 or more."), name)
-            if abs(parsed) > 1000:
-                raise _error(
-                    gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
-                    name,
-                    low=-1000,
-                    high=1000,
-                    value=parsed,
-                )
+                raise field_error(name, gettext_noop("%(name)s must be 0 or more."))
+            check_range(name, parsed, -1000, 1000)
         if parsed != values[name]:
             values[name] = parsed
             sources[name] = SOURCE_USER
@@ -326,7 +309,7 @@ def _seats_by(name: str, value: Any) -> dict[str, int]:
     if value in (None, ""):
         return {}
     if not isinstance(value, Mapping):
-        raise _error(gettext_noop("%(name)s must be an object of name: seats."), name)
+        raise field_error(name, gettext_noop("%(name)s must be an object of name: seats."))
     return {str(k): _integer(f"{name}[{k}]", v, 0, 10_000) for k, v in value.items()}
 
 
@@ -335,8 +318,8 @@ def _flag(name: str, value: Any) -> bool:
         return value
     if value in (0, 1, "0", "1", "true", "false", "on", "off", ""):
         return value in (1, "1", "true", "on")
-    raise _error(
-        gettext_noop("%(name)s must be true or false, not %(value)s."), name, value=repr(value)
+    raise field_error(
+        name, gettext_noop("%(name)s must be true or false, not %(value)s."), value=repr(value)
     )
 
 

@@ -43,6 +43,24 @@ class ScenarioError(ValueError):
         self.field = field
 
 
+def field_error(name: str, message: str, **params: object) -> ScenarioError:
+    """An error about the parameter or assumption ``name``: attached to its field on the
+    form, and named by ``%(name)s`` in ``message``."""
+    return ScenarioError(message, field=name, name=name, **params)
+
+
+def check_range(name: str, value: float, low: float, high: float) -> None:
+    """Refuse ``value`` outside ``low``..``high``, naming ``name`` and the bounds."""
+    if not low <= value <= high:
+        raise field_error(
+            name,
+            gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
+            low=low,
+            high=high,
+            value=value,
+        )
+
+
 @dataclass(frozen=True)
 class Program:
     """A group of identical positions in the simulated market (one employer's advert)."""
@@ -110,16 +128,10 @@ class MarketSnapshot:
                     gettext_noop("A cohort of applicants is not valid: %(cohort)s."), cohort=repr(c)
                 )
         if self.list_length < 1:
-            raise ScenarioError(
-                gettext_noop("%(name)s must be at least 1."),
-                field="list_length",
-                name="list_length",
-            )
+            raise field_error("list_length", gettext_noop("%(name)s must be at least 1."))
         for name in ("ranked_share", "one_part_share", "long_foreign_share"):
             if not 0 <= getattr(self, name) <= 1:
-                raise ScenarioError(
-                    gettext_noop("%(name)s must be a share from 0 to 1."), field=name, name=name
-                )
+                raise field_error(name, gettext_noop("%(name)s must be a share from 0 to 1."))
 
 
 def _default_reapply() -> dict[str, tuple[float, ...]]:
@@ -154,10 +166,8 @@ class Assumptions:
     def validate(self) -> None:
         for season in SEASONS:
             if int(self.new_graduates.get(season, -1)) < 0:
-                raise ScenarioError(
-                    gettext_noop("%(name)s must be 0 or more."),
-                    field=f"new_graduates_{season}",
-                    name=f"new_graduates_{season}",
+                raise field_error(
+                    f"new_graduates_{season}", gettext_noop("%(name)s must be 0 or more.")
                 )
         if set(self.group_mix) != set(GROUPS) or any(v < 0 for v in self.group_mix.values()):
             raise ScenarioError(
@@ -170,35 +180,22 @@ class Assumptions:
         for group in GROUPS:
             probs = self.reapply.get(group)
             if probs is None or len(probs) != MAX_EARLIER + 1:
-                raise ScenarioError(
+                raise field_error(
+                    f"reapply_{group}",
                     gettext_noop("%(name)s must be %(count)s probabilities (0 to 5+ rounds)."),
-                    field=f"reapply_{group}",
-                    name=f"reapply_{group}",
                     count=MAX_EARLIER + 1,
                 )
             if any(not 0 <= p <= 1 for p in probs):
-                raise ScenarioError(
-                    gettext_noop("%(name)s must be probabilities from 0 to 1."),
-                    field=f"reapply_{group}",
-                    name=f"reapply_{group}",
+                raise field_error(
+                    f"reapply_{group}", gettext_noop("%(name)s must be probabilities from 0 to 1.")
                 )
             if group not in self.group_advantage:
-                raise ScenarioError(
-                    gettext_noop("%(name)s needs a value."),
-                    field=f"advantage_{group}",
-                    name=f"advantage_{group}",
-                )
+                raise field_error(f"advantage_{group}", gettext_noop("%(name)s needs a value."))
         if self.employer_noise < 0:
-            raise ScenarioError(
-                gettext_noop("%(name)s must be 0 or more."),
-                field="employer_noise",
-                name="employer_noise",
-            )
+            raise field_error("employer_noise", gettext_noop("%(name)s must be 0 or more."))
         if not 0 <= self.withdrawal_rate < 1:
-            raise ScenarioError(
-                gettext_noop("%(name)s must be a share from 0 to below 1."),
-                field="withdrawal_rate",
-                name="withdrawal_rate",
+            raise field_error(
+                "withdrawal_rate", gettext_noop("%(name)s must be a share from 0 to below 1.")
             )
 
 
@@ -220,9 +217,7 @@ class Scenario:
 
     def validate(self, snapshot: MarketSnapshot) -> None:
         if self.extra_seats < 0:
-            raise ScenarioError(
-                gettext_noop("%(name)s must be 0 or more."), field="extra_seats", name="extra_seats"
-            )
+            raise field_error("extra_seats", gettext_noop("%(name)s must be 0 or more."))
         regions = {p.region for p in snapshot.programs}
         trusts = {p.trust for p in snapshot.programs}
         for name, seats in self.extra_seats_by_region.items():

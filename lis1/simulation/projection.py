@@ -35,6 +35,8 @@ from lis1.simulation.model import (
     MarketSnapshot,
     Scenario,
     ScenarioError,
+    check_range,
+    field_error,
     gettext_noop,
 )
 
@@ -194,15 +196,7 @@ class _Model:
     ) -> None:
         snapshot.validate()
         assumptions.validate()
-        if not 1 <= rounds <= MAX_ROUNDS:
-            raise ScenarioError(
-                gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
-                field="rounds",
-                name="rounds",
-                low=1,
-                high=MAX_ROUNDS,
-                value=rounds,
-            )
+        check_range("rounds", rounds, 1, MAX_ROUNDS)
         check_market_size(snapshot, assumptions, rounds)
         self.snapshot = snapshot
         self.assumptions = assumptions
@@ -369,15 +363,7 @@ def _summarise(model: _Model, runs: list[dict[str, list[float]]], seed: int) -> 
 
 
 def _check(replications: int) -> None:
-    if not 1 <= replications <= MAX_REPLICATIONS:
-        raise ScenarioError(
-            gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
-            field="replications",
-            name="replications",
-            low=1,
-            high=MAX_REPLICATIONS,
-            value=replications,
-        )
+    check_range("replications", replications, 1, MAX_REPLICATIONS)
 
 
 def _run(
@@ -465,19 +451,9 @@ def seats_needed(
 
     The queue never grows with more seats on the same seeds (see the module note), so a
     doubling search for a ceiling and then bisection find it in a few projections."""
-    if waited_rounds < 0 or waited_rounds >= MAX_EARLIER:
-        raise ScenarioError(
-            gettext_noop("%(name)s must be from %(low)s to %(high)s, not %(value)s."),
-            field="waited_rounds",
-            name="waited_rounds",
-            low=0,
-            high=MAX_EARLIER - 1,
-            value=waited_rounds,
-        )
+    check_range("waited_rounds", waited_rounds, 0, MAX_EARLIER - 1)
     if target < 0:
-        raise ScenarioError(
-            gettext_noop("%(name)s must be 0 or more."), field="target", name="target"
-        )
+        raise field_error("target", gettext_noop("%(name)s must be 0 or more."))
     _check(replications)
     scenario = scenario or Scenario()
     model = _Model(snapshot, assumptions, within, seed)

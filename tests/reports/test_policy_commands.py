@@ -109,7 +109,7 @@ def test_scenario_defaults_mark_every_assumption_with_its_source(small_round):
     graduates = defaults["assumptions"]["new_graduates_spring"]
     assert graduates["source"] == "published_scaled"
     national = new_graduates_from_series(simulation_data._series())
-    national_seats = sum(p.seats for p in simulation_data._published_snapshot(small_round).programs)
+    national_seats = simulation_data._published_snapshot(small_round).seats
     assert national and graduates["value"] == max(1, round(national["spring"] * 6 / national_seats))
     assert graduates["value"] < 20  # not the whole country's ~600 new doctors for 6 seats
 
