@@ -134,9 +134,8 @@ def scenario_run(*, scenario: Scenario) -> Scenario:
             # The exports, drawn now so that a download never waits for them.
             job.result, job.offer_waves, job.seats_needed = result, waves, needed
             job.finished_at = timezone.now()
-            job.charts = {}  # a retry draws its own
-            files = scenario_exports(job)
-        charts = _charts_in_every_language(job)
+            charts = _charts_in_every_language(job)
+            files = scenario_exports(job, charts[job.language])
         with transaction.atomic():
             ScenarioFile.replace_all(job, files)
             job_succeed(
@@ -576,30 +575,28 @@ def tables_charts(key: str, tables: Iterable[Table]) -> dict[str, str]:
 
 
 def scenario_charts(scenario: Scenario, report: Report | None = None) -> dict[str, str]:
-    """A scenario's charts in the current language: the ones its job stored, else drawn
-    (and cached); each run (attempt) of it has its own."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if "charts" not in scenario.get_deferred_fields():
-        stored = (scenario.charts or {}).get(language)
-        if stored is not None:
-            return dict(stored)
+    """A scenario's charts in the current language: the ones its job stored (every
+    language), else drawn and cached (a scenario finished before the job stored them)."""
+    stored = (scenario.charts or {}).get(translation.get_language() or settings.LANGUAGE_CODE)
+    if stored is not None:
+        return dict(stored)
     report = report or scenario_report(scenario)
     return tables_charts(f"{scenario.pk}:{scenario.attempt}", report.tables())
 
 
 def _charts_in_every_language(scenario: Scenario) -> dict[str, dict[str, str]]:
-    """The finished scenario's charts in each UI language, for the job to store."""
+    """The finished scenario's charts drawn in each UI language, for the job to store."""
     charts = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            charts[language] = scenario_charts(scenario)
+            tables = scenario_report(scenario).tables()
+            charts[language] = tables_charts(f"{scenario.pk}:{scenario.attempt}", tables)
     return charts
 
 
-def scenario_exports(scenario: Scenario) -> list[tuple[str, Export]]:
-    """Every export format, the charts drawn once (and kept for the page)."""
+def scenario_exports(scenario: Scenario, charts: dict[str, str]) -> list[tuple[str, Export]]:
+    """Every export format, with the charts already drawn in the current language."""
     report = scenario_report(scenario)
-    charts = scenario_charts(scenario, report)
     exports = []
     for fmt in EXPORT_FORMATS:
         filename, content_type, content = report_render(report, fmt, charts=charts)
