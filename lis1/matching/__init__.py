@@ -23,6 +23,8 @@ last tries, and other couple orders after an unstable first attempt); RSD draws 
 order from it.
 """
 
+from typing import TYPE_CHECKING
+
 from lis1.matching.instance import (
     Applicant,
     Couple,
@@ -34,7 +36,6 @@ from lis1.matching.instance import (
     parse_instance,
 )
 from lis1.matching.result import ENGINE_VERSION, Result, Statistics, result_to_json
-from lis1.matching.rsd import RsdInstance, RsdResult, parse_rsd_instance, random_serial_dictatorship
 from lis1.matching.solve import solve
 from lis1.matching.verify import (
     BlockingPair,
@@ -43,6 +44,39 @@ from lis1.matching.verify import (
     SingleBlockingPair,
     verify,
 )
+
+if TYPE_CHECKING:
+    from lis1.matching.rsd import (
+        RsdInstance,
+        RsdResult,
+        parse_rsd_instance,
+        random_serial_dictatorship,
+    )
+
+# Municipal placement is imported on first use (PEP 562), so ``python -m lis1.matching`` on a
+# stable-matching instance does not load it. (Names that are also submodules, ``solve`` and
+# ``verify``, must stay eager: importing a submodule binds its name on the package.)
+_LAZY = {
+    "RsdInstance": "lis1.matching.rsd",
+    "RsdResult": "lis1.matching.rsd",
+    "parse_rsd_instance": "lis1.matching.rsd",
+    "random_serial_dictatorship": "lis1.matching.rsd",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "ENGINE_VERSION",

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from lis1.matching.instance import (
     MATCH_FORMAT,
+    RSD_FORMAT,
     InstanceError,
+    compile_document,
     gc_paused,
     load_json,
     optional_orjson,
     parse_instance,
 )
 from lis1.matching.result import Result, dumps, result_to_json
-from lis1.matching.rsd import RSD_FORMAT, parse_rsd_instance, rsd_result_json, solve_rsd
-from lis1.matching.solve import solve
+from lis1.matching.solve import solve, solve_compiled
 
 if TYPE_CHECKING:
     import argparse
@@ -94,12 +95,17 @@ def run(text: bytes) -> str:
 def _run(text: bytes) -> str:
     obj: Any = load_json(text)
     if isinstance(obj, dict) and obj.get("format") == RSD_FORMAT:
+        from lis1.matching.rsd import parse_rsd_instance, rsd_result_json, solve_rsd
+
         rsd = parse_rsd_instance(obj)
         return dumps(rsd_result_json(rsd, solve_rsd(rsd)))
     if isinstance(obj, dict) and "format" in obj and obj["format"] != MATCH_FORMAT:
         raise InstanceError(
             f'wrong format {dumps(obj["format"])} (expected "{MATCH_FORMAT}" or "{RSD_FORMAT}")'
         )
+    fast = compile_document(obj)
+    if fast is not None:  # a valid document, checked in one pass; no object form needed
+        return _result_text(solve_compiled(fast.compiled, fast.seed, fast.input_sha256))
     return _result_text(solve(parse_instance(obj)))
 
 

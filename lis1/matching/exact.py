@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lis1.matching.budget import DEFAULT_BUDGET, ExactBudget
 from lis1.matching.compiled import NONE, Compiled, compile_instance
 from lis1.matching.deferred_acceptance import deferred_acceptance
 from lis1.matching.exact_encode import ENCODER_VERSION, Encoding, counter_cells, encode
@@ -58,22 +59,6 @@ MAXSAT_VERSION = "lis1 SAT-UNSAT search (at most k relaxed agents, pysat ITotali
 MAX_MAXSAT_BOUND = 64  # most blocking agents the totalizer counts to
 
 VERDICTS = ("stable", "none_exists", "unknown", "skipped")
-
-
-@dataclass(frozen=True, slots=True)
-class ExactBudget:
-    """Size limits (checked before anything is built) and conflict budgets per phase."""
-
-    max_applicants: int = 5_000
-    max_counter_cells: int = 2_000_000  # see exact_encode.counter_cells
-    # Measured at 1,300 applicants: ~200-1,000 conflicts per CPU second, a decision takes a
-    # few hundred; the budgets keep the worst case near a minute on one core.
-    decide_conflicts: int = 20_000
-    favour_conflicts: int = 5_000
-    maxsat_conflicts: int = 3_000
-
-
-DEFAULT_BUDGET = ExactBudget()
 
 
 class BudgetSpent(Exception):

@@ -21,6 +21,7 @@ from lis1.matching.compiled import NONE, Compiled
 
 MATCH_FORMAT = "lis1-match/1"
 MATCH_RESULT_FORMAT = "lis1-match-result/1"
+RSD_FORMAT = "lis1-rsd/1"  # municipal placement (lis1.matching.rsd), here for the CLI's dispatch
 
 # Keys allowed in a lis1-match/1 document. "meta" is free-form and ignored by the engine
 # (but covered by input_sha256), so callers can carry a round id without a format change.
@@ -396,6 +397,50 @@ _LIST_ONLY = {list}
 
 
 def _parse_fast(obj: Any) -> Instance | None:
+    """:func:`_compile_fast` with the object form (:class:`Program`, :class:`Applicant`,
+    :class:`Couple`) built too, or ``None``."""
+    fast = _compile_fast(obj)
+    if fast is None:
+        return None
+    return Instance(
+        fast.seed,
+        tuple(map(Program, fast.program_ids, fast.capacities, map(tuple, fast.program_rankings))),
+        tuple(map(Applicant, fast.single_ids, map(tuple, fast.single_rankings))),
+        fast.couples,
+        fast.input_sha256,
+        fast.compiled,
+        fast.canonical,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledDocument:
+    """What :func:`compile_document` makes of a valid document: the integer form and the
+    input's digest, without the object form (a caller that only solves never reads it,
+    and building it was a sixth of the parse)."""
+
+    seed: int
+    input_sha256: str
+    compiled: Compiled
+    canonical: bytes
+    # The document's own lists, in its order, for the object form (_parse_fast).
+    program_ids: list[str] = field(repr=False)
+    capacities: list[int] = field(repr=False)
+    program_rankings: list[list[str]] = field(repr=False)
+    single_ids: list[str] = field(repr=False)
+    single_rankings: list[list[str]] = field(repr=False)
+    couples: tuple[Couple, ...] = field(repr=False)
+
+
+def compile_document(obj: Any) -> CompiledDocument | None:
+    """The integer form and digest of a valid decoded ``lis1-match/1`` document, or ``None``
+    when the one-pass check does not take it: then :func:`parse_instance` names the problem
+    (or, for a valid document it does not take, builds the instance the slow way)."""
+    with gc_paused():
+        return _compile_fast(obj)
+
+
+def _compile_fast(obj: Any) -> CompiledDocument | None:
     """Check and compile a valid document in one pass, or return ``None``.
 
     Every check of :func:`_parse_checked` is made here too, but on whole lists at once and
@@ -543,12 +588,15 @@ def _parse_fast(obj: Any) -> Instance | None:
         couple_members=couple_members,
         couple_options=couple_options,
     )
-    return Instance(
+    return CompiledDocument(
         seed,
-        tuple(map(Program, pids, caps, map(tuple, prankings))),
-        tuple(map(Applicant, sids, map(tuple, arankings))),
-        tuple(couples),
         hashlib.sha256(canonical).hexdigest(),
         compiled,
         canonical,
+        pids,
+        caps,
+        prankings,
+        sids,
+        arankings,
+        tuple(couples),
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lis1.matching.instance import (
+    RSD_FORMAT,
     InstanceError,
     check_format,
     check_id,
@@ -29,7 +30,6 @@ from lis1.matching.instance import (
 )
 from lis1.matching.result import ENGINE_VERSION
 
-RSD_FORMAT = "lis1-rsd/1"
 RSD_RESULT_FORMAT = "lis1-rsd-result/1"
 
 

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
-import random
+from typing import TYPE_CHECKING
 
-from lis1.matching.compiled import NONE, compile_instance
-from lis1.matching.couples import MAX_ATTEMPTS, Attempt, next_order, run_attempt, step_budget
+from lis1.matching.budget import DEFAULT_BUDGET, ExactBudget
+from lis1.matching.compiled import NONE, Compiled, compile_instance
 from lis1.matching.deferred_acceptance import deferred_acceptance
-from lis1.matching.exact import DEFAULT_BUDGET, ExactBudget, refine
 from lis1.matching.instance import Instance, gc_paused
 from lis1.matching.result import Result, statistics
 from lis1.matching.verify import BlockingPair, blocking_pairs, feasibility_problems
+
+if TYPE_CHECKING:
+    from lis1.matching.couples import Attempt
+
+# Couple insertion (lis1.matching.couples) and the exact step (lis1.matching.exact) are
+# imported where a market needs them: a singles market, the common case, needs neither, and
+# their imports were a tenth of a whole small run.
 
 
 def solve(instance: Instance, *, exact: ExactBudget | None = DEFAULT_BUDGET) -> Result:
     """See :func:`_solve`; no garbage collection while it runs (:func:`gc_paused`)."""
     with gc_paused():
-        return _solve(instance, exact)
+        return _solve(compile_instance(instance), instance.seed, instance.input_sha256, exact)
 
 
-def _solve(instance: Instance, exact: ExactBudget | None) -> Result:
+def solve_compiled(
+    c: Compiled, seed: int, input_sha256: str, *, exact: ExactBudget | None = DEFAULT_BUDGET
+) -> Result:
+    """:func:`solve` on the integer form (:func:`~lis1.matching.instance.compile_document`)."""
+    with gc_paused():
+        return _solve(c, seed, input_sha256, exact)
+
+
+def _solve(c: Compiled, seed: int, input_sha256: str, exact: ExactBudget | None) -> Result:
     """The applicant-optimal stable matching when there are no couples; with couples, the
     Roth–Peranson-style result, reported with ``stable`` exactly as the verifier finds it.
     When that is unstable, the exact step (:mod:`lis1.matching.exact`, ``exact=None`` turns it
     off) decides whether a stable matching exists and may replace the matching."""
-    c = compile_instance(instance)
     base = deferred_acceptance(c)
     assigned = base.assigned
     attempts = 0
@@ -33,12 +46,16 @@ def _solve(instance: Instance, exact: ExactBudget | None) -> Result:
     if not c.couple_members:
         blocking = blocking_pairs(c, assigned)
     else:
+        import random
+
+        from lis1.matching.couples import MAX_ATTEMPTS, next_order, run_attempt, step_budget
+
         budget = step_budget(c)
-        rng = random.Random(instance.seed)
+        rng = random.Random(seed)
         order = list(range(len(c.couple_members)))
         best: tuple[Attempt, list[BlockingPair]] | None = None
         for number in range(MAX_ATTEMPTS):
-            attempt = run_attempt(c, base, order, number, budget, instance.seed)
+            attempt = run_attempt(c, base, order, number, budget, seed)
             budget -= attempt.steps
             attempts += 1
             found = blocking_pairs(c, attempt.assigned)
@@ -54,6 +71,8 @@ def _solve(instance: Instance, exact: ExactBudget | None) -> Result:
 
     verdict, report = "stable", None
     if blocking and exact is not None:
+        from lis1.matching.exact import refine
+
         outcome = refine(c, assigned, blocking, exact, lambda a: blocking_pairs(c, a))
         verdict, report = outcome.verdict, outcome.report
         if outcome.assigned is not assigned:
@@ -74,7 +93,7 @@ def _solve(instance: Instance, exact: ExactBudget | None) -> Result:
         unmatched=unmatched,
         stable=not blocking,
         blocking_pairs=tuple(blocking),
-        input_sha256=instance.input_sha256,
+        input_sha256=input_sha256,
         statistics=statistics(c, assigned, attempts, cycle, not_inserted),
         verdict=verdict,
         exact=report,

@@ -21,7 +21,13 @@ from lis1.matching import parse_instance, result_to_json, solve
 from lis1.matching.cli import _result_text
 from lis1.matching.compiled import compile_instance
 from lis1.matching.generate import nrmp_instance
-from lis1.matching.instance import InstanceError, _parse_checked, _parse_fast, canonical_json_bytes
+from lis1.matching.instance import (
+    InstanceError,
+    _parse_checked,
+    _parse_fast,
+    canonical_json_bytes,
+    compile_document,
+)
 from tests.matching.helpers import instances
 from tests.matching.invalid_cases import INVALID, valid_doc
 
@@ -45,11 +51,18 @@ def test_fast_parse_builds_what_the_checked_parse_builds(doc: dict[str, Any]) ->
     assert fast == instance
     assert fast.input_sha256 == instance.input_sha256
     assert fast.compiled == compiled
+    # What the CLI solves: the same integer form and digest, without the object form.
+    document = compile_document(copy.deepcopy(doc))
+    assert document is not None
+    assert document.compiled == compiled
+    assert (document.seed, document.input_sha256) == (instance.seed, instance.input_sha256)
+    assert document.canonical == canonical_json_bytes(doc)
 
 
 @pytest.mark.parametrize(("name", "doc", "word"), INVALID, ids=[c[0] for c in INVALID])
 def test_fast_parse_refuses_every_invalid_case(name: str, doc: Any, word: str) -> None:
     assert _parse_fast(copy.deepcopy(doc)) is None
+    assert compile_document(copy.deepcopy(doc)) is None
 
 
 # Edits that may or may not make a document invalid: whatever the checks say, the fast
