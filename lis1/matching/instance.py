@@ -389,7 +389,6 @@ def _canonical_fast(obj: dict[str, Any], size: int) -> bytes | None:
 _REQUIRED_TOP = frozenset({"format", "seed", "programs", "applicants"})
 _STR_ONLY = {str}
 _INT_ONLY = {int}
-_DICT_ONLY = {dict}
 _ID = itemgetter("id")
 _CAPACITY = itemgetter("capacity")
 _RANKING = itemgetter("ranking")
@@ -464,8 +463,7 @@ def _compile_fast(obj: Any) -> CompiledDocument | None:
     if type(cps) is not list or ("meta" in obj and not _plain(obj["meta"])):
         return None
     try:
-        if not (set(map(type, progs)) <= _DICT_ONLY and set(map(type, apps)) <= _DICT_ONLY):
-            return None
+        # dict.keys raises TypeError on an entry that is not an object.
         if not (
             all(map(eq, map(dict.keys, progs), repeat(_PROGRAM_KEYS)))
             and all(map(eq, map(dict.keys, apps), repeat(_APPLICANT_KEYS)))
