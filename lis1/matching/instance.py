@@ -13,8 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import eq, itemgetter
+from operator import itemgetter
 from typing import Any
 
 from lis1.matching.compiled import NONE, Compiled
@@ -28,6 +27,8 @@ RSD_FORMAT = "lis1-rsd/1"  # municipal placement (lis1.matching.rsd), here for t
 _TOP_KEYS = {"format", "seed", "programs", "applicants", "couples", "meta"}
 _PROGRAM_KEYS = {"id", "capacity", "ranking"}
 _APPLICANT_KEYS = {"id", "ranking"}
+_PROGRAM_KEY_COUNT = {len(_PROGRAM_KEYS)}
+_APPLICANT_KEY_COUNT = {len(_APPLICANT_KEYS)}
 _COUPLE_KEYS = {"id", "members", "ranking"}
 
 
@@ -463,11 +464,10 @@ def _compile_fast(obj: Any) -> CompiledDocument | None:
     if type(cps) is not list or ("meta" in obj and not _plain(obj["meta"])):
         return None
     try:
-        # dict.keys raises TypeError on an entry that is not an object.
-        if not (
-            all(map(eq, map(dict.keys, progs), repeat(_PROGRAM_KEYS)))
-            and all(map(eq, map(dict.keys, apps), repeat(_APPLICANT_KEYS)))
-        ):
+        # Exactly the allowed keys: as many keys as allowed, and each allowed one is read
+        # below (its itemgetter raises KeyError when it is missing, and TypeError on an
+        # entry that is not an object).
+        if set(map(len, progs)) - _PROGRAM_KEY_COUNT or set(map(len, apps)) - _APPLICANT_KEY_COUNT:
             return None
         pids = list(map(_ID, progs))
         sids = list(map(_ID, apps))
