@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lis1.rounds.models import MunicipalArea
+from lis1.rounds.models import MunicipalArea, Position
 from tests.conftest import client_for
 from tests.factories import (
     ApplicantFactory,
@@ -106,6 +106,31 @@ def test_employer_dashboard_shows_own_trust_positions_in_current_round(
     assert positions == [own]
     assert positions[0].application_count == 2
     assert "Deres stilling" not in response.content.decode()
+
+
+def test_employer_position_tables_show_a_page_of_50_with_links_that_keep_the_round(
+    trust, employer_user
+) -> None:  # type: ignore[no-untyped-def]
+    round_ = RoundFactory()
+    PositionFactory.create_batch(53, round=round_, employer=trust)
+    client = client_for(employer_user)
+    ordered = [p.reference for p in Position.objects.filter(employer=trust).order_by("reference")]
+
+    for url, query in (
+        (reverse("employers:dashboard"), ""),
+        (reverse("employers:positions"), f"round={round_.slug}&"),
+    ):
+        first = client.get(f"{url}?{query}")
+        second = client.get(f"{url}?{query}page=2")
+
+        assert [p.reference for p in first.context["positions"]] == ordered[:50]
+        assert [p.reference for p in second.context["positions"]] == ordered[50:]
+        assert "Stillinger 1–50 av 53." in first.content.decode()
+        assert "Stillinger 51–53 av 53." in second.content.decode()
+        # The page links keep the other parameters of the page.
+        assert f'href="{url}?{query.replace("&", "&amp;")}page=2"' in first.content.decode()
+        # A page past the end shows the last page, not an error.
+        assert client.get(f"{url}?{query}page=9").context["positions"].number == 2
 
 
 def test_municipality_dashboard_shows_positions_with_its_municipal_part(

@@ -222,7 +222,7 @@ def positions_with_counts(queryset: QuerySet[Position]) -> QuerySet[Position]:
             ranked_count=Coalesce(_subquery_count(ranked, "position"), 0),
             offered_count=Coalesce(_subquery_count(offered, "position"), 0),
         )
-        .order_by("employer__name", "reference")
+        .order_by("employer__name", "reference", "pk")  # pk: the same pages every time
     )
 
 
