@@ -8,6 +8,9 @@ No Django, no I/O except the CLI (``python -m lis1.matching``). Public API:
 * :func:`solve` (:class:`Instance` -> :class:`Result`): applicant-proposing deferred
   acceptance for programs with seat counts (the applicant-optimal stable matching), couples
   inserted Roth–Peranson style; ``Result.stable`` is the verifier's verdict on the output;
+* :func:`compile_document` and :func:`solve_compiled`: the same on the integer form only, for a
+  caller that never reads the object form (the CLI); ``None`` from the first means "use
+  :func:`parse_instance`", which names any problem;
 * :func:`verify` (instance, ``{applicant: program}``) -> every blocking pair, sorted;
 * :func:`result_to_json`: deterministic JSON (sorted keys, 2-space indent);
 * :func:`random_serial_dictatorship`, :func:`parse_rsd_instance`: municipal placement.
@@ -31,12 +34,13 @@ from lis1.matching.instance import (
     Instance,
     InstanceError,
     Program,
+    compile_document,
     input_sha256,
     instance_from_json,
     parse_instance,
 )
 from lis1.matching.result import ENGINE_VERSION, Result, Statistics, result_to_json
-from lis1.matching.solve import solve
+from lis1.matching.solve import solve, solve_compiled
 from lis1.matching.verify import (
     BlockingPair,
     CoupleBlockingPair,
@@ -64,18 +68,19 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+if not TYPE_CHECKING:  # mypy reads the imports above, and still flags an unknown name
 
-    value = getattr(import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> object:
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib import import_module
 
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_LAZY})
 
 
 __all__ = [
@@ -93,6 +98,7 @@ __all__ = [
     "RsdResult",
     "SingleBlockingPair",
     "Statistics",
+    "compile_document",
     "input_sha256",
     "instance_from_json",
     "parse_instance",
@@ -100,5 +106,6 @@ __all__ = [
     "random_serial_dictatorship",
     "result_to_json",
     "solve",
+    "solve_compiled",
     "verify",
 ]

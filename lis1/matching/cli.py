@@ -18,7 +18,7 @@ from lis1.matching.instance import (
     gc_paused,
     load_json,
     optional_orjson,
-    parse_instance,
+    parse_checked,
 )
 from lis1.matching.result import Result, dumps, result_to_json
 from lis1.matching.solve import solve, solve_compiled
@@ -106,7 +106,9 @@ def _run(text: bytes) -> str:
     fast = compile_document(obj)
     if fast is not None:  # a valid document, checked in one pass; no object form needed
         return _result_text(solve_compiled(fast.compiled, fast.seed, fast.input_sha256))
-    return _result_text(solve(parse_instance(obj)))
+    # Not taken by the one-pass check: the checks name the problem (or build a valid but
+    # unusual document the slow way).
+    return _result_text(solve(parse_checked(obj)))
 
 
 def _result_text(result: Result) -> str:

@@ -200,6 +200,13 @@ def parse_instance(obj: Any) -> Instance:
         return _parse_checked(obj)
 
 
+def parse_checked(obj: Any) -> Instance:
+    """:func:`parse_instance` without the one-pass attempt, for a caller that has made it
+    (:func:`compile_document` returned ``None``)."""
+    with gc_paused():
+        return _parse_checked(obj)
+
+
 def _parse_checked(obj: Any) -> Instance:
     check_format(obj, MATCH_FORMAT)
     check_keys(obj, _TOP_KEYS, {"format", "seed", "programs", "applicants"}, "the instance")
@@ -389,6 +396,7 @@ def _canonical_fast(obj: dict[str, Any], size: int) -> bytes | None:
 
 _REQUIRED_TOP = frozenset({"format", "seed", "programs", "applicants"})
 _STR_ONLY = {str}
+_DICT_ONLY = {dict}
 _INT_ONLY = {int}
 _ID = itemgetter("id")
 _CAPACITY = itemgetter("capacity")
@@ -464,9 +472,11 @@ def _compile_fast(obj: Any) -> CompiledDocument | None:
     if type(cps) is not list or ("meta" in obj and not _plain(obj["meta"])):
         return None
     try:
-        # Exactly the allowed keys: as many keys as allowed, and each allowed one is read
-        # below (its itemgetter raises KeyError when it is missing, and TypeError on an
-        # entry that is not an object).
+        # Plain objects (a mapping type of its own could make up a missing key when it is
+        # read) with exactly the allowed keys: as many keys as allowed, and each allowed
+        # one is read below (its itemgetter raises KeyError when it is missing).
+        if not set(map(type, progs)) | set(map(type, apps)) <= _DICT_ONLY:
+            return None
         if set(map(len, progs)) - _PROGRAM_KEY_COUNT or set(map(len, apps)) - _APPLICANT_KEY_COUNT:
             return None
         pids = list(map(_ID, progs))

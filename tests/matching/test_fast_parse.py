@@ -190,3 +190,17 @@ def test_shuffled_document_compiles_like_the_sorted_one() -> None:
     assert fast.compiled == compile_instance(_parse_checked(shuffled))
     assert fast.compiled == _parse_fast(doc).compiled  # type: ignore[union-attr]
     assert result_to_json(solve(fast)) != ""  # and it solves
+
+
+def test_fast_parse_refuses_a_mapping_that_makes_up_a_missing_key() -> None:
+    from collections import defaultdict
+
+    doc: Any = valid_doc()
+    entry: defaultdict[str, Any] = defaultdict(list, {"id": "A2", "extra": 1})
+    doc["applicants"][1] = entry
+
+    assert _parse_fast(doc) is None
+    assert compile_document(doc) is None
+    assert dict(entry) == {"id": "A2", "extra": 1}  # the caller's object is left as it was
+    with pytest.raises(InstanceError, match="unknown key"):
+        parse_instance(doc)
