@@ -102,6 +102,11 @@ class ChecklistItemSerializer(serializers.Serializer):
     blocks_publication = serializers.BooleanField(
         help_text="Publishing while this item is not ok needs `confirm` and a `reason`."
     )
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the numbers were counted, for an item kept up to a minute in the "
+        "shared cache (the complete applications); null: counted for this response.",
+    )
 
 
 class RoundActionsSerializer(serializers.Serializer):

@@ -192,10 +192,17 @@ def round_counts_attach(rounds: Iterable[Round]) -> list[Round]:
     return rounds
 
 
+def round_checklist_cache_key(round_: Round) -> str:
+    """Where the checklist keeps its count of complete applications (lis1.rounds.checklist)."""
+    return f"round-checklist-applicants:{round_.pk}"
+
+
 def round_counts_forget(round_: Round) -> None:
-    """Count the round again on its next page (after a decision that changes the counts)."""
-    cache.delete(f"round-counts:{round_.pk}")
-    transaction.on_commit(lambda: cache.delete(f"round-counts:{round_.pk}"))
+    """Count the round again on its next page (after a decision that changes the counts),
+    its checklist's count of complete applications too."""
+    keys = [f"round-counts:{round_.pk}", round_checklist_cache_key(round_)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def rounds_with_counts() -> list[Round]:

@@ -252,6 +252,10 @@ def test_round_detail(small_round, directorate_user) -> None:  # type: ignore[no
         False,
     )
     assert rankings["blocks_publication"] is True
+    assert rankings["as_of"] is None  # counted for this response
+    complete = body["checklist"][3]
+    # The complete applications are counted at most once a minute; the item says when.
+    assert dt.datetime.fromisoformat(complete["as_of"]) <= timezone.now()
     assert body["actions"] == {
         "start_main_match": True,
         "publish_main": True,

@@ -134,6 +134,41 @@ def test_round_page_shows_phase_next_step_and_checklist(staff) -> None:  # type:
     assert "ranking deadline" in page.context["start_refusal"]
 
 
+def test_complete_applications_are_counted_once_a_minute_and_say_when(staff) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from lis1.rounds.selectors import round_checklist_cache_key, round_counts_forget
+
+    round_ = f.RoundFactory()
+    position = f.PositionFactory(round=round_, seats=3)
+    first, _second = f.applicants_for(position, 2)
+    url = reverse("directorate:round", args=[round_.slug])
+
+    def complete(page):  # type: ignore[no-untyped-def]
+        (item,) = [i for i in page.context["checklist"] if i.key == "applications_complete"]
+        return item
+
+    before = complete(staff.get(url))
+    assert (before.done, before.total) == (2, 2)
+    assert before.as_of is not None
+
+    first.national_id_hash = None  # no identity number: the match leaves them out
+    first.save()
+    page = staff.get(url)
+    # Within the minute the page shows the count it made, and says when it made it.
+    assert (complete(page).done, complete(page).as_of) == (2, before.as_of)
+    # The note under the headline counts, and the same one in the checklist's row.
+    assert page.content.decode().count("the counts are at most a minute old") == 2
+
+    cache.delete(round_checklist_cache_key(round_))  # the minute is over
+    assert (complete(staff.get(url)).done, complete(staff.get(url)).total) == (1, 2)
+
+    first.national_id_hash = "restored"
+    first.save()
+    round_counts_forget(round_)  # a decision that changes the counts forgets this one too
+    assert complete(staff.get(url)).done == 2
+
+
 def test_main_match_before_the_ranking_deadline_is_refused_with_409(staff) -> None:  # type: ignore[no-untyped-def]
     round_ = f.RoundFactory()
     response = staff.post(
