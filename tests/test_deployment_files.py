@@ -72,3 +72,28 @@ def test_ci_script_runs_make_test() -> None:
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script
     assert "pg_ctlcluster" in script and "redis-server" in script
+
+
+def test_the_wsgi_app_loads_with_its_startup_objects_frozen_and_collection_on() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, lis1.wsgi; "
+        "assert callable(lis1.wsgi.application); "
+        "assert gc.isenabled(); "
+        "print(gc.get_freeze_count())"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert int(proc.stdout) > 10_000  # Django and the apps' modules, out of the collector's reach
+
+
+def test_dockerignore_keeps_the_hosts_environment_and_data_out_of_the_image() -> None:
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".venv/", "var/", ".env", ".git/", "**/__pycache__/"} <= set(ignored)
+    # What the image needs stays in.
+    assert not {"static/", "templates/", "locale/", "lis1/"} & set(ignored)
+    assert "RUN python -m compileall" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
