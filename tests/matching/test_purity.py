@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.fresh_python import fresh_python
 
 
 def test_import_lis1_matching_does_not_import_django() -> None:
@@ -15,23 +11,11 @@ def test_import_lis1_matching_does_not_import_django() -> None:
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
 
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, timeout=60, check=False
-    )
-
-    assert proc.returncode == 0, proc.stderr.decode()
+    fresh_python(code)
 
 
 def _modules_after(code: str) -> set[str]:
-    proc = subprocess.run(
-        [sys.executable, "-c", f"{code}; import sys; print(' '.join(sorted(sys.modules)))"],
-        cwd=REPO,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()
-    return set(proc.stdout.decode().split())
+    return set(fresh_python(f"{code}; import sys; print(' '.join(sorted(sys.modules)))").split())
 
 
 def test_the_cli_imports_only_what_a_run_needs() -> None:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-from pathlib import Path
 
 from lis1.reports import groups
 from lis1.reports.build import SUPPRESSED as S
@@ -18,8 +15,8 @@ from lis1.reports.rows import (
     RoundInfo,
     SeriesRow,
 )
+from tests.fresh_python import fresh_python
 
-REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2040, 6, 1, 12, tzinfo=dt.UTC)
 ROUND = RoundInfo("spring-2040", "Spring 2040", "spring", 2040, dt.date(2040, 9, 1), "answers")
 
@@ -49,10 +46,7 @@ def test_build_modules_do_not_import_django() -> None:
         "lis1.reports.rows, sys; "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, timeout=60, check=False
-    )
-    assert proc.returncode == 0, proc.stderr.decode()
+    fresh_python(code)
 
 
 def test_suppress_hides_small_counts_whole_small_groups_and_a_lone_cell() -> None:

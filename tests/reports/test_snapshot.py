@@ -5,9 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -26,8 +23,8 @@ from lis1.reports.rows import (
     SeriesRow,
 )
 from lis1.reports.snapshot import FORMAT, SnapshotFormatError, input_dump, input_load
+from tests.fresh_python import fresh_python
 
-REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2040, 6, 1, 12, 30, tzinfo=dt.UTC)
 
 
@@ -120,10 +117,7 @@ def test_snapshot_module_does_not_import_django() -> None:
         "import lis1.reports.snapshot, sys; "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, timeout=60, check=False
-    )
-    assert proc.returncode == 0, proc.stderr.decode()
+    fresh_python(code)
 
 
 @pytest.mark.django_db

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.fresh_python import fresh_python
 
 
 def test_lis1_simulation_runs_with_django_blocked() -> None:
@@ -22,8 +18,4 @@ def test_lis1_simulation_runs_with_django_blocked() -> None:
         "assert not any(m.startswith('django.') for m in sys.modules)"
     )
 
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, timeout=120, check=False
-    )
-
-    assert proc.returncode == 0, proc.stderr.decode()
+    fresh_python(code)
