@@ -171,6 +171,8 @@ def _snapshot_from_database(
             "pk", "seats", "employer__name", "employer__region__name", "employer__region__code"
         )
     )
+    if not positions:
+        return None  # before reading every round's applications for the applicants
     # Counted per position on their own: a count over the join grouped by every column of
     # the position, its employer and region costs seconds at national scale.
     submitted = dict(
@@ -181,7 +183,7 @@ def _snapshot_from_database(
         .values_list("position_id", "n")
     )
     rows = (history or _RoundsHistory(round_)).rows(round_)
-    if not positions or not rows:
+    if not rows:
         return None
     programs = tuple(
         Program(
@@ -465,8 +467,10 @@ def offer_waves_json(round_: Round, waves: int = 5, seed: int = 1) -> dict[str, 
     rural = rural_programs(round_)
     source = SOURCE_DATABASE
     if not document["programs"] or (not document["applicants"] and not document["couples"]):
-        document, rural = offer_waves.synthetic_round(market_snapshot(round_), seed=number)
-        source = SOURCE_PUBLISHED if not _snapshot_from_database(round_) else SOURCE_DEFAULT
+        from_db = _snapshot_from_database(round_)  # once: it reads every round's applications
+        snapshot = from_db or _published_snapshot(round_)
+        document, rural = offer_waves.synthetic_round(snapshot, seed=number)
+        source = SOURCE_DEFAULT if from_db else SOURCE_PUBLISHED
     answer_days = (round_.answer_deadline - round_.results_published).days
     return offer_waves.offer_waves_document(
         document,
