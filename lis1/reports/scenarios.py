@@ -560,17 +560,22 @@ def scenario_report(scenario: Scenario) -> Report:
 def tables_charts(key: str, tables: Iterable[Table]) -> dict[str, str]:
     """The tables' charts (SVG by table key), cached by `key` and the language: the same
     figures draw the same charts, so the job, the page and the PDF draw them once."""
-    from lis1.reports.render.charts import chart_svg
-
     cache_key = f"lis1:scenario-charts:{translation.get_language() or 'nb'}:{key}"
     charts = cache.get(cache_key)
     if charts is None:
-        charts = {}
-        for table in tables:
-            svg = chart_svg(table)
-            if svg:
-                charts[table.key] = svg
+        charts = _draw_charts(tables)
         cache.set(cache_key, charts, CHART_CACHE_SECONDS)
+    return charts
+
+
+def _draw_charts(tables: Iterable[Table]) -> dict[str, str]:
+    from lis1.reports.render.charts import chart_svg
+
+    charts = {}
+    for table in tables:
+        svg = chart_svg(table)
+        if svg:
+            charts[table.key] = svg
     return charts
 
 
@@ -585,12 +590,12 @@ def scenario_charts(scenario: Scenario, report: Report | None = None) -> dict[st
 
 
 def _charts_in_every_language(scenario: Scenario) -> dict[str, dict[str, str]]:
-    """The finished scenario's charts drawn in each UI language, for the job to store."""
+    """The finished scenario's charts drawn in each UI language, for the job to store (in
+    the row, not also in the cache: the page reads the row)."""
     charts = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            tables = scenario_report(scenario).tables()
-            charts[language] = tables_charts(f"{scenario.pk}:{scenario.attempt}", tables)
+            charts[language] = _draw_charts(scenario_report(scenario).tables())
     return charts
 
 
