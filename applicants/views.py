@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -86,7 +85,7 @@ from lis1.rounds.services.placements import (
     placement_end,
     placement_end_status,
 )
-from lis1.ui import ranking_change_of
+from lis1.ui import page_of, ranking_change_of
 
 PAGE_SIZE = 20
 
@@ -265,9 +264,7 @@ def positions(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs if filterset.is_valid() else everything
     # The page needs only keys; the cards come from the cache (see applicants.cards).
     rows = queryset.values_list("pk", "updated_at")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, rows, PAGE_SIZE)
     applied = set(
         own_applications(request.user)
         .filter(status=ApplicationStatus.SUBMITTED, position__round=current)
@@ -279,7 +276,7 @@ def positions(request: HttpRequest) -> HttpResponse:
         "page": page,
         "cards": position_cards(page.object_list, everything),  # type: ignore[arg-type]
         "applied": applied,
-        "query": query.urlencode(),
+        "query": query,
         "accepts_applications": bool(current) and round_accepts_applications(current),  # type: ignore[arg-type]
         "applicant": applicant,
     }

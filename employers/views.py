@@ -84,7 +84,7 @@ from lis1.rounds.services.rankings import (
     ranking_reorder,
     ranking_submit,
 )
-from lis1.ui import ranking_change_of
+from lis1.ui import page_of, ranking_change_of
 
 
 def _employer(request: HttpRequest) -> Organisation:
@@ -124,12 +124,9 @@ POSITIONS_PER_PAGE = 50
 
 
 def _positions_page(request: HttpRequest, positions: QuerySet[Position]) -> dict[str, object]:
-    """A page of a positions table (``?page=``) and the query that keeps the page's other
-    parameters (the round) in its page links."""
-    page = Paginator(positions, POSITIONS_PER_PAGE).get_page(request.GET.get("page"))
-    kept = request.GET.copy()
-    kept.pop("page", None)
-    return {"positions": page, "page_query": kept.urlencode()}
+    """A page of a positions table and the query that keeps the round in its page links."""
+    page, query = page_of(request, positions, POSITIONS_PER_PAGE)
+    return {"positions": page, "page_query": query}
 
 
 @role_required(Role.EMPLOYER)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.forms.utils import flatatt
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -124,3 +125,13 @@ def ranking_change_of(data: QueryDict) -> RankingChange:
     if verb not in RANKING_ROW_VERBS or not (key or verb == "add"):
         raise ValueError(f"not a ranking change: {action!r}")
     return RankingChange(verb=verb, key=key, to=data.get("to", ""))
+
+
+def page_of(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
+    """The page of ``items`` that ``?page=`` asks for (the last one past the end, the first
+    for anything that is not a number), and the request's other parameters (filters, sort,
+    round) as a query string for the page links of includes/pagination.html."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return page, kept.urlencode()

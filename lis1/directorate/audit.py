@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET
 from lis1.rounds.audit import audit_enabled
 from lis1.rounds.models import ApplicantRanking, CouplePreference, EmployerRanking, Placement
 from lis1.rounds.permissions import Role, role_required
-from lis1.ui import DesignSystemFormMixin
+from lis1.ui import DesignSystemFormMixin, page_of
 
 TRACKED = {
     "employer_ranking": (_("Employer's ranking"), EmployerRanking),
@@ -98,16 +97,14 @@ def _fields(key: str, event) -> str:
 def audit_history(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(_events(data), 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, _events(data), 100)
     return render(
         request,
         "directorate/audit.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "enabled": audit_enabled(),
             "today": dt.date.today(),
         },

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest, HttpResponse
@@ -54,6 +53,7 @@ from lis1.rounds.services.rounds import (
     round_create,
     round_follow_up_open,
 )
+from lis1.ui import page_of
 
 
 def _with_ratio(rounds: list[Round]) -> list[Round]:
@@ -378,10 +378,8 @@ def round_seats(request: HttpRequest, slug: str) -> HttpResponse:
         positions = positions.filter(vacant__gt=0)
     vacant_total = positions.aggregate(n=Sum("vacant"))["n"] or 0
     # 6,000 positions in a national round: a page of them at a time.
-    page = Paginator(positions, 50).get_page(request.GET.get("page"))
+    page, page_query = page_of(request, positions, 50)
     rows = list(page.object_list)
-    kept = request.GET.copy()
-    kept.pop("page", None)
     status = 200
     form = SeatAdditionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -426,7 +424,7 @@ def round_seats(request: HttpRequest, slug: str) -> HttpResponse:
             )[:50],
             "vacant_total": vacant_total,
             "page": page,
-            "page_query": kept.urlencode(),
+            "page_query": page_query,
         },
         status=status,
     )
