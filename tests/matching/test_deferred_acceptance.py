@@ -202,6 +202,7 @@ def test_pref_ranks_loop_gives_the_same_matching(d: Doc) -> None:
 
     assert ranked.assigned == plain.assigned
     assert ranked.position == plain.position
+    assert ranked.held == plain.held  # couple insertion starts from the held ranks
     assert ranked.held == plain.held
 
 
