@@ -9,7 +9,7 @@ from lis1.matching.compiled import NONE, Compiled, compile_instance
 from lis1.matching.deferred_acceptance import deferred_acceptance
 from lis1.matching.instance import Instance, gc_paused
 from lis1.matching.result import Result, statistics
-from lis1.matching.verify import BlockingPair, blocking_pairs, feasibility_problems
+from lis1.matching.verify import BlockingPair, check_assignment
 
 if TYPE_CHECKING:
     from lis1.matching.couples import Attempt
@@ -33,6 +33,15 @@ def solve_compiled(
         return _solve(c, seed, input_sha256, exact)
 
 
+def _blocking(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
+    """Every blocking pair of an assignment the engine made. The same pass checks that it is
+    feasible; a problem there is an engine bug, never an input problem."""
+    problems, blocking = check_assignment(c, assigned)
+    if problems:
+        raise RuntimeError(f"engine produced an infeasible matching: {problems[0]}")
+    return blocking
+
+
 def _solve(c: Compiled, seed: int, input_sha256: str, exact: ExactBudget | None) -> Result:
     """The applicant-optimal stable matching when there are no couples; with couples, the
     Roth–Peranson-style result, reported with ``stable`` exactly as the verifier finds it.
@@ -44,7 +53,7 @@ def _solve(c: Compiled, seed: int, input_sha256: str, exact: ExactBudget | None)
     cycle = False
     not_inserted = 0
     if not c.couple_members:
-        blocking = blocking_pairs(c, assigned)
+        blocking = _blocking(c, assigned)
     else:
         import random
 
@@ -58,7 +67,7 @@ def _solve(c: Compiled, seed: int, input_sha256: str, exact: ExactBudget | None)
             attempt = run_attempt(c, base, order, number, budget, seed)
             budget -= attempt.steps
             attempts += 1
-            found = blocking_pairs(c, attempt.assigned)
+            found = _blocking(c, attempt.assigned)
             if best is None or len(found) < len(best[1]):
                 best = (attempt, found)
             if not found or budget <= 0 or len(order) < 2:
@@ -73,19 +82,16 @@ def _solve(c: Compiled, seed: int, input_sha256: str, exact: ExactBudget | None)
     if blocking and exact is not None:
         from lis1.matching.exact import refine
 
-        outcome = refine(c, assigned, blocking, exact, lambda a: blocking_pairs(c, a))
+        outcome = refine(c, assigned, blocking, exact, lambda a: _blocking(c, a))
         verdict, report = outcome.verdict, outcome.report
         if outcome.assigned is not assigned:
             assigned = outcome.assigned
             # The insertion diagnostics in the statistics stay the engine's attempt's.
-            blocking = blocking_pairs(c, assigned)
+            blocking = _blocking(c, assigned)
     elif blocking:
         verdict = "unknown"
 
-    problems = feasibility_problems(c, assigned)
-    if problems:  # an engine bug, never an input problem
-        raise RuntimeError(f"engine produced an infeasible matching: {problems[0]}")
-
+    # Every assignment above had its blocking pairs from _blocking, which checks feasibility.
     matches = {c.applicant_ids[a]: c.program_ids[p] for a, p in enumerate(assigned) if p != NONE}
     unmatched = tuple(c.applicant_ids[a] for a, p in enumerate(assigned) if p == NONE)
     return Result(

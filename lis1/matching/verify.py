@@ -61,11 +61,10 @@ def verify(instance: Instance, matches: Mapping[str, str | None]) -> list[Blocki
     """Every blocking pair of ``matches`` (applicant id -> program id; absent or None means
     unmatched). Raises :class:`MatchingError` if the matching is not feasible."""
     c = compile_instance(instance)
-    assigned = assignment_from_matches(c, matches)
-    problems = feasibility_problems(c, assigned)
+    problems, blocking = check_assignment(c, assignment_from_matches(c, matches))
     if problems:
         raise MatchingError(problems[0])
-    return blocking_pairs(c, assigned)
+    return blocking
 
 
 def assignment_from_matches(c: Compiled, matches: Mapping[str, str | None]) -> list[int]:
@@ -85,42 +84,120 @@ def assignment_from_matches(c: Compiled, matches: Mapping[str, str | None]) -> l
     return assigned
 
 
-def feasibility_problems(c: Compiled, assigned: list[int]) -> list[str]:
-    """Capacity and mutual-acceptability violations, as one-line messages."""
-    problems: list[str] = []
-    count = [0] * len(c.program_ids)
+def check_assignment(c: Compiled, assigned: list[int]) -> tuple[list[str], list[BlockingPair]]:
+    """The capacity and mutual-acceptability violations of an assignment, as one-line
+    messages, and, when there are none, every blocking pair, sorted.
+
+    One pass serves both: the count and worst held rank of each program, and each single's
+    walk down its list to its match, are what both checks read. No garbage collection
+    while it runs (:func:`gc_paused`)."""
+    with gc_paused():
+        return _check(c, assigned)
+
+
+def blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
+    """Every blocking pair of a feasible assignment, sorted (:class:`MatchingError` names the
+    first problem of an infeasible one)."""
+    problems, blocking = check_assignment(c, assigned)
+    if problems:
+        raise MatchingError(problems[0])
+    return blocking
+
+
+def _check(c: Compiled, assigned: list[int]) -> tuple[list[str], list[BlockingPair]]:
     program_rank = c.program_rank
+    applicant_ids = c.applicant_ids
+    program_ids = c.program_ids
+    capacity = c.capacity
     prefs = c.prefs
-    couple_of = c.couple_of
+    # (applicant, message): an applicant's problems come together, in applicant order.
+    per_applicant: list[tuple[int, str]] = []
+
+    count = [0] * len(program_ids)
+    worst = [-1] * len(program_ids)
     for a, p in enumerate(assigned):
         if p == NONE:
             continue
         count[p] += 1
-        if a not in program_rank[p]:
-            problems.append(
-                f"program {quote(c.program_ids[p])} does not rank applicant "
-                f"{quote(c.applicant_ids[a])} matched to it"
+        r = program_rank[p].get(a)
+        if r is None:
+            per_applicant.append(
+                (
+                    a,
+                    f"program {quote(program_ids[p])} does not rank applicant "
+                    f"{quote(applicant_ids[a])} matched to it",
+                )
             )
-        if couple_of[a] == NONE and p not in prefs[a]:
-            problems.append(
-                f"applicant {quote(c.applicant_ids[a])} is matched to program "
-                f"{quote(c.program_ids[p])}, which it did not rank"
-            )
+        elif r > worst[p]:
+            worst[p] = r
+
+    # A single blocks with p above its match when p ranks it below p's bound: its worst
+    # held rank when it is full, beyond every rank while it has a free seat.
+    out: list[BlockingPair] = []
+    free = len(applicant_ids)
+    bound = [w if n >= cap else free for w, n, cap in zip(worst, count, capacity, strict=True)]
+    unranked = free  # not below any bound
+    for a in c.singles:
+        current = assigned[a]
+        for p in prefs[a]:
+            if p == current:
+                break
+            if program_rank[p].get(a, unranked) < bound[p]:
+                out.append(SingleBlockingPair(applicant_ids[a], program_ids[p]))
+        else:
+            if current != NONE:
+                per_applicant.append((a, _not_ranked(c, a, current)))
+
+    per_applicant.sort(key=lambda item: item[0])  # stable: each applicant's own order kept
+    problems = [message for _, message in per_applicant]
     for p, n in enumerate(count):
-        if n > c.capacity[p]:
+        if n > capacity[p]:
             problems.append(
-                f"program {quote(c.program_ids[p])} holds {n} applicants "
-                f"but has {c.capacity[p]} seats"
+                f"program {quote(program_ids[p])} holds {n} applicants but has {capacity[p]} seats"
             )
+
+    blocking = not problems  # a couple's check reads every held rank
+    held = _held_ranks(c, assigned) if blocking and c.couple_members else []
     for k, (a, b) in enumerate(c.couple_members):
+        options = c.couple_options[k]
         pair = (assigned[a], assigned[b])
-        if pair != (NONE, NONE) and pair not in c.couple_options[k]:
-            names = [None if p == NONE else c.program_ids[p] for p in pair]
+        if pair == (NONE, NONE):
+            end = len(options)
+        elif pair in options:
+            end = options.index(pair)
+        else:  # also an infeasible pair
+            names = [None if p == NONE else program_ids[p] for p in pair]
             problems.append(
                 f"couple {quote(c.couple_ids[k])} is matched to {quote(names)}, "
                 "which is not on its list"
             )
-    return problems
+            continue
+        if not blocking:
+            continue
+        for j in range(end):
+            if _couple_blocks(c, held, a, b, options[j], pair):
+                p1, p2 = options[j]
+                out.append(
+                    CoupleBlockingPair(
+                        c.couple_ids[k],
+                        (
+                            None if p1 == NONE else program_ids[p1],
+                            None if p2 == NONE else program_ids[p2],
+                        ),
+                    )
+                )
+
+    if problems:  # blocking pairs are defined for feasible assignments only
+        return problems, []
+    out.sort(key=_sort_key)
+    return problems, out
+
+
+def _not_ranked(c: Compiled, a: int, p: int) -> str:
+    return (
+        f"applicant {quote(c.applicant_ids[a])} is matched to program "
+        f"{quote(c.program_ids[p])}, which it did not rank"
+    )
 
 
 def _held_ranks(c: Compiled, assigned: list[int]) -> list[list[int]]:
@@ -141,70 +218,6 @@ def _takes(held: list[int], capacity: int, newcomers: list[int], leavers: list[i
             held.remove(r)
     better = bisect_left(held, max(newcomers))
     return better + len(newcomers) <= capacity
-
-
-def _admits_below(c: Compiled, assigned: list[int]) -> list[int]:
-    """Per program, the ranks that would get a seat there: below this bound (its worst held
-    rank when it is full, beyond every rank when it has a free seat)."""
-    program_rank = c.program_rank
-    count = [0] * len(c.program_ids)
-    worst = [-1] * len(c.program_ids)
-    for a, p in enumerate(assigned):
-        if p != NONE:
-            count[p] += 1
-            r = program_rank[p][a]
-            if r > worst[p]:
-                worst[p] = r
-    free = len(c.applicant_ids)  # above every rank
-    return [w if n >= cap else free for w, n, cap in zip(worst, count, c.capacity, strict=True)]
-
-
-def blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
-    """See :func:`_blocking_pairs`; no garbage collection while it runs (:func:`gc_paused`)."""
-    with gc_paused():
-        return _blocking_pairs(c, assigned)
-
-
-def _blocking_pairs(c: Compiled, assigned: list[int]) -> list[BlockingPair]:
-    """Every blocking pair of a feasible assignment, sorted."""
-    program_rank = c.program_rank
-    applicant_ids = c.applicant_ids
-    program_ids = c.program_ids
-    out: list[BlockingPair] = []
-
-    # A single blocks with p above its match when p ranks it below p's bound.
-    bound = _admits_below(c, assigned)
-    unranked = len(applicant_ids)  # not below any bound
-    prefs = c.prefs
-    for a in c.singles:
-        current = assigned[a]
-        for p in prefs[a]:
-            if p == current:
-                break
-            if program_rank[p].get(a, unranked) < bound[p]:
-                out.append(SingleBlockingPair(applicant_ids[a], program_ids[p]))
-
-    if c.couple_members:
-        held = _held_ranks(c, assigned)
-        for k, (a, b) in enumerate(c.couple_members):
-            options = c.couple_options[k]
-            pair = (assigned[a], assigned[b])
-            end = len(options) if pair == (NONE, NONE) else options.index(pair)
-            for j in range(end):
-                if _couple_blocks(c, held, a, b, options[j], pair):
-                    p1, p2 = options[j]
-                    out.append(
-                        CoupleBlockingPair(
-                            c.couple_ids[k],
-                            (
-                                None if p1 == NONE else program_ids[p1],
-                                None if p2 == NONE else program_ids[p2],
-                            ),
-                        )
-                    )
-
-    out.sort(key=_sort_key)
-    return out
 
 
 def _couple_blocks(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +15,19 @@ from lis1.matching import (
     parse_instance,
     verify,
 )
-from tests.matching.helpers import Doc, feasible_matchings, instances, reference_blocking_pairs
+from lis1.matching.compiled import Compiled, compile_instance
+from lis1.matching.deferred_acceptance import SinglesState
+from lis1.matching.verify import assignment_from_matches, blocking_pairs, check_assignment
+from tests.matching.helpers import (
+    Doc,
+    check_feasible,
+    feasible_matchings,
+    instances,
+    reference_blocking_pairs,
+)
+
+# The module, not the function the package exports under the same name.
+solve_module = importlib.import_module("lis1.matching.solve")
 
 
 def two_by_two() -> Doc:
@@ -136,6 +150,42 @@ def test_verify_rejects_pair_not_on_couple_list() -> None:
         verify(parse_instance(d), {"M1": "P"})
 
 
+def test_check_lists_every_problem_of_an_assignment_in_order_and_no_blocking_pairs() -> None:
+    d = two_by_two()
+    d["programs"].append({"id": "P3", "capacity": 1, "ranking": ["A2"]})
+    d["applicants"].append({"id": "A3", "ranking": ["P3"]})
+    c = compile_instance(parse_instance(d))
+    # A1 and A3 at P3, which ranks neither and which A1 did not rank; P3 has one seat.
+    assigned = assignment_from_matches(c, {"A1": "P3", "A3": "P3"})
+
+    problems, blocking = check_assignment(c, assigned)
+
+    assert problems == [
+        'program "P3" does not rank applicant "A1" matched to it',
+        'applicant "A1" is matched to program "P3", which it did not rank',
+        'program "P3" does not rank applicant "A3" matched to it',
+        'program "P3" holds 2 applicants but has 1 seats',
+    ]
+    assert blocking == []  # not defined for an infeasible assignment
+    with pytest.raises(MatchingError, match='does not rank applicant "A1"'):
+        blocking_pairs(c, assigned)
+
+
+def test_solve_refuses_an_infeasible_matching_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check that gives the blocking pairs also guards against an engine bug.
+    real = solve_module.deferred_acceptance
+
+    def over_capacity(c: Compiled) -> SinglesState:
+        state = real(c)
+        state.assigned[:] = [0] * len(state.assigned)  # everyone at P1, one seat
+        return state
+
+    monkeypatch.setattr(solve_module, "deferred_acceptance", over_capacity)
+
+    with pytest.raises(RuntimeError, match='infeasible matching: program "P1" holds 2'):
+        solve_module.solve(parse_instance(two_by_two()))
+
+
 def test_verify_rejects_unknown_applicant() -> None:
     with pytest.raises(MatchingError, match='unknown applicant "X"'):
         verify(parse_instance(two_by_two()), {"X": "P1"})
@@ -152,3 +202,30 @@ def test_verify_agrees_with_brute_force_on_any_feasible_matching(
     found = [p.to_json() for p in verify(parse_instance(d), matches)]
 
     assert found == reference_blocking_pairs(d, matches)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(max_singles=3, max_programs=3, max_couples=1), st.data())
+def test_check_finds_problems_exactly_in_infeasible_assignments(
+    d: Doc, data: st.DataObject
+) -> None:
+    # Any assignment at all, feasible or not: the one pass must tell them apart as the
+    # definitions do, and give the blocking pairs of the feasible ones.
+    applicants = [a["id"] for a in d["applicants"]] + [
+        m for c in d["couples"] for m in c["members"]
+    ]
+    options = [None, *(p["id"] for p in d["programs"])]
+    matches = {a: data.draw(st.sampled_from(options)) for a in applicants}
+    matched = {a: p for a, p in matches.items() if p is not None}
+    c = compile_instance(parse_instance(d))
+
+    problems, blocking = check_assignment(c, assignment_from_matches(c, matches))
+
+    try:
+        check_feasible(d, matched)
+    except AssertionError:
+        assert problems
+        assert blocking == []
+    else:
+        assert problems == []
+        assert [p.to_json() for p in blocking] == reference_blocking_pairs(d, matches)
