@@ -13,7 +13,8 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import islice
+from operator import itemgetter, lt
 from typing import Any
 
 from lis1.matching.compiled import NONE, Compiled
@@ -402,6 +403,12 @@ _ID = itemgetter("id")
 _CAPACITY = itemgetter("capacity")
 _RANKING = itemgetter("ranking")
 _LIST_ONLY = {list}
+_NO_IDS: frozenset[str] = frozenset()
+
+
+def _increasing(ids: list[str]) -> bool:
+    """Each id greater than the one before (so no two are equal)."""
+    return all(map(lt, ids, islice(ids, 1, None)))
 
 
 def _parse_fast(obj: Any) -> Instance | None:
@@ -481,17 +488,18 @@ def _compile_fast(obj: Any) -> CompiledDocument | None:
             return None
         pids = list(map(_ID, progs))
         sids = list(map(_ID, apps))
-        pid_set = set(pids)
-        sid_set = set(sids)
-        if (
-            len(pid_set) != len(pids)
-            or not set(map(type, pids)) <= _STR_ONLY
-            or "" in pid_set
-            or len(sid_set) != len(sids)
-            or not set(map(type, sids)) <= _STR_ONLY
-            or "" in sid_set
-        ):
+        if not set(map(type, pids)) | set(map(type, sids)) <= _STR_ONLY:
             return None
+        # Ids in increasing order (as lis1 writes them) are unique and need no permutation.
+        pids_sorted = _increasing(pids)
+        sids_sorted = _increasing(sids)
+        if "" in pids or "" in sids:
+            return None
+        if not pids_sorted and len(set(pids)) != len(pids):
+            return None
+        if not sids_sorted and len(set(sids)) != len(sids):
+            return None
+        pid_set = set(pids) if cps else _NO_IDS  # for couples' pairs only
 
         couples: list[Couple] = []
         member_ids: list[str] = []
@@ -523,20 +531,23 @@ def _compile_fast(obj: Any) -> CompiledDocument | None:
                 return None
             member_ids += members
             couples.append(Couple(cid, (m1, m2), tuple(pairs)))
-        owner = sid_set.union(member_ids)
-        if len(owner) != len(sids) + len(member_ids):
+        if member_ids and len(set(sids).union(member_ids)) != len(sids) + len(member_ids):
             return None
         if len({c.id for c in couples}) != len(couples):
             return None
 
         # Index order is sorted id order; a permutation of the document's order (linear
         # when the document is sorted already).
-        porder = sorted(range(len(pids)), key=pids.__getitem__)
-        program_ids = [pids[i] for i in porder]
+        porder = None if pids_sorted else sorted(range(len(pids)), key=pids.__getitem__)
+        program_ids = pids if porder is None else [pids[i] for i in porder]
         pidx = dict(zip(program_ids, range(len(program_ids)), strict=True))
         everyone = sids + member_ids
-        aorder = sorted(range(len(everyone)), key=everyone.__getitem__)
-        applicant_ids = [everyone[i] for i in aorder]
+        aorder = (
+            None
+            if sids_sorted and not member_ids
+            else sorted(range(len(everyone)), key=everyone.__getitem__)
+        )
+        applicant_ids = everyone if aorder is None else [everyone[i] for i in aorder]
         aidx = dict(zip(applicant_ids, range(len(applicant_ids)), strict=True))
         pget = pidx.__getitem__
         aget = aidx.__getitem__
@@ -552,7 +563,10 @@ def _compile_fast(obj: Any) -> CompiledDocument | None:
         ):
             return None
         # map() over an id table raises KeyError on anything but a known id.
-        program_list = [list(map(aget, prankings[i])) for i in porder]
+        program_list = [
+            list(map(aget, r))
+            for r in (prankings if porder is None else [prankings[i] for i in porder])
+        ]
         program_rank = [dict(zip(lst, range(len(lst)), strict=True)) for lst in program_list]
         if sum(map(len, program_rank)) != sum(map(len, program_list)):
             return None  # an applicant ranked twice
@@ -560,8 +574,8 @@ def _compile_fast(obj: Any) -> CompiledDocument | None:
         if sum(map(len, map(set, single_prefs))) != sum(map(len, single_prefs)):
             return None  # a program ranked twice
         single_prefs += [[] for _ in member_ids]
-        prefs = [single_prefs[i] for i in aorder]
-        capacity = [caps[i] for i in porder]
+        prefs = single_prefs if aorder is None else [single_prefs[i] for i in aorder]
+        capacity = caps if porder is None else [caps[i] for i in porder]
     except (TypeError, KeyError):  # an unhashable value or an unknown id where an id belongs
         return None
 

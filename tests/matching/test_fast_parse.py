@@ -192,6 +192,39 @@ def test_shuffled_document_compiles_like_the_sorted_one() -> None:
     assert result_to_json(solve(fast)) != ""  # and it solves
 
 
+@pytest.mark.parametrize("order", ["reversed", "rotated"])
+def test_singles_in_any_order_compile_like_the_sorted_document(order: str) -> None:
+    # Ids already in increasing order skip the permutation; any other order takes it.
+    doc = nrmp_instance(6, n_applicants=300, n_programs=40, seats=250, couple_share=0.0)
+    assert not doc["couples"]
+    other = copy.deepcopy(doc)
+    for key in ("programs", "applicants"):
+        entries = other[key]
+        other[key] = entries[::-1] if order == "reversed" else entries[7:] + entries[:7]
+
+    sorted_form = compile_document(doc)
+    other_form = compile_document(other)
+
+    assert sorted_form is not None and other_form is not None
+    assert other_form.compiled == sorted_form.compiled
+    assert other_form.compiled == compile_instance(_parse_checked(other))
+    # The digest is of the document as given: its lists keep their order.
+    assert other_form.canonical == canonical_json_bytes(other) != sorted_form.canonical
+
+
+@pytest.mark.parametrize("key", ["programs", "applicants"])
+@pytest.mark.parametrize("where", ["next to it", "far from it"])
+def test_a_repeated_id_is_refused_wherever_it_stands(key: str, where: str) -> None:
+    doc = nrmp_instance(6, n_applicants=300, n_programs=40, seats=250, couple_share=0.0)
+    entries = doc[key]
+    twin = copy.deepcopy(entries[5])
+    entries.insert(6 if where == "next to it" else len(entries), twin)
+
+    assert compile_document(copy.deepcopy(doc)) is None
+    with pytest.raises(InstanceError, match=f'"{twin["id"]}" appears twice'):
+        parse_instance(doc)
+
+
 def test_fast_parse_refuses_a_mapping_that_makes_up_a_missing_key() -> None:
     from collections import defaultdict
 
