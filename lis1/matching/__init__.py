@@ -26,8 +26,6 @@ last tries, and other couple orders after an unstable first attempt); RSD draws 
 order from it.
 """
 
-from typing import TYPE_CHECKING
-
 from lis1.matching.instance import (
     Applicant,
     Couple,
@@ -49,6 +47,7 @@ from lis1.matching.verify import (
     verify,
 )
 
+TYPE_CHECKING = False  # as typing's; importing typing would be a tenth of a small CLI run
 if TYPE_CHECKING:
     from lis1.matching.rsd import (
         RsdInstance,

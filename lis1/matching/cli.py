@@ -8,7 +8,6 @@ line on stderr, never a traceback.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from lis1.matching.instance import (
     MATCH_FORMAT,
@@ -23,8 +22,10 @@ from lis1.matching.instance import (
 from lis1.matching.result import Result, dumps, result_to_json
 from lis1.matching.solve import solve, solve_compiled
 
+TYPE_CHECKING = False  # as typing's; importing typing would be a tenth of a small CLI run
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, NoReturn
 
 PROG = "lis1.matching"
 EXIT_INVALID = 2

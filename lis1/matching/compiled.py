@@ -8,8 +8,8 @@ lists in the input document.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing's; importing typing would be a tenth of a small CLI run
 if TYPE_CHECKING:
     from lis1.matching.instance import Instance
 

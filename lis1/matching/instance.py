@@ -15,9 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter, lt
-from typing import Any
 
 from lis1.matching.compiled import NONE, Compiled
+
+TYPE_CHECKING = False  # as typing's; importing typing would be a tenth of a small CLI run
+if TYPE_CHECKING:
+    from typing import Any
 
 MATCH_FORMAT = "lis1-match/1"
 MATCH_RESULT_FORMAT = "lis1-match-result/1"

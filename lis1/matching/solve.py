@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lis1.matching.budget import DEFAULT_BUDGET, ExactBudget
 from lis1.matching.compiled import NONE, Compiled, compile_instance
 from lis1.matching.deferred_acceptance import deferred_acceptance
@@ -11,6 +9,7 @@ from lis1.matching.instance import Instance, gc_paused
 from lis1.matching.result import Result, statistics
 from lis1.matching.verify import BlockingPair, check_assignment
 
+TYPE_CHECKING = False  # as typing's; importing typing would be a tenth of a small CLI run
 if TYPE_CHECKING:
     from lis1.matching.couples import Attempt
 

@@ -36,6 +36,8 @@ def test_the_cli_imports_only_what_a_run_needs() -> None:
     # A singles market has no couples to insert, no blocking pairs for the exact step and
     # is not a municipal placement.
     assert not loaded & {"lis1.matching.couples", "lis1.matching.exact", "lis1.matching.rsd"}
+    # Nor does the run need typing (annotations only) or argparse (options and help only).
+    assert not loaded & {"typing", "argparse"}
     assert "lis1.matching.couples" in _modules_after(couples)
 
 
