@@ -70,9 +70,13 @@ def main(argv: list[str]) -> int:
         text = orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
     else:
         text = json.dumps(out, sort_keys=True, indent=2, ensure_ascii=False).encode()
+    write(dst, text)
+    return 0
+
+
+def write(dst: str, text: bytes) -> None:
     with open(dst, "wb") as f:
         f.write(text + b"\n")
-    return 0
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import hashlib
 import json
 import sys
 
-from reference_da import deferred_acceptance
+from reference_da import deferred_acceptance, write
 
 PROGRAM_KEYS = {"id", "capacity", "ranking"}
 APPLICANT_KEYS = {"id", "ranking"}
@@ -127,9 +127,7 @@ def main(argv: list[str]) -> int:
         "blocking_pairs": blocking,
         "input_sha256": digest,
     }
-    text = json.dumps(out, sort_keys=True, indent=2, ensure_ascii=False).encode()
-    with open(dst, "wb") as f:
-        f.write(text + b"\n")
+    write(dst, json.dumps(out, sort_keys=True, indent=2, ensure_ascii=False).encode())
     return 0
 
 
