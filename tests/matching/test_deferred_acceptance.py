@@ -203,7 +203,13 @@ def test_pref_ranks_loop_gives_the_same_matching(d: Doc) -> None:
     assert ranked.assigned == plain.assigned
     assert ranked.position == plain.position
     assert ranked.held == plain.held  # couple insertion starts from the held ranks
-    assert ranked.held == plain.held
+    # Held is exactly the ranks of the applicants each program was assigned, best first,
+    # also where a program has more seats than it ranks applicants.
+    for p, ranks in enumerate(plain.held):
+        expected = sorted(
+            compiled.program_rank[p][a] for a, q in enumerate(plain.assigned) if q == p
+        )
+        assert ranks == expected
 
 
 def test_pref_ranks_loop_on_the_national_instance() -> None:
