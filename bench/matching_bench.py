@@ -165,13 +165,14 @@ def sized_instance(seed: int, n: int) -> Doc:
     )
 
 
-def child_cpu(cmd: list[str], stdout: Path, cwd: Path = REPO) -> float:
-    """CPU seconds (user + system) of one child process run to the end."""
+def child_cpu(cmd: list[str], stdout: Path, cwd: Path = REPO) -> tuple[float, float]:
+    """CPU seconds (user + system) of one child process run to the end, and the system part."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with stdout.open("wb") as out:
         subprocess.run(cmd, stdout=out, check=True, cwd=cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    system = after.ru_stime - before.ru_stime
+    return (after.ru_utime - before.ru_utime) + system, system
 
 
 def compile_engine(checkout: Path) -> None:
@@ -214,9 +215,12 @@ def whole_process(
                 baseline,
             )
         times: dict[str, list[float]] = {name: [] for name in commands}
+        system: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs if n < 100_000 else max(1, runs // 2)):
             for name, (cmd, out, cwd) in commands.items():  # interleaved: same load for each
-                times[name].append(child_cpu(cmd, out, cwd))
+                total, sys_part = child_cpu(cmd, out, cwd)
+                times[name].append(total)
+                system[name].append(sys_part)
         ours = json.loads(ours_out.read_bytes())
         theirs = json.loads(ref_out.read_bytes())
         plain = json.loads(full_out.read_bytes())
@@ -239,6 +243,13 @@ def whole_process(
             f"  {n:>7,} applicants: ours {fmt(med['ours'])}, reference {fmt(med['ref'])} "
             f"(with orjson {fmt(med['ref_orjson'])}); ratio {med['ours'] / med['ref']:.2f} "
             f"({med['ours'] / med['ref_orjson']:.2f}); same matching: {rows[-1]['same']}",
+            flush=True,
+        )
+        # System time (page faults, mostly) is what varies most between runs and machines.
+        print(
+            f"           system time in that: ours {fmt(min(system['ours']))}–"
+            f"{fmt(max(system['ours']))}, reference {fmt(min(system['ref']))}–"
+            f"{fmt(max(system['ref']))}",
             flush=True,
         )
         print(
